@@ -1,0 +1,46 @@
+import type { ParseArgsConfig } from 'node:util';
+import type { Logger } from '../log/logger.js';
+import type { Io } from './io.js';
+
+export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+export type OptionValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
+export interface CommandContext {
+  readonly values: OptionValues;
+  readonly positionals: readonly string[];
+  readonly io: Io;
+  readonly logger: Logger;
+}
+
+/** One subcommand. Parsing and help are generic (src/cli/main.ts); `run` returns the exit code. */
+export interface Command {
+  readonly name: string;
+  readonly summary: string;
+  /** Usage line(s) after `sinkops `, for example `validate [--dir sinks] [--format text|json|github]`. */
+  readonly usage: string;
+  /** Option descriptions for `--help`, keyed by option name. */
+  readonly help: Readonly<Record<string, string>>;
+  readonly options: OptionSpec;
+  /** Names of the positional arguments, for `--help` and the count check. */
+  readonly positionals?: readonly string[];
+  run(ctx: CommandContext): Promise<number>;
+}
+
+export const EXIT = {
+  OK: 0,
+  ERROR: 1,
+  CHANGES: 2,
+  BLOCKED: 3,
+} as const;
+
+/** Reads a string option, or the default. */
+export function stringOption(values: OptionValues, name: string, fallback: string): string;
+export function stringOption(values: OptionValues, name: string): string | undefined;
+export function stringOption(values: OptionValues, name: string, fallback?: string): string | undefined {
+  const v = values[name];
+  return typeof v === 'string' ? v : fallback;
+}
+
+export function flag(values: OptionValues, name: string): boolean {
+  return values[name] === true;
+}

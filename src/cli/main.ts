@@ -1,0 +1,127 @@
+import { parseArgs } from 'node:util';
+import { isSinkopsError, SinkopsError } from '../errors.js';
+import { createLogger, isValidLevel, resolveLevel } from '../log/logger.js';
+import { VERSION } from '../version.js';
+import { EXIT, type Command, type OptionSpec } from './command.js';
+import { COMMANDS } from './commands/index.js';
+import { processIo, type Io } from './io.js';
+
+/** Options every command accepts. */
+const GLOBAL_OPTIONS: OptionSpec = {
+  help: { type: 'boolean', short: 'h' },
+  'log-level': { type: 'string' },
+};
+
+const GLOBAL_HELP: Record<string, string> = {
+  '--log-level LEVEL': 'JSON logs on stderr: fatal|error|warn|info|debug|trace|silent (default warn, or LOG_LEVEL)',
+  '-h, --help': 'show help',
+};
+
+function mainUsage(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  const lines = [
+    `sinkops ${VERSION} — GitOps for Twilio Event Streams sinks`,
+    '',
+    'Usage: sinkops <command> [options]',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Options:',
+    '  --version     print the version',
+    ...Object.entries(GLOBAL_HELP).map(([k, v]) => `  ${k}  ${v}`),
+    '',
+    "Run 'sinkops <command> --help' for a command's options.",
+  ];
+  return lines.join('\n') + '\n';
+}
+
+function commandUsage(cmd: Command): string {
+  const entries = Object.entries({ ...cmd.help, ...GLOBAL_HELP });
+  const width = Math.max(...entries.map(([k]) => k.length));
+  return [
+    `Usage: sinkops ${cmd.usage}`,
+    '',
+    cmd.summary,
+    '',
+    'Options:',
+    ...entries.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`),
+  ].join('\n') + '\n';
+}
+
+/** Turns node's parseArgs messages into one line that names the command's help. */
+function usageError(cmdName: string | undefined, message: string): SinkopsError {
+  const hint = cmdName ? `Run 'sinkops ${cmdName} --help' for usage.` : "Run 'sinkops --help' for usage.";
+  return new SinkopsError('USAGE', `${message.replace(/\.$/, '')}. ${hint}`);
+}
+
+/**
+ * Runs one sinkops invocation and returns its exit code. Never throws: this is the single place
+ * where errors become exit codes and messages.
+ */
+export async function run(argv: readonly string[], io: Io): Promise<number> {
+  const [first, ...rest] = argv;
+  try {
+    if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+      io.stdout.write(mainUsage());
+      return first === undefined ? EXIT.ERROR : EXIT.OK;
+    }
+    if (first === '--version' || first === '-v') {
+      io.stdout.write(`${VERSION}\n`);
+      return EXIT.OK;
+    }
+    const cmd = COMMANDS.find((c) => c.name === first);
+    if (!cmd) {
+      const known = COMMANDS.map((c) => c.name).join(', ');
+      throw usageError(undefined, first.startsWith('-') ? `unknown option '${first}'` : `unknown command '${first}' (commands: ${known})`);
+    }
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: [...rest],
+        options: { ...GLOBAL_OPTIONS, ...cmd.options },
+        allowPositionals: true,
+        strict: true,
+      });
+    } catch (e) {
+      throw usageError(cmd.name, e instanceof Error ? e.message : String(e));
+    }
+    const { values, positionals } = parsed;
+    if (values['help'] === true) {
+      io.stdout.write(commandUsage(cmd));
+      return EXIT.OK;
+    }
+    const maxPositionals = cmd.positionals?.length ?? 0;
+    if (positionals.length > maxPositionals) {
+      throw usageError(cmd.name, `unexpected argument '${positionals[maxPositionals]}'`);
+    }
+    const levelFlag = typeof values['log-level'] === 'string' ? values['log-level'] : undefined;
+    if (levelFlag !== undefined && !isValidLevel(levelFlag)) {
+      throw usageError(cmd.name, `--log-level must be one of fatal, error, warn, info, debug, trace, silent, not '${levelFlag}'`);
+    }
+    const logger = await createLogger(io, resolveLevel(levelFlag, io.env));
+    return await cmd.run({ values, positionals, io, logger });
+  } catch (e) {
+    return reportError(e, io);
+  }
+}
+
+function reportError(e: unknown, io: Io): number {
+  if (isSinkopsError(e)) {
+    io.stderr.write(`Error: ${e.message}\n`);
+    for (const line of e.details) io.stderr.write(`  ${line}\n`);
+    return EXIT.ERROR;
+  }
+  const detail = e instanceof Error ? (e.stack ?? e.message) : String(e);
+  io.stderr.write(
+    `Internal error: ${detail}\n\nThis is a bug in sinkops ${VERSION}. Please report it with the command you ran and the output above (credentials are never printed).\n`,
+  );
+  return EXIT.ERROR;
+}
+
+/** Entry point for bin/sinkops.js. */
+export function main(): void {
+  void run(process.argv.slice(2), processIo()).then((code) => {
+    process.exitCode = code;
+  });
+}

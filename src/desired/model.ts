@@ -1,0 +1,90 @@
+/**
+ * The desired state: what the repository says the sinks should be, validated and positioned.
+ * Plain, immutable data. Produced by the loader, consumed by the planner and renderers.
+ */
+
+export const SINK_TYPES = ['kinesis', 'webhook', 'segment'] as const;
+export type SinkType = (typeof SINK_TYPES)[number];
+
+/** A place in a YAML source file; line and column are 1-based. */
+export interface SourceLocation {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+/**
+ * One value of `sink_configuration`.
+ * - `value` is the resolved value; `undefined` means *unknown*: it referenced an environment
+ *   variable that is not set (a warning during plan, an error during apply).
+ * - `sensitive` values are never printed, logged, or written to a plan file or comment.
+ * - `template` is the raw string as written when it used `${…}` references; a saved plan keeps
+ *   the template (never the value) so that apply can resolve it again from its own environment.
+ */
+export interface ConfigValue {
+  readonly value: string | number | boolean | undefined;
+  readonly sensitive: boolean;
+  readonly template?: string;
+  /** Names of the environment variables the template referenced. */
+  readonly envRefs: readonly string[];
+}
+
+export interface DesiredSink {
+  /** The stable key: unique in the repository, carried in the ownership marker. */
+  readonly name: string;
+  /** Twilio's Description, without the ownership marker. */
+  readonly description: string;
+  readonly sinkType: SinkType;
+  /** With defaults applied (webhook `method: POST`), so that comparison is semantic. */
+  readonly sinkConfiguration: Readonly<Record<string, ConfigValue>>;
+  /** Adopt this existing sink instead of creating one. */
+  readonly sid?: string;
+  /** Where the document starts (the `name` key's position when present). */
+  readonly source: SourceLocation;
+}
+
+export type Severity = 'error' | 'warning';
+
+export type DiagnosticCode =
+  | 'YAML_SYNTAX'
+  | 'SCHEMA'
+  | 'UNKNOWN_KEY'
+  | 'DUPLICATE_NAME'
+  | 'EMPTY_DOCUMENT'
+  | 'NOT_A_MAPPING'
+  | 'ENV_MISSING'
+  | 'LITERAL_SECRET'
+  | 'FILE_TOO_LARGE'
+  | 'BINARY_FILE'
+  | 'NOT_UTF8'
+  | 'SYMLINK_OUTSIDE'
+  | 'ALIAS_LIMIT'
+  | 'READ_ERROR'
+  | 'NO_FILES';
+
+/** A problem in the user's input, located in its source. Collected, never thrown one by one. */
+export interface Diagnostic {
+  readonly severity: Severity;
+  readonly code: DiagnosticCode;
+  readonly message: string;
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+export interface DesiredState {
+  readonly sinks: readonly DesiredSink[];
+  /** Errors and warnings, sorted by file, line, column. */
+  readonly diagnostics: readonly Diagnostic[];
+  /** Files read, relative to the working directory. */
+  readonly files: readonly string[];
+}
+
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === 'error');
+}
+
+/** `file:line:column: severity: message` — the one format every located message uses. */
+export function formatDiagnostic(d: Diagnostic): string {
+  return `${d.file}:${d.line}:${d.column}: ${d.severity}: ${d.message}`;
+}

@@ -1,0 +1,168 @@
+/**
+ * The plan: readonly data that every renderer and the executor read. The planner (src/plan/plan.ts)
+ * is the only producer; nothing downstream computes diffs again.
+ */
+import type { ConfigValue, SinkType, SourceLocation } from '../desired/model.js';
+import type { RemoteSink } from '../remote/model.js';
+
+/** The closed set of actions (SPEC §4). `blocked` is an action the planner refused to plan. */
+export type ActionKind = 'create' | 'update' | 'adopt' | 'replace' | 'delete' | 'noop' | 'blocked';
+
+/** What a sink should look like once an action is applied. */
+export interface SinkSpec {
+  /** The full description sent to Twilio, ownership marker included. */
+  readonly description: string;
+  readonly sinkType: SinkType;
+  readonly sinkConfiguration: Readonly<Record<string, ConfigValue>>;
+}
+
+/** Why a field is in an action (the renderers read these; they never compare values themselves). */
+export interface FieldChange {
+  /** `description`, `sink_type` or `sink_configuration.<key>`. */
+  readonly path: string;
+  /** Old value as displayed: sensitive values are already `(sensitive value)`; absent when added. */
+  readonly before?: string;
+  /** New value as displayed; `(known after apply)`-like text is never used: unknown is a warning. */
+  readonly after?: string;
+  /** Immutable fields (type, configuration) force a replacement. */
+  readonly forcesReplacement: boolean;
+  readonly sensitive: boolean;
+}
+
+/** Why an action exists, beyond its field changes. */
+export type ActionReason =
+  | { readonly kind: 'new' } // create: no managed sink carries the name's marker
+  | { readonly kind: 'fields-changed' } // update / replace: see `changes`
+  | { readonly kind: 'pinned'; readonly sid: string } // adopt: `sid:` pins an unmanaged sink
+  | { readonly kind: 'renamed'; readonly from: string } // the marker follows a `sid:` pin to a new name
+  | { readonly kind: 'pruned' } // delete: the name left the repository
+  | { readonly kind: 'duplicate-marker'; readonly keep: string } // delete: another sink with this marker is kept
+  | { readonly kind: 'in-use'; readonly subscriptions: readonly string[] }; // blocked
+
+interface ActionBase {
+  /** The desired name, or for deletes the name read from the marker. */
+  readonly name: string;
+  readonly reasons: readonly ActionReason[];
+  /** Field-level differences, in a stable order; empty for create / delete / noop. */
+  readonly changes: readonly FieldChange[];
+}
+
+export interface CreateAction extends ActionBase {
+  readonly action: 'create';
+  readonly source: SourceLocation;
+  readonly after: SinkSpec;
+}
+
+export interface UpdateAction extends ActionBase {
+  readonly action: 'update';
+  readonly source: SourceLocation;
+  readonly sid: string;
+  readonly before: RemoteSink;
+  readonly after: SinkSpec;
+}
+
+export interface AdoptAction extends ActionBase {
+  readonly action: 'adopt';
+  readonly source: SourceLocation;
+  readonly sid: string;
+  readonly before: RemoteSink;
+  readonly after: SinkSpec;
+  /** The configuration differs too: the adopted sink is replaced (new first, then the old deleted). */
+  readonly replace: boolean;
+}
+
+export interface ReplaceAction extends ActionBase {
+  readonly action: 'replace';
+  readonly source: SourceLocation;
+  readonly sid: string;
+  readonly before: RemoteSink;
+  readonly after: SinkSpec;
+}
+
+export interface DeleteAction extends ActionBase {
+  readonly action: 'delete';
+  readonly sid: string;
+  readonly before: RemoteSink;
+}
+
+export interface NoopAction extends ActionBase {
+  readonly action: 'noop';
+  readonly source: SourceLocation;
+  readonly sid: string;
+  readonly before: RemoteSink;
+}
+
+/** A delete, or the delete half of a replace, of a sink a Subscription uses: not planned. */
+export interface BlockedAction extends ActionBase {
+  readonly action: 'blocked';
+  readonly intended: 'delete' | 'replace' | 'adopt';
+  readonly sid: string;
+  readonly before: RemoteSink;
+  /** One line for humans: `in use by subscription DF…`. */
+  readonly reason: string;
+  readonly subscriptions: readonly string[];
+  readonly source?: SourceLocation;
+}
+
+export type PlannedAction =
+  | CreateAction
+  | UpdateAction
+  | AdoptAction
+  | ReplaceAction
+  | DeleteAction
+  | NoopAction
+  | BlockedAction;
+
+export type PlanWarningCode =
+  | 'UNKNOWN_SENSITIVE' // a sensitive value's variable is absent: compared as unknown
+  | 'LOOKALIKE_UNMANAGED' // an unmanaged sink matches a desired one: pin its SID to adopt it
+  | 'DUPLICATE_MARKER' // two managed sinks carry one marker
+  | 'NOT_ACTIVE' // a managed sink is not active (kinesis: activation steps attached)
+  | 'PRUNE_DISABLED'; // --no-prune left managed sinks that are no longer in the repository
+
+export interface PlanWarning {
+  readonly code: PlanWarningCode;
+  readonly message: string;
+  readonly name?: string;
+  readonly sid?: string;
+  readonly source?: SourceLocation;
+}
+
+export type PlanErrorCode =
+  | 'PINNED_SID_NOT_FOUND' // `sid:` names a sink the account does not have
+  | 'PINNED_SID_CONFLICT' // `sid:` names a sink managed under another name that is still desired
+  | 'PINNED_SID_TYPE'; // `sid:` names a sink of a type sinkops cannot manage
+
+/** A plan with errors is shown but never applied. */
+export interface PlanError {
+  readonly code: PlanErrorCode;
+  readonly message: string;
+  readonly name: string;
+  readonly source: SourceLocation;
+}
+
+export type PlanSummary = Readonly<Record<ActionKind, number>>;
+
+export interface PlanOptions {
+  /** `--stack S`: the marker becomes `[sinkops:S/<name>]`. */
+  readonly stack?: string;
+  /** Delete managed sinks that left the repository (default true; `--no-prune`). */
+  readonly prune: boolean;
+  /** Permit a plan that deletes every managed sink (`--allow-empty`). */
+  readonly allowEmpty: boolean;
+  /** `plan` compares unknown sensitive values as unknown (warning); `apply` treats them as errors. */
+  readonly mode: 'plan' | 'apply';
+}
+
+export interface Plan {
+  /** In the one documented order (src/plan/order.ts); noops included. */
+  readonly actions: readonly PlannedAction[];
+  readonly summary: PlanSummary;
+  /** Remote sinks sinkops does not manage (no marker of this stack); never changed. */
+  readonly unmanaged: readonly RemoteSink[];
+  readonly warnings: readonly PlanWarning[];
+  readonly errors: readonly PlanError[];
+  /** `sha256:<hex>` fingerprint of the remote sinks the plan was computed from. */
+  readonly basis: string;
+  readonly options: PlanOptions;
+}
