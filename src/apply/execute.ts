@@ -1,0 +1,119 @@
+/**
+ * The apply executor: runs a plan's actions against a SinksApi, phase by phase.
+ *
+ * Phases run one after another, in the plan's documented order (deletes last, after the creates
+ * they may depend on): creates → updates and adopts → replaces (new first, then old deleted) →
+ * deletes. Within a phase, actions run concurrently through an adaptive limiter. A failure does not
+ * stop independent actions; it is reported in the result.
+ */
+import type { Plan, PlannedAction } from '../plan/model.js';
+import type { SinksApi } from '../twilio/api.js';
+import { AdaptiveLimiter } from './limiter.js';
+import {
+  RESULT_STATUSES,
+  type ActionResult,
+  type ApplyOptions,
+  type ApplyResult,
+  type ExecutableAction,
+  type ResultCounts,
+  type ResultStatus,
+} from './model.js';
+import { assertNoPlanErrors, assertResolved, sensitiveValues } from './preflight.js';
+import { runAction, type RunContext } from './run-action.js';
+
+/**
+ * The phase an action runs in. The plan arrives sorted by the one documented order
+ * (src/plan/order.ts: create < update < adopt < replace < blocked < delete); phases follow it, with
+ * two executor-specific choices: updates and adopts share a phase (both only change a description),
+ * and an adopt whose configuration differs runs with the replaces, since it is one. Grouping here
+ * rather than trusting the array order keeps "creates before deletes" true for any plan given to
+ * us. Actions the planner blocked send nothing and are reported first.
+ */
+export function phaseOf(action: ExecutableAction): number {
+  switch (action.action) {
+    case 'blocked':
+      return 0;
+    case 'create':
+      return 1;
+    case 'update':
+      return 2;
+    case 'adopt':
+      return action.replace ? 3 : 2;
+    case 'replace':
+      return 3;
+    case 'delete':
+      return 4;
+  }
+}
+
+const PHASE_COUNT = 5;
+
+function isExecutable(action: PlannedAction): action is ExecutableAction {
+  return action.action !== 'noop';
+}
+
+export function countResults(results: readonly ActionResult[]): ResultCounts {
+  const counts = Object.fromEntries(RESULT_STATUSES.map((s) => [s, 0])) as Record<ResultStatus, number>;
+  for (const r of results) counts[r.status] += 1;
+  return counts;
+}
+
+function logResult(options: ApplyOptions, r: ActionResult): void {
+  // Names, SIDs and statuses only: configuration values never reach the logger.
+  const fields = {
+    action: r.action.action,
+    name: r.action.name,
+    status: r.status,
+    ...('sid' in r.action ? { sid: r.action.sid } : {}),
+    ...(r.newSid !== undefined ? { newSid: r.newSid } : {}),
+    ...(r.subscriptions !== undefined && r.subscriptions.length > 0 ? { subscriptions: r.subscriptions } : {}),
+    ...(r.error !== undefined ? { error: r.error } : {}),
+  };
+  if (r.status === 'failed') options.logger.error(fields, 'action failed');
+  else if (r.status === 'blocked') options.logger.warn(fields, 'action blocked');
+  else options.logger.info(fields, `action ${r.status}`);
+}
+
+/**
+ * Applies `plan`. Throws (before any request) when the plan has errors or a configuration value is
+ * unknown; otherwise resolves with one result per non-noop action.
+ */
+export async function execute(plan: Plan, api: SinksApi, options: ApplyOptions): Promise<ApplyResult> {
+  assertNoPlanErrors(plan);
+  assertResolved(plan);
+  const limiter = options.limiter ?? new AdaptiveLimiter(options.parallelism);
+  const ctx: RunContext = { api, dryRun: options.dryRun, logger: options.logger, secrets: sensitiveValues(plan) };
+
+  const actions = plan.actions.filter(isExecutable);
+  const results: ActionResult[] = new Array<ActionResult>(actions.length);
+  let completed = 0;
+  const finish = (index: number, result: ActionResult): void => {
+    results[index] = result;
+    completed += 1;
+    logResult(options, result);
+    options.onProgress?.({ completed, total: actions.length, result });
+  };
+
+  const phases: number[][] = Array.from({ length: PHASE_COUNT }, () => []);
+  actions.forEach((action, index) => phases[phaseOf(action)]?.push(index));
+
+  for (const indexes of phases) {
+    await Promise.all(
+      indexes.map(async (index) => {
+        const action = actions[index] as ExecutableAction;
+        const permit = await limiter.acquire();
+        if (options.signal?.aborted === true) {
+          permit.release(false);
+          finish(index, { action, status: 'skipped' });
+          return;
+        }
+        const result = await runAction(action, ctx);
+        permit.release(result.status !== 'failed');
+        finish(index, result);
+      }),
+    );
+  }
+
+  options.logger.debug({ window: limiter.window, rateLimited: limiter.rateLimitedCount }, 'apply finished');
+  return { results, counts: countResults(results), dryRun: options.dryRun };
+}

@@ -1,0 +1,81 @@
+/**
+ * The final apply summary, in the formats `--format` offers. Renderers read results only; results
+ * never hold configuration values, so nothing sensitive can be rendered.
+ */
+import { escapeMarkdown } from '../render/markdown-escape.js';
+import { detailOf, describeResult, outcomeOf, sidsOf, symbolOf } from './describe.js';
+import type { ActionResult, ApplyResult } from './model.js';
+
+export type ApplyResultFormat = 'text' | 'markdown' | 'json';
+
+export const APPLY_RESULT_FORMAT_VERSION = 1;
+
+/**
+ * `Apply complete: 3 applied, 1 blocked, 0 failed.`, or for a dry run
+ * `Dry run: 4 planned, 1 blocked, 0 failed. Nothing was changed.`
+ */
+export function summaryLine(result: ApplyResult): string {
+  const { counts } = result;
+  const skipped = counts.skipped > 0 ? `, ${counts.skipped} skipped` : '';
+  if (result.dryRun) {
+    return `Dry run: ${counts.planned} planned, ${counts.blocked} blocked, ${counts.failed} failed${skipped}. Nothing was changed.`;
+  }
+  return `Apply complete: ${counts.applied} applied, ${counts.blocked} blocked, ${counts.failed} failed${skipped}.`;
+}
+
+export function renderText(result: ApplyResult): string {
+  const lines = [summaryLine(result)];
+  if (result.results.length > 0) lines.push('');
+  for (const r of result.results) lines.push(`  ${describeResult(r)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** For the job summary and the merged pull request's comment: API error text is escaped, never rendered. */
+export function renderMarkdown(result: ApplyResult): string {
+  const lines = [`**${summaryLine(result)}**`];
+  if (result.results.length > 0) {
+    lines.push('', '| | Sink | Result | SID | Detail |', '|---|---|---|---|---|');
+    for (const r of result.results) {
+      const sids = sidsOf(r) ?? '';
+      const cells = [r.action.name, outcomeOf(r), sids, detailOf(r) ?? ''].map(escapeMarkdown);
+      lines.push(`| \`${symbolOf(r)}\` | ${cells.join(' | ')} |`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function jsonResult(r: ActionResult): Record<string, unknown> {
+  const a = r.action;
+  return {
+    action: a.action,
+    ...(a.action === 'adopt' ? { replace: a.replace } : {}),
+    ...(a.action === 'blocked' ? { intended: a.intended } : {}),
+    name: a.name,
+    status: r.status,
+    ...('sid' in a ? { sid: a.sid } : {}),
+    ...(r.newSid !== undefined ? { new_sid: r.newSid } : {}),
+    ...(r.error !== undefined ? { error: r.error } : {}),
+    ...(r.subscriptions !== undefined ? { subscriptions: r.subscriptions } : {}),
+    ...(r.note !== undefined ? { note: r.note } : {}),
+  };
+}
+
+export function renderJson(result: ApplyResult): string {
+  const doc = {
+    format_version: APPLY_RESULT_FORMAT_VERSION,
+    dry_run: result.dryRun,
+    summary: result.counts,
+    results: result.results.map(jsonResult),
+  };
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}
+
+const RENDERERS: Readonly<Record<ApplyResultFormat, (result: ApplyResult) => string>> = {
+  text: renderText,
+  markdown: renderMarkdown,
+  json: renderJson,
+};
+
+export function renderApplyResult(result: ApplyResult, format: ApplyResultFormat): string {
+  return RENDERERS[format](result);
+}

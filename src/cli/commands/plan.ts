@@ -1,0 +1,86 @@
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { SinkopsError } from '../../errors.js';
+import type { PlanOptions } from '../../plan/model.js';
+import { hasChanges } from '../../plan/safety.js';
+import { renderPlan } from '../../render/index.js';
+import { EXIT, flag, stringOption, type Command, type CommandContext } from '../command.js';
+import { computePlan, loadDesiredOrFail } from '../compute-plan.js';
+import { connect } from '../connect.js';
+import { useColor } from '../io.js';
+import { watchPlans } from '../watch.js';
+
+const FORMATS = ['text', 'markdown', 'json'] as const;
+type Format = (typeof FORMATS)[number];
+
+export function planOptionsFrom(values: CommandContext['values'], mode: PlanOptions['mode']): PlanOptions {
+  const stack = stringOption(values, 'stack');
+  if (stack !== undefined && !/^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/.test(stack)) {
+    throw new SinkopsError('USAGE', `--stack must be lowercase letters, digits and dashes (at most 32), not '${stack}'`);
+  }
+  return {
+    ...(stack !== undefined ? { stack } : {}),
+    prune: !flag(values, 'no-prune'),
+    allowEmpty: flag(values, 'allow-empty'),
+    mode,
+  };
+}
+
+export const planCommand: Command = {
+  name: 'plan',
+  summary: 'Compare the repository with the account and show what apply would change',
+  usage:
+    'plan [--dir sinks] [--format text|markdown|json] [--out plan.json] [--detailed-exitcode] [--no-prune] [--allow-empty] [--stack S] [--local] [--watch]',
+  help: {
+    '--dir DIR': 'folder of sink YAML files (default sinks)',
+    '--format F': 'text (default), markdown (pull-request comment) or json',
+    '--out FILE': 'also save the plan as JSON, for `sinkops apply FILE`',
+    '--detailed-exitcode': 'exit 2 when there are changes (0: none, 1: error)',
+    '--no-prune': 'keep managed sinks that are no longer in the repository',
+    '--allow-empty': 'permit a plan that deletes every managed sink',
+    '--stack S': 'manage only sinks marked [sinkops:S/<name>]',
+    '--local': 'use the embedded local account (.sinkops/local-account.json), no credentials needed',
+    '--watch': 'plan again whenever a sink file changes (remote state read once)',
+    '--verbose': 'list unchanged sinks too',
+  },
+  options: {
+    dir: { type: 'string' },
+    format: { type: 'string' },
+    out: { type: 'string' },
+    'detailed-exitcode': { type: 'boolean' },
+    'no-prune': { type: 'boolean' },
+    'allow-empty': { type: 'boolean' },
+    stack: { type: 'string' },
+    local: { type: 'boolean' },
+    watch: { type: 'boolean' },
+    verbose: { type: 'boolean' },
+  },
+  async run({ values, io, logger }) {
+    const dir = stringOption(values, 'dir', 'sinks');
+    const format = stringOption(values, 'format', 'text');
+    if (!(FORMATS as readonly string[]).includes(format)) {
+      throw new SinkopsError('USAGE', `--format must be one of ${FORMATS.join(', ')}, not '${format}'`);
+    }
+    const options = planOptionsFrom(values, 'plan');
+    const render = { color: useColor(io), verbose: flag(values, 'verbose') };
+    const desired = await loadDesiredOrFail(dir, io);
+    const connection = await connect(io, { local: flag(values, 'local'), logger, seedFrom: desired.sinks });
+    try {
+      const { plan, remote } = await computePlan(desired, connection.api, options);
+      logger.info({ target: connection.target, remoteSinks: remote.sinks.length }, 'plan computed');
+      if (flag(values, 'watch')) {
+        return await watchPlans({ dir, io, api: connection.api, remote, options, format: format as Format, render });
+      }
+      io.stdout.write(renderPlan(plan, format as Format, render));
+      const out = stringOption(values, 'out');
+      if (out !== undefined) {
+        await writeFile(resolve(io.cwd, out), renderPlan(plan, 'json', { color: false, verbose: true }), 'utf8');
+        if (format !== 'json') io.stdout.write(`\nSaved the plan to ${out}. Apply exactly this plan with: sinkops apply ${out}\n`);
+      }
+      if (plan.errors.length > 0) return EXIT.ERROR;
+      return flag(values, 'detailed-exitcode') && hasChanges(plan) ? EXIT.CHANGES : EXIT.OK;
+    } finally {
+      await connection.close();
+    }
+  },
+};

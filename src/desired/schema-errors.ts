@@ -1,0 +1,182 @@
+/**
+ * Turns ajv errors into one clear message each, with the document path they belong to. Pure:
+ * positions are attached by the caller, which holds the YAML nodes.
+ */
+import type { ErrorObject } from 'ajv';
+import { SINK_TYPES, type SinkType } from './model.js';
+import { suggestionSuffix } from './did-you-mean.js';
+import type { SinkSchema } from './schema.js';
+
+export interface SchemaProblem {
+  readonly code: 'SCHEMA' | 'UNKNOWN_KEY';
+  /** Path of the node the message is about, from the document root. */
+  readonly path: readonly string[];
+  /** Point at the key (unknown keys, missing keys' parent) or at the value (wrong values). */
+  readonly target: 'key' | 'value';
+  readonly message: string;
+}
+
+/** Keys whose values are secrets: never echoed, even in an error message. */
+export const SECRET_KEYS: readonly string[] = ['external_id', 'write_key'];
+
+function pointerToPath(pointer: string): string[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** A key as written, made safe for a one-line message. */
+export function showKey(key: string): string {
+  const clean = JSON.stringify(key).slice(1, -1);
+  return clean.length > 60 ? `${clean.slice(0, 57)}...` : clean;
+}
+
+function display(path: readonly string[]): string {
+  return path.length === 0 ? 'the document' : path.map(showKey).join('.');
+}
+
+/**
+ * The offending value, quoted, when it is safe to repeat: not a secret key, no `${…}` reference
+ * (its expansion could be secret), and short.
+ */
+function showValue(path: readonly string[], data: unknown): string | undefined {
+  if (typeof data !== 'string') return undefined;
+  const last = path[path.length - 1];
+  if (path[0] === 'sink_configuration' && last !== undefined && SECRET_KEYS.includes(last)) return undefined;
+  if (data.includes('${')) return undefined;
+  const quoted = JSON.stringify(data);
+  return quoted.length > 60 ? `${quoted.slice(0, 56)}..."` : quoted;
+}
+
+function describeType(data: unknown): string {
+  if (data === null) return 'empty';
+  if (Array.isArray(data)) return 'a list';
+  switch (typeof data) {
+    case 'object':
+      return 'a mapping';
+    case 'string':
+      return 'a string';
+    case 'number':
+      return 'a number';
+    case 'boolean':
+      return 'true/false';
+    default:
+      return typeof data;
+  }
+}
+
+const EXPECTED: Record<string, string> = {
+  object: 'a mapping',
+  array: 'a list',
+  string: 'a string',
+  number: 'a number',
+  integer: 'a whole number',
+  boolean: 'true or false',
+  null: 'empty',
+};
+
+function sinkTypeOf(doc: Record<string, unknown>): SinkType | undefined {
+  const t = doc['sink_type'];
+  return SINK_TYPES.find((s) => s === t);
+}
+
+function annotation(e: ErrorObject, name: 'patternErrorMessage' | 'errorMessage'): string | undefined {
+  const v: unknown = e.parentSchema?.[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+function unknownKey(path: string[], key: string, doc: Record<string, unknown>, schema: SinkSchema): SchemaProblem {
+  const keyPath = [...path, key];
+  const allConfigKeys = SINK_TYPES.flatMap((t) => schema.configKeys[t]);
+  if (path.length === 0) {
+    let hint = suggestionSuffix(key, schema.topLevelKeys);
+    if (hint === '' && allConfigKeys.includes(key)) hint = `; '${key}' belongs under sink_configuration`;
+    return { code: 'UNKNOWN_KEY', path: keyPath, target: 'key', message: `unknown key '${showKey(key)}'${hint}` };
+  }
+  const type = sinkTypeOf(doc);
+  const where = type ? `${display(path)} for sink_type ${type}` : display(path);
+  let hint = type ? suggestionSuffix(key, schema.configKeys[type]) : '';
+  if (hint === '') {
+    const owners = SINK_TYPES.filter((t) => t !== type && schema.configKeys[t].includes(key));
+    if (owners.length > 0) hint = ` ('${key}' is a setting of sink_type ${owners.join(', ')})`;
+  }
+  return { code: 'UNKNOWN_KEY', path: keyPath, target: 'key', message: `unknown key '${showKey(key)}' in ${where}${hint}` };
+}
+
+function describeOne(e: ErrorObject, doc: Record<string, unknown>, schema: SinkSchema): SchemaProblem | undefined {
+  const path = pointerToPath(e.instancePath);
+  const at = display(path);
+  const params = e.params as Record<string, unknown>;
+  const problem = (message: string, target: 'key' | 'value' = 'value'): SchemaProblem => ({
+    code: 'SCHEMA',
+    path,
+    target,
+    message,
+  });
+  switch (e.keyword) {
+    case 'if':
+      // "must match then schema": the errors inside the branch say what is wrong.
+      return undefined;
+    case 'additionalProperties':
+      return unknownKey(path, String(params['additionalProperty']), doc, schema);
+    case 'required': {
+      const missing = showKey(String(params['missingProperty']));
+      if (path.length === 0) return problem(`missing required key '${missing}'`, 'key');
+      const type = sinkTypeOf(doc);
+      const suffix = path[0] === 'sink_configuration' && type ? ` for sink_type ${type}` : '';
+      return problem(`missing required key '${missing}' in ${at}${suffix}`, 'key');
+    }
+    case 'type': {
+      const expected = EXPECTED[String(params['type'])] ?? String(params['type']);
+      if (e.data === null) return problem(`${at} must be ${expected}, but it is empty`);
+      const quoteHint =
+        params['type'] === 'string' && (typeof e.data === 'number' || typeof e.data === 'boolean')
+          ? ' (put the value in quotes)'
+          : '';
+      return problem(`${at} must be ${expected}, not ${describeType(e.data)}${quoteHint}`);
+    }
+    case 'enum': {
+      const allowed = (params['allowedValues'] as unknown[]).map(String);
+      const shown = showValue(path, e.data);
+      const hint = typeof e.data === 'string' ? suggestionSuffix(e.data, allowed) : '';
+      return problem(`${at} must be one of ${allowed.join(', ')}${shown ? `, not ${shown}` : ''}${hint}`);
+    }
+    case 'pattern': {
+      // The schema's messages have no subject ("must be …") so that editors can show them too.
+      const text = `${at} ${annotation(e, 'patternErrorMessage') ?? 'has an invalid format'}`;
+      const shown = showValue(path, e.data);
+      return problem(shown ? `${text}, not ${shown}` : text);
+    }
+    case 'minLength':
+      return problem(
+        params['limit'] === 1 ? `${at} must not be empty` : `${at} must be at least ${String(params['limit'])} characters`,
+      );
+    case 'maxLength': {
+      const length = typeof e.data === 'string' ? ` (it has ${e.data.length})` : '';
+      return problem(`${at} must be at most ${String(params['limit'])} characters${length}`);
+    }
+    default:
+      return problem(`${at} ${annotation(e, 'errorMessage') ?? e.message ?? 'is invalid'}`);
+  }
+}
+
+/** One problem per distinct message and place, in ajv's (schema) order. */
+export function describeSchemaErrors(
+  errors: readonly ErrorObject[],
+  doc: Record<string, unknown>,
+  schema: SinkSchema,
+): SchemaProblem[] {
+  const out: SchemaProblem[] = [];
+  const seen = new Set<string>();
+  for (const e of errors) {
+    const p = describeOne(e, doc, schema);
+    if (!p) continue;
+    const key = `${p.path.join('\u0000')}\u0001${p.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(p);
+  }
+  return out;
+}

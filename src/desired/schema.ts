@@ -1,0 +1,54 @@
+/**
+ * The sink JSON Schema (schemas/sink.schema.json), compiled once per process. Editors read the
+ * same file through the `yaml-language-server: $schema=` comment, so the CLI and the editor agree.
+ */
+import { readFileSync } from 'node:fs';
+import { Ajv, type AnySchemaObject, type ErrorObject, type ValidateFunction } from 'ajv';
+import { SINK_TYPES, type SinkType } from './model.js';
+
+/** src/desired/ and dist/desired/ are both two levels below the package root. */
+const SCHEMA_URL = new URL('../../schemas/sink.schema.json', import.meta.url);
+
+/**
+ * Non-standard annotations the schema carries for messages. VS Code's JSON language service and
+ * yaml-language-server show `patternErrorMessage` / `errorMessage` too, so one text serves both.
+ */
+const ANNOTATIONS = ['patternErrorMessage', 'errorMessage', 'markdownDescription'];
+
+export interface SinkSchema {
+  /** Validates one document (already known to be a mapping). */
+  readonly validate: ValidateFunction;
+  /** The keys allowed at the top of a document. */
+  readonly topLevelKeys: readonly string[];
+  /** The keys allowed in sink_configuration, per sink_type. */
+  readonly configKeys: Readonly<Record<SinkType, readonly string[]>>;
+}
+
+let compiled: SinkSchema | undefined;
+
+export function sinkSchemaObject(): AnySchemaObject {
+  return JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as AnySchemaObject;
+}
+
+function keysOf(schema: unknown): string[] {
+  if (typeof schema !== 'object' || schema === null) return [];
+  const props = (schema as { properties?: unknown }).properties;
+  return typeof props === 'object' && props !== null ? Object.keys(props) : [];
+}
+
+export function sinkSchema(): SinkSchema {
+  if (compiled) return compiled;
+  const schema = sinkSchemaObject();
+  // verbose: errors carry parentSchema (for the message annotations) and the offending data.
+  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true });
+  ajv.addVocabulary(ANNOTATIONS);
+  const definitions = (schema['definitions'] ?? {}) as Record<string, unknown>;
+  const configKeys = Object.fromEntries(SINK_TYPES.map((t) => [t, keysOf(definitions[t])])) as Record<
+    SinkType,
+    string[]
+  >;
+  compiled = { validate: ajv.compile(schema), topLevelKeys: keysOf(schema), configKeys };
+  return compiled;
+}
+
+export type { ErrorObject };

@@ -1,0 +1,27 @@
+import type { Store } from './store.js';
+
+/** What a handler sees of a request. */
+export interface RouteContext {
+  /** The emulator's own origin, for `url`, `links` and `meta` URLs. */
+  readonly origin: string;
+  readonly accountSid: string;
+  readonly store: Store;
+  /** Pathname as requested (for error messages). */
+  readonly path: string;
+  readonly query: URLSearchParams;
+  /** The form-encoded body; read on demand so GET requests never wait for one. */
+  readonly form: () => Promise<URLSearchParams>;
+}
+
+export interface RouteResult {
+  readonly status: number;
+  /** JSON body; absent for 204. */
+  readonly body?: unknown;
+  /** The account changed: the state file must be written before the answer goes out. */
+  readonly mutated: boolean;
+  /** A create: `dropAfterCommitRate` applies. */
+  readonly created?: boolean;
+}
+
+/** A handler gets the decoded path parameters (SIDs) in order. */
+export type Handler = (ctx: RouteContext, params: readonly string[]) => Promise<RouteResult>;

@@ -1,0 +1,200 @@
+import { conflict, invalidParameter, notFound } from './errors.js';
+import { OrderedTable, type Cursor, type TablePage } from './ordered-table.js';
+import { isoNow, newSid, newTestId } from './sids.js';
+
+/**
+ * The emulated account and its rules (SPEC §8): webhook and segment sinks start active, kinesis
+ * initialized; Test records a test event and moves a sink that is not active to validating;
+ * Validate with a recorded test id makes it active; a subscription needs an active sink; a sink in
+ * use by a subscription cannot be deleted. Rule violations are thrown as Twilio-style ApiErrors.
+ */
+
+export interface TestEvent {
+  readonly testId: string;
+  readonly dateCreated: string;
+}
+
+export interface SinkRecord {
+  readonly sid: string;
+  description: string;
+  readonly sinkType: string;
+  readonly sinkConfiguration: Readonly<Record<string, unknown>>;
+  status: string;
+  readonly dateCreated: string;
+  dateUpdated: string;
+  readonly testEvents: TestEvent[];
+}
+
+export interface SubscribedType {
+  readonly type: string;
+  readonly schema_version?: number;
+}
+
+export interface SubscriptionRecord {
+  readonly sid: string;
+  description: string;
+  readonly sinkSid: string;
+  readonly types: readonly SubscribedType[];
+  readonly dateCreated: string;
+  dateUpdated: string;
+}
+
+export interface SinkFilter {
+  readonly inUse?: boolean;
+  readonly status?: string;
+}
+
+/** Status a new sink starts in: only kinesis needs the test/validate handshake. */
+export function initialStatus(sinkType: string): string {
+  return sinkType === 'kinesis' ? 'initialized' : 'active';
+}
+
+const sinkPath = (sid: string): string => `/v1/Sinks/${sid}`;
+const subscriptionPath = (sid: string): string => `/v1/Subscriptions/${sid}`;
+
+export class Store {
+  private readonly sinkTable = new OrderedTable<SinkRecord>();
+  private readonly subscriptionTable = new OrderedTable<SubscriptionRecord>();
+  /** Subscription SIDs per sink SID: answers InUse and the delete guard without a scan. */
+  private readonly subscriptionsBySink = new Map<string, Set<string>>();
+
+  get isEmpty(): boolean {
+    return this.sinkTable.size === 0 && this.subscriptionTable.size === 0;
+  }
+
+  sinks(): IterableIterator<SinkRecord> {
+    return this.sinkTable.values();
+  }
+
+  subscriptions(): IterableIterator<SubscriptionRecord> {
+    return this.subscriptionTable.values();
+  }
+
+  isInUse(sinkSid: string): boolean {
+    return (this.subscriptionsBySink.get(sinkSid)?.size ?? 0) > 0;
+  }
+
+  listSinks(filter: SinkFilter, pageSize: number, cursor: Cursor | undefined): TablePage<SinkRecord> {
+    const { inUse, status } = filter;
+    const match = (s: SinkRecord): boolean =>
+      (inUse === undefined || this.isInUse(s.sid) === inUse) && (status === undefined || s.status === status);
+    return this.sinkTable.page(match, pageSize, cursor);
+  }
+
+  getSink(sid: string): SinkRecord {
+    const sink = this.sinkTable.get(sid);
+    if (!sink) throw notFound(sinkPath(sid));
+    return sink;
+  }
+
+  getSinkOrUndefined(sid: string): SinkRecord | undefined {
+    return this.sinkTable.get(sid);
+  }
+
+  /** Adds a sink as given (state file, seed). The caller has validated it. */
+  insertSink(record: SinkRecord): void {
+    this.sinkTable.add(record.sid, record);
+  }
+
+  createSink(input: { description: string; sinkType: string; sinkConfiguration: Record<string, unknown> }): SinkRecord {
+    const now = isoNow();
+    const record: SinkRecord = {
+      sid: newSid('DG'),
+      description: input.description,
+      sinkType: input.sinkType,
+      sinkConfiguration: input.sinkConfiguration,
+      status: initialStatus(input.sinkType),
+      dateCreated: now,
+      dateUpdated: now,
+      testEvents: [],
+    };
+    this.sinkTable.add(record.sid, record);
+    return record;
+  }
+
+  updateSink(sid: string, description: string): SinkRecord {
+    const sink = this.getSink(sid);
+    sink.description = description;
+    sink.dateUpdated = isoNow();
+    return sink;
+  }
+
+  deleteSink(sid: string): void {
+    this.getSink(sid);
+    const holders = this.subscriptionsBySink.get(sid);
+    if (holders && holders.size > 0) {
+      throw conflict(`Sink ${sid} is in use by subscription(s) ${[...holders].join(', ')} and cannot be deleted`);
+    }
+    this.sinkTable.delete(sid);
+  }
+
+  /** Sink Test: "publishes" a test event (readable at /__emulator/sinks/{Sid}/test-events). */
+  testSink(sid: string): TestEvent {
+    const sink = this.getSink(sid);
+    const event: TestEvent = { testId: newTestId(), dateCreated: isoNow() };
+    sink.testEvents.push(event);
+    // Webhook and segment sinks need no validation (Twilio's docs); testing an active sink must
+    // not take it, and the subscriptions on it, out of service.
+    if (sink.status !== 'active') sink.status = 'validating';
+    sink.dateUpdated = event.dateCreated;
+    return event;
+  }
+
+  validateSink(sid: string, testId: string): void {
+    const sink = this.getSink(sid);
+    if (!sink.testEvents.some((e) => e.testId === testId)) {
+      throw invalidParameter(`Invalid TestId ${testId}: no test event with this id was sent to Sink ${sid}`);
+    }
+    if (sink.status !== 'active') {
+      sink.status = 'active';
+      sink.dateUpdated = isoNow();
+    }
+  }
+
+  listSubscriptions(sinkSid: string | undefined, pageSize: number, cursor: Cursor | undefined): TablePage<SubscriptionRecord> {
+    return this.subscriptionTable.page((s) => sinkSid === undefined || s.sinkSid === sinkSid, pageSize, cursor);
+  }
+
+  getSubscription(sid: string): SubscriptionRecord {
+    const sub = this.subscriptionTable.get(sid);
+    if (!sub) throw notFound(subscriptionPath(sid));
+    return sub;
+  }
+
+  /** Adds a subscription as given (state file, seed), keeping the in-use index right. */
+  insertSubscription(record: SubscriptionRecord): void {
+    this.subscriptionTable.add(record.sid, record);
+    let holders = this.subscriptionsBySink.get(record.sinkSid);
+    if (!holders) this.subscriptionsBySink.set(record.sinkSid, (holders = new Set()));
+    holders.add(record.sid);
+  }
+
+  createSubscription(input: { description: string; sinkSid: string; types: readonly SubscribedType[] }): SubscriptionRecord {
+    const sink = this.sinkTable.get(input.sinkSid);
+    if (!sink) throw invalidParameter(`SinkSid ${input.sinkSid} does not name an existing Sink`);
+    if (sink.status !== 'active') {
+      throw invalidParameter(`Sink ${input.sinkSid} is ${sink.status}: a Sink must be active for a Subscription to be created`);
+    }
+    const now = isoNow();
+    const record: SubscriptionRecord = { sid: newSid('DF'), description: input.description, sinkSid: input.sinkSid, types: input.types, dateCreated: now, dateUpdated: now };
+    this.insertSubscription(record);
+    return record;
+  }
+
+  updateSubscription(sid: string, description: string | undefined): SubscriptionRecord {
+    const sub = this.getSubscription(sid);
+    if (description !== undefined) {
+      sub.description = description;
+      sub.dateUpdated = isoNow();
+    }
+    return sub;
+  }
+
+  deleteSubscription(sid: string): void {
+    const sub = this.getSubscription(sid);
+    this.subscriptionTable.delete(sid);
+    const holders = this.subscriptionsBySink.get(sub.sinkSid);
+    holders?.delete(sid);
+    if (holders?.size === 0) this.subscriptionsBySink.delete(sub.sinkSid);
+  }
+}

@@ -1,0 +1,68 @@
+import { invalidParameter, missingParameter } from './errors.js';
+import { parseJsonParam, requiredParam } from './form.js';
+import { buildMeta, parsePageRequest } from './pagination.js';
+import { subscriptionResource } from './resources.js';
+import type { Handler } from './route-types.js';
+import { SINK_SID_PATTERN } from './sids.js';
+import type { SubscribedType } from './store.js';
+import { toSubscribedType } from './subscribed-type.js';
+
+/** Handlers for /v1/Subscriptions and /v1/Subscriptions/{Sid}. */
+
+function checkSinkSid(value: string): string {
+  if (!SINK_SID_PATTERN.test(value)) throw invalidParameter(`Invalid SinkSid ${JSON.stringify(value)}: must be DG followed by 32 hexadecimal digits`);
+  return value;
+}
+
+export const listSubscriptions: Handler = async (ctx) => {
+  const request = parsePageRequest(ctx.query);
+  const sinkSidParam = ctx.query.get('SinkSid');
+  const sinkSid = sinkSidParam === null ? undefined : checkSinkSid(sinkSidParam);
+  const page = ctx.store.listSubscriptions(sinkSid, request.pageSize, request.cursor);
+  return {
+    status: 200,
+    mutated: false,
+    body: {
+      subscriptions: page.items.map((s) => subscriptionResource(ctx.origin, ctx.accountSid, s)),
+      meta: buildMeta(ctx.origin, '/v1/Subscriptions', sinkSid === undefined ? [] : [['SinkSid', sinkSid]], request, page, 'subscriptions'),
+    },
+  };
+};
+
+/** `Types` arrives as repeated form fields, each a JSON object (the twilio library's encoding). */
+function parseTypes(form: URLSearchParams): SubscribedType[] {
+  const raw = form.getAll('Types');
+  if (raw.length === 0) throw missingParameter('Types');
+  return raw.map((value, i) => {
+    const entry = toSubscribedType(parseJsonParam(`Types[${i}]`, value));
+    if (typeof entry === 'string') throw invalidParameter(`Invalid Types[${i}]: ${entry}`);
+    return entry;
+  });
+}
+
+export const createSubscription: Handler = async (ctx) => {
+  const form = await ctx.form();
+  const description = requiredParam(form, 'Description');
+  const sinkSid = checkSinkSid(requiredParam(form, 'SinkSid'));
+  const types = parseTypes(form);
+  const sub = ctx.store.createSubscription({ description, sinkSid, types });
+  return { status: 201, mutated: true, created: true, body: subscriptionResource(ctx.origin, ctx.accountSid, sub) };
+};
+
+export const fetchSubscription: Handler = async (ctx, [sid]) => ({
+  status: 200,
+  mutated: false,
+  body: subscriptionResource(ctx.origin, ctx.accountSid, ctx.store.getSubscription(sid!)),
+});
+
+export const updateSubscription: Handler = async (ctx, [sid]) => {
+  ctx.store.getSubscription(sid!);
+  const description = (await ctx.form()).get('Description') ?? undefined;
+  const sub = ctx.store.updateSubscription(sid!, description);
+  return { status: 200, mutated: description !== undefined, body: subscriptionResource(ctx.origin, ctx.accountSid, sub) };
+};
+
+export const deleteSubscription: Handler = async (ctx, [sid]) => {
+  ctx.store.deleteSubscription(sid!);
+  return { status: 204, mutated: true };
+};

@@ -1,0 +1,97 @@
+import { Document } from 'yaml';
+import { hasAnyMarker } from '../plan/marker.js';
+import type { RemoteSink } from '../remote/model.js';
+
+/** Keys whose values are secrets: replaced by `${VAR}` references, never written to the repository. */
+const SECRET_KEYS: Readonly<Record<string, readonly string[]>> = {
+  kinesis: ['external_id'],
+  segment: ['write_key'],
+  webhook: [],
+};
+
+/** Twilio's webhook configuration keys sinkops declares; others it returns are not part of the desired state. */
+const DECLARED_KEYS: Readonly<Record<string, readonly string[]>> = {
+  kinesis: ['arn', 'role_arn', 'external_id'],
+  webhook: ['destination', 'method', 'batch_events'],
+  segment: ['write_key'],
+};
+
+export interface ImportedSink {
+  /** The sink's name in the repository (also its file name, `<name>.yaml`). */
+  readonly name: string;
+  readonly sid: string;
+  readonly yaml: string;
+  /** Environment variables the file references, with what each must hold. */
+  readonly variables: readonly { readonly name: string; readonly holds: string }[];
+}
+
+export interface ImportPlan {
+  readonly sinks: readonly ImportedSink[];
+  /** Sinks not written, with why (managed already, or a type sinkops does not manage). */
+  readonly skipped: readonly { readonly sid: string; readonly reason: string }[];
+}
+
+/**
+ * Turns an account's unmanaged sinks into sink documents pinned by `sid:`, so that the next plan
+ * adopts them. Pure. Names come from the description (kebab-case), made unique against `taken`
+ * (names already in the repository) and each other.
+ */
+export function importSinks(remote: readonly RemoteSink[], taken: ReadonlySet<string>, schemaPath: string): ImportPlan {
+  const used = new Set(taken);
+  const sinks: ImportedSink[] = [];
+  const skipped: { sid: string; reason: string }[] = [];
+  for (const sink of [...remote].sort((a, b) => a.sid.localeCompare(b.sid))) {
+    const declared = DECLARED_KEYS[sink.sinkType];
+    if (declared === undefined) {
+      skipped.push({ sid: sink.sid, reason: `sink_type ${sink.sinkType} is not managed by sinkops` });
+      continue;
+    }
+    if (hasAnyMarker(sink.description)) {
+      skipped.push({ sid: sink.sid, reason: 'already managed by sinkops (its description carries a marker)' });
+      continue;
+    }
+    const name = uniqueName(slug(sink.description) || `${sink.sinkType}-${sink.sid.slice(-6).toLowerCase()}`, used);
+    used.add(name);
+    const variables: { name: string; holds: string }[] = [];
+    const config: Record<string, unknown> = {};
+    for (const key of declared) {
+      const value = sink.sinkConfiguration[key];
+      if (value === undefined || value === null) continue;
+      if (SECRET_KEYS[sink.sinkType]?.includes(key)) {
+        const variable = `${name.toUpperCase().replace(/-/g, '_')}_${key.toUpperCase()}`;
+        variables.push({ name: variable, holds: `${key} of ${sink.sid}` });
+        config[key] = `\${${variable}}`;
+      } else {
+        config[key] = key === 'batch_events' ? value === true || value === 'true' : value;
+      }
+    }
+    const doc = new Document({
+      name,
+      description: sink.description === '' ? `Imported ${sink.sinkType} sink ${sink.sid}` : sink.description,
+      sink_type: sink.sinkType,
+      sink_configuration: config,
+      sid: sink.sid,
+    });
+    doc.commentBefore = ` yaml-language-server: $schema=${schemaPath}\n Imported by \`sinkops import\` from ${sink.sid}.`;
+    sinks.push({ name, sid: sink.sid, yaml: doc.toString({ lineWidth: 0 }), variables });
+  }
+  return { sinks, skipped };
+}
+
+/** `Orders status events!` → `orders-status-events`, within the name rule's 63 characters. */
+function slug(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 56)
+    .replace(/-+$/, '');
+}
+
+function uniqueName(base: string, used: ReadonlySet<string>): string {
+  if (!used.has(base)) return base;
+  for (let i = 2; ; i++) {
+    const candidate = `${base}-${i}`;
+    if (!used.has(candidate)) return candidate;
+  }
+}

@@ -1,0 +1,58 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import type { DesiredSink } from '../desired/model.js';
+import { startEmulator, type RunningEmulator } from '../emulator/index.js';
+import type { Logger } from '../log/logger.js';
+import type { TwilioConfig } from '../twilio/config.js';
+import { demoSeed } from './demo-seed.js';
+
+export const LOCAL_STATE_PATH = join('.sinkops', 'local-account.json');
+const LOCAL_ACCOUNT_SID = 'AC00000000000000000000000000000000';
+const LOCAL_AUTH_TOKEN = 'local-account-test-token';
+
+export interface LocalAccount {
+  readonly config: TwilioConfig;
+  /** The state file, relative to the working directory. */
+  readonly displayPath: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the embedded local account: the emulator, in this process, on 127.0.0.1 and a free port,
+ * with its state in `.sinkops/local-account.json`. On first use the state is seeded from the
+ * desired sinks given (see demo-seed.ts); delete the file to start again. Credentials are fixed test values that never leave
+ * this machine.
+ */
+export async function openLocalAccount(
+  cwd: string,
+  logger: Logger,
+  seedFrom: readonly DesiredSink[],
+): Promise<LocalAccount> {
+  const statePath = join(cwd, LOCAL_STATE_PATH);
+  await mkdir(join(cwd, '.sinkops'), { recursive: true });
+  const seed = existsSync(statePath) ? undefined : demoSeed(seedFrom);
+  const emulator: RunningEmulator = await startEmulator({
+    host: '127.0.0.1',
+    port: 0,
+    // Fixed test credentials, never the user's real ones from the environment.
+    accountSid: LOCAL_ACCOUNT_SID,
+    authToken: LOCAL_AUTH_TOKEN,
+    statePath,
+    ...(seed ? { seed } : {}),
+    logger,
+  });
+  return {
+    config: {
+      baseUrl: emulator.url,
+      username: emulator.accountSid,
+      password: emulator.authToken,
+      accountSid: emulator.accountSid,
+      timeoutMs: 10_000,
+      maxRetries: 3,
+      pageSize: 1000,
+    },
+    displayPath: relative(cwd, statePath),
+    close: () => emulator.close(),
+  };
+}

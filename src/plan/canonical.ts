@@ -1,0 +1,59 @@
+/**
+ * Canonical JSON and fingerprints of remote sinks. Pure: node:crypto hashing only.
+ *
+ * The basis of a plan identifies the remote state it was computed from; apply recomputes it to
+ * refuse a stale saved plan, and `sinkFingerprint` lets apply check one sink at a time.
+ */
+import { createHash } from 'node:crypto';
+import type { RemoteSink } from '../remote/model.js';
+import { SENSITIVE_CONFIG_KEYS, SENSITIVE_DISPLAY } from './sensitive.js';
+
+/** JSON with object keys sorted at every level, so equal data always gives equal text. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) out[key] = sortKeys((value as Record<string, unknown>)[key]);
+    return out;
+  }
+  return value;
+}
+
+/**
+ * The canonical form of one sink. Secret-bearing keys (`external_id`, `write_key`) are replaced by
+ * a placeholder: the hash is published in plan files and PR comments, and a hash of a short
+ * external id would let anyone test guesses offline. Nothing is lost, because Twilio never changes
+ * a sink's configuration in place (UpdateSink takes only a Description): a new secret means a new SID.
+ */
+function canonicalSink(sink: RemoteSink): unknown {
+  const config: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(sink.sinkConfiguration)) {
+    config[key] = SENSITIVE_CONFIG_KEYS.has(key) ? SENSITIVE_DISPLAY : value;
+  }
+  return {
+    sid: sink.sid,
+    description: sink.description,
+    sinkType: sink.sinkType,
+    sinkConfiguration: config,
+    status: sink.status,
+  };
+}
+
+function sha256(text: string): string {
+  return `sha256:${createHash('sha256').update(text).digest('hex')}`;
+}
+
+/** `sha256:<hex>` of one remote sink (sid, description, type, configuration, status). */
+export function sinkFingerprint(sink: RemoteSink): string {
+  return sha256(canonicalJson(canonicalSink(sink)));
+}
+
+/** `sha256:<hex>` of every remote sink, sorted by SID: the plan's `basis`. */
+export function remoteBasis(sinks: readonly RemoteSink[]): string {
+  const sorted = [...sinks].sort((a, b) => (a.sid < b.sid ? -1 : a.sid > b.sid ? 1 : 0));
+  return sha256(canonicalJson(sorted.map(canonicalSink)));
+}

@@ -1,0 +1,43 @@
+/**
+ * Ownership markers (SPEC §3). Twilio sinks carry no labels, so the description sinkops sends ends
+ * with `[sinkops:<name>]` (or `[sinkops:<stack>/<name>]` with `--stack`). A sink is managed by a
+ * stack exactly when its description ends with that stack's marker; a marker of another stack (or
+ * none, or a marker without a stack while we run with one) makes the sink unmanaged for us.
+ */
+
+/** The name rule of SPEC §2; a marker whose name breaks it was not written by sinkops. */
+const NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+/** The last bracketed token, anchored at the end of the description. */
+const TRAILING_MARKER = /\[sinkops:([^\]\s]+)\]$/;
+
+export function markerFor(name: string, stack?: string): string {
+  return stack === undefined ? `[sinkops:${name}]` : `[sinkops:${stack}/${name}]`;
+}
+
+/** The description sinkops sends: the repository's description, one space, the marker. */
+export function withMarker(description: string, name: string, stack?: string): string {
+  const marker = markerFor(name, stack);
+  return description === '' ? marker : `${description} ${marker}`;
+}
+
+/** The name in this stack's marker at the end of `description`, or undefined when it has none. */
+export function parseMarker(description: string, stack?: string): string | undefined {
+  const match = TRAILING_MARKER.exec(description);
+  const body = match?.[1];
+  if (body === undefined) return undefined;
+  let name: string;
+  if (stack === undefined) {
+    if (body.includes('/')) return undefined; // another stack's sink
+    name = body;
+  } else {
+    const prefix = `${stack}/`;
+    if (!body.startsWith(prefix)) return undefined;
+    name = body.slice(prefix.length);
+  }
+  return NAME.test(name) ? name : undefined;
+}
+
+/** Whether the description ends with any sinkops marker, of this stack or another. */
+export function hasAnyMarker(description: string): boolean {
+  return TRAILING_MARKER.test(description);
+}

@@ -1,0 +1,81 @@
+/**
+ * The wire form of a plan (SPEC §6): what `plan --format json` prints and `plan --out` saves.
+ * snake_case keys; sensitive values as "(sensitive value)" with their `${VAR}` template in
+ * `sensitive_refs`, so a saved plan carries everything apply needs except the secrets themselves.
+ * schemas/plan.schema.json describes it; readers check `format_version`.
+ */
+import type { ActionKind, PlanErrorCode, PlanWarningCode } from './model.js';
+
+export const PLAN_FORMAT_VERSION = 1;
+
+export type JsonScalar = string | number | boolean;
+
+export interface JsonSource {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+export interface JsonChange {
+  readonly path: string;
+  readonly before?: string;
+  readonly after?: string;
+  readonly forces_replacement: boolean;
+  readonly sensitive: boolean;
+}
+
+export type JsonReason =
+  | { readonly kind: 'new' }
+  | { readonly kind: 'fields-changed' }
+  | { readonly kind: 'pinned'; readonly sid: string }
+  | { readonly kind: 'renamed'; readonly from: string }
+  | { readonly kind: 'pruned' }
+  | { readonly kind: 'duplicate-marker'; readonly keep: string }
+  | { readonly kind: 'in-use'; readonly subscriptions: readonly string[] };
+
+export interface JsonAfter {
+  /** The full description sent to Twilio, marker included. */
+  readonly description: string;
+  readonly sink_configuration: Readonly<Record<string, JsonScalar>>;
+}
+
+export interface JsonAction {
+  readonly action: ActionKind;
+  readonly name: string;
+  /** The sink acted on; absent for create. */
+  readonly sid?: string;
+  /** The desired type, or for delete / blocked-delete the remote one. */
+  readonly sink_type: string;
+  readonly source?: JsonSource;
+  /** Remote status of the sink acted on. */
+  readonly status?: string;
+  readonly reasons: readonly JsonReason[];
+  readonly changes: readonly JsonChange[];
+  readonly after?: JsonAfter;
+  /** Sensitive keys of `after.sink_configuration`: the `${VAR}` template, or null for a literal in the repository. */
+  readonly sensitive_refs?: Readonly<Record<string, string | null>>;
+  /** sinkFingerprint of the sink when planned: apply refuses to act on a sink that changed since. */
+  readonly before_fingerprint?: string;
+  /** adopt: the configuration differs too, so the adopted sink is replaced. */
+  readonly replace?: boolean;
+  /** blocked: */
+  readonly intended?: 'delete' | 'replace' | 'adopt';
+  readonly reason?: string;
+  readonly subscriptions?: readonly string[];
+}
+
+export interface JsonPlan {
+  readonly format_version: typeof PLAN_FORMAT_VERSION;
+  readonly summary: Readonly<Record<ActionKind, number>>;
+  readonly actions: readonly JsonAction[];
+  readonly unmanaged: readonly { readonly sid: string; readonly description: string; readonly sink_type: string; readonly status: string }[];
+  readonly basis: string;
+  readonly warnings: readonly {
+    readonly code: PlanWarningCode;
+    readonly message: string;
+    readonly name?: string;
+    readonly sid?: string;
+    readonly source?: JsonSource;
+  }[];
+  readonly errors: readonly { readonly code: PlanErrorCode; readonly message: string; readonly name: string; readonly source: JsonSource }[];
+}

@@ -1,0 +1,303 @@
+/**
+ * The planner (SPEC §3, §4): a pure function of the desired sinks, the remote state and the
+ * options. It reads no file, network, clock or environment, and its output does not depend on the
+ * order of its inputs (both are sorted first), so the same inputs always give the same plan.
+ */
+import type { DesiredSink } from '../desired/model.js';
+import { SinkopsError } from '../errors.js';
+import type { RemoteSink, RemoteState } from '../remote/model.js';
+import { remoteBasis } from './canonical.js';
+import { compareDescription, compareImmutable, desiredLookalikeKey, isManageableType, remoteLookalikeKey } from './compare.js';
+import { hasAnyMarker, parseMarker, withMarker } from './marker.js';
+import type {
+  ActionKind,
+  ActionReason,
+  FieldChange,
+  Plan,
+  PlanError,
+  PlannedAction,
+  PlanOptions,
+  PlanWarning,
+  SinkSpec,
+} from './model.js';
+import { sortActions } from './order.js';
+import * as msg from './warnings.js';
+
+export { sinkFingerprint } from './canonical.js';
+
+const bySid = (a: RemoteSink, b: RemoteSink): number => (a.sid < b.sid ? -1 : a.sid > b.sid ? 1 : 0);
+
+/** Oldest first (dateCreated, then SID): the tie-break when choosing among duplicates. */
+const byAge = (a: RemoteSink, b: RemoteSink): number => {
+  const da = a.dateCreated ?? '\uffff';
+  const db = b.dateCreated ?? '\uffff';
+  return da < db ? -1 : da > db ? 1 : bySid(a, b);
+};
+
+/** Mutable working state of one planning run. */
+interface Ctx {
+  readonly remote: RemoteState;
+  readonly options: PlanOptions;
+  readonly actions: PlannedAction[];
+  readonly warnings: PlanWarning[];
+  readonly errors: PlanError[];
+}
+
+export function plan(desired: readonly DesiredSink[], remote: RemoteState, options: PlanOptions): Plan {
+  const ctx: Ctx = { remote, options, actions: [], warnings: [], errors: [] };
+  const stack = options.stack;
+  const sinks = [...remote.sinks].sort(bySid);
+  const wanted = [...desired].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const wantedNames = new Set<string>();
+  for (const d of wanted) {
+    // The loader reports duplicate names as diagnostics; reaching here with one is a caller bug.
+    if (wantedNames.has(d.name)) throw new SinkopsError('INVALID_INPUT', `duplicate desired sink name "${d.name}"`);
+    wantedNames.add(d.name);
+  }
+
+  // Ownership: managed = this stack's marker on a type sinkops can manage.
+  const markerOf = new Map<string, string>();
+  const managedByName = new Map<string, RemoteSink[]>();
+  for (const sink of sinks) {
+    const name = isManageableType(sink.sinkType) ? parseMarker(sink.description, stack) : undefined;
+    if (name === undefined) continue;
+    markerOf.set(sink.sid, name);
+    managedByName.set(name, [...(managedByName.get(name) ?? []), sink]);
+  }
+  const bySidMap = new Map(sinks.map((s) => [s.sid, s]));
+
+  // Pins first: each pinned SID is claimed by one desired name, or the pin is an error.
+  const claims = new Map<string, string>();
+  const failed = new Set<string>();
+  for (const d of wanted) {
+    if (d.sid === undefined) continue;
+    const sink = bySidMap.get(d.sid);
+    const owner = markerOf.get(d.sid);
+    let error: PlanError | undefined;
+    if (sink === undefined) {
+      error = msg.planError('PINNED_SID_NOT_FOUND', d, `${d.name}: pinned sid ${d.sid} does not exist in the account`);
+    } else if (!isManageableType(sink.sinkType)) {
+      error = msg.planError('PINNED_SID_TYPE', d, `${d.name}: pinned sid ${d.sid} is a ${sink.sinkType} sink, which sinkops does not manage`);
+    } else if (claims.has(d.sid)) {
+      error = msg.planError('PINNED_SID_CONFLICT', d, `${d.name}: sid ${d.sid} is also pinned by ${claims.get(d.sid)}`);
+    } else if (owner !== undefined && owner !== d.name && wantedNames.has(owner)) {
+      error = msg.planError('PINNED_SID_CONFLICT', d, `${d.name}: pinned sid ${d.sid} is managed as ${owner}, which is still in the repository`);
+    }
+    if (error !== undefined) {
+      ctx.errors.push(error);
+      failed.add(d.name);
+    } else {
+      claims.set(d.sid, d.name);
+    }
+  }
+  const claimedByOther = (sink: RemoteSink, name: string): boolean => {
+    const claimant = claims.get(sink.sid);
+    return claimant !== undefined && claimant !== name;
+  };
+  const unmanaged = sinks.filter((s) => !markerOf.has(s.sid) && !claims.has(s.sid));
+  const lookalikes = indexLookalikes(unmanaged);
+
+  for (const d of wanted) {
+    for (const [key, value] of Object.entries(d.sinkConfiguration)) {
+      if (value.value === undefined) ctx.warnings.push(msg.unknownSensitive(d, key));
+    }
+    if (failed.has(d.name)) continue; // shown as an error; its sinks are neither changed nor pruned
+    const own = (managedByName.get(d.name) ?? []).filter((s) => !claimedByOther(s, d.name));
+    const pinned = d.sid === undefined ? undefined : bySidMap.get(d.sid);
+    if (pinned !== undefined) {
+      const owner = markerOf.get(pinned.sid);
+      planDuplicates(ctx, d.name, [pinned, ...own.filter((s) => s.sid !== pinned.sid)], pinned, d);
+      if (owner === undefined) planAdopt(ctx, d, pinned);
+      else planExisting(ctx, d, pinned, owner === d.name ? undefined : owner);
+    } else if (own.length === 0) {
+      planCreate(ctx, d, lookalikes);
+    } else {
+      const keep = chooseKept(ctx, d, own);
+      planDuplicates(ctx, d.name, own, keep, d);
+      planExisting(ctx, d, keep, undefined);
+    }
+  }
+
+  // Prune: managed names that left the repository (sinks claimed by a rename excepted).
+  const kept: { name: string; sink: RemoteSink }[] = [];
+  for (const [name, group] of [...managedByName].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (wantedNames.has(name)) continue;
+    for (const sink of group) {
+      if (claims.has(sink.sid)) continue;
+      if (options.prune) removeOrBlock(ctx, name, sink, [{ kind: 'pruned' }], undefined);
+      else kept.push({ name, sink });
+    }
+  }
+  if (kept.length > 0) ctx.warnings.push(msg.pruneDisabled(kept));
+
+  const actions = sortActions(ctx.actions);
+  const summary: Record<ActionKind, number> = { create: 0, update: 0, adopt: 0, replace: 0, delete: 0, noop: 0, blocked: 0 };
+  for (const a of actions) summary[a.action] += 1;
+  return {
+    actions,
+    summary,
+    unmanaged,
+    warnings: [...ctx.warnings].sort(compareWarnings),
+    errors: [...ctx.errors].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+    basis: remoteBasis(sinks),
+    options,
+  };
+}
+
+function compareWarnings(a: PlanWarning, b: PlanWarning): number {
+  const ka = [a.name ?? '', a.code, a.sid ?? '', a.message];
+  const kb = [b.name ?? '', b.code, b.sid ?? '', b.message];
+  for (let i = 0; i < ka.length; i += 1) {
+    const x = ka[i] ?? '';
+    const y = kb[i] ?? '';
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+function inUse(ctx: Ctx, sid: string): boolean {
+  return ctx.remote.inUse.has(sid) || (ctx.remote.subscriptionsBySink.get(sid)?.length ?? 0) > 0;
+}
+
+function subscriptionsOf(ctx: Ctx, sid: string): readonly string[] {
+  return [...(ctx.remote.subscriptionsBySink.get(sid) ?? [])].sort();
+}
+
+function specFor(ctx: Ctx, d: DesiredSink): SinkSpec {
+  return {
+    description: withMarker(d.description, d.name, ctx.options.stack),
+    sinkType: d.sinkType,
+    sinkConfiguration: d.sinkConfiguration,
+  };
+}
+
+/** Type, configuration and description differences between a desired sink and a remote one. */
+function diff(ctx: Ctx, d: DesiredSink, sink: RemoteSink): { changes: FieldChange[]; forces: boolean } {
+  const description = compareDescription(sink.description, specFor(ctx, d).description);
+  const immutable = compareImmutable(d, sink).changes;
+  return {
+    changes: [...(description === undefined ? [] : [description]), ...immutable],
+    forces: immutable.length > 0,
+  };
+}
+
+/** Among sinks carrying one name's marker: the one matching the desired state, else in use, else oldest. */
+function chooseKept(ctx: Ctx, d: DesiredSink, group: readonly RemoteSink[]): RemoteSink {
+  const score = (s: RemoteSink): number => {
+    const { changes, forces } = diff(ctx, d, s);
+    return (changes.length === 0 ? 0 : forces ? 2 : 1) * 2 + (inUse(ctx, s.sid) ? 0 : 1);
+  };
+  const sorted = [...group].sort((a, b) => score(a) - score(b) || byAge(a, b));
+  return sorted[0] as RemoteSink;
+}
+
+function planDuplicates(ctx: Ctx, name: string, group: readonly RemoteSink[], keep: RemoteSink, d: DesiredSink): void {
+  if (group.length < 2) return;
+  ctx.warnings.push(msg.duplicateMarker(name, ctx.options.stack, group, keep));
+  for (const sink of group) {
+    if (sink.sid !== keep.sid) removeOrBlock(ctx, name, sink, [{ kind: 'duplicate-marker', keep: keep.sid }], d);
+  }
+}
+
+/** A delete, or a blocked action in its place when a Subscription uses the sink. */
+function removeOrBlock(ctx: Ctx, name: string, sink: RemoteSink, reasons: ActionReason[], d: DesiredSink | undefined): void {
+  if (inUse(ctx, sink.sid)) {
+    const subscriptions = subscriptionsOf(ctx, sink.sid);
+    ctx.actions.push({
+      action: 'blocked',
+      intended: 'delete',
+      name,
+      sid: sink.sid,
+      before: sink,
+      reason: msg.inUseReason(subscriptions),
+      subscriptions,
+      reasons: [...reasons, { kind: 'in-use', subscriptions }],
+      changes: [],
+      ...(d === undefined ? {} : { source: d.source }),
+    });
+  } else {
+    ctx.actions.push({ action: 'delete', name, sid: sink.sid, before: sink, reasons, changes: [] });
+  }
+}
+
+/** Unmanaged sinks that could be adopted, by lookalike key; `''` holds those without a key. */
+function indexLookalikes(unmanaged: readonly RemoteSink[]): Map<string, RemoteSink[]> {
+  const index = new Map<string, RemoteSink[]>();
+  for (const sink of unmanaged) {
+    // Sinks marked by another stack are that stack's, not candidates for adoption.
+    if (!isManageableType(sink.sinkType) || hasAnyMarker(sink.description)) continue;
+    const key = remoteLookalikeKey(sink) ?? '';
+    const bucket = index.get(key);
+    if (bucket === undefined) index.set(key, [sink]);
+    else bucket.push(sink);
+  }
+  return index;
+}
+
+function planCreate(ctx: Ctx, d: DesiredSink, lookalikes: ReadonlyMap<string, readonly RemoteSink[]>): void {
+  ctx.actions.push({ action: 'create', name: d.name, source: d.source, after: specFor(ctx, d), reasons: [{ kind: 'new' }], changes: [] });
+  const key = desiredLookalikeKey(d);
+  const candidates = key === undefined ? [...lookalikes.values()].flat() : [...(lookalikes.get(key) ?? []), ...(lookalikes.get('') ?? [])];
+  for (const sink of [...candidates].sort(bySid)) {
+    if (compareImmutable(d, sink).changes.length === 0) ctx.warnings.push(msg.lookalike(d, sink));
+  }
+}
+
+/** A pinned sink that carries no marker of ours: it gets the marker, and is replaced when it differs. */
+function planAdopt(ctx: Ctx, d: DesiredSink, sink: RemoteSink): void {
+  const { changes, forces } = diff(ctx, d, sink);
+  const reasons: ActionReason[] = [{ kind: 'pinned', sid: sink.sid }, ...(forces ? [{ kind: 'fields-changed' } as const] : [])];
+  if (forces && inUse(ctx, sink.sid)) {
+    pushBlocked(ctx, d, sink, 'adopt', reasons, changes);
+    return;
+  }
+  ctx.actions.push({ action: 'adopt', name: d.name, sid: sink.sid, source: d.source, before: sink, after: specFor(ctx, d), replace: forces, reasons, changes });
+  if (!forces) warnIfNotActive(ctx, d.name, sink);
+}
+
+/** A managed sink kept for `d` (its own, or one renamed to it by a pin from `renamedFrom`). */
+function planExisting(ctx: Ctx, d: DesiredSink, sink: RemoteSink, renamedFrom: string | undefined): void {
+  const { changes, forces } = diff(ctx, d, sink);
+  const reasons: ActionReason[] = [
+    ...(renamedFrom === undefined ? [] : [{ kind: 'renamed', from: renamedFrom } as const]),
+    ...(changes.length > 0 && (forces || renamedFrom === undefined) ? [{ kind: 'fields-changed' } as const] : []),
+  ];
+  const base = { name: d.name, sid: sink.sid, source: d.source, before: sink, reasons, changes };
+  if (forces) {
+    if (inUse(ctx, sink.sid)) pushBlocked(ctx, d, sink, 'replace', reasons, changes);
+    else ctx.actions.push({ ...base, action: 'replace', after: specFor(ctx, d) });
+    return;
+  }
+  if (changes.length > 0) ctx.actions.push({ ...base, action: 'update', after: specFor(ctx, d) });
+  else ctx.actions.push({ ...base, action: 'noop', reasons: [] });
+  warnIfNotActive(ctx, d.name, sink);
+}
+
+/** A replace (or adopt-with-replace) whose old half is in use: nothing of it is planned. */
+function pushBlocked(
+  ctx: Ctx,
+  d: DesiredSink,
+  sink: RemoteSink,
+  intended: 'replace' | 'adopt',
+  reasons: ActionReason[],
+  changes: FieldChange[],
+): void {
+  const subscriptions = subscriptionsOf(ctx, sink.sid);
+  ctx.actions.push({
+    action: 'blocked',
+    intended,
+    name: d.name,
+    sid: sink.sid,
+    before: sink,
+    reason: msg.inUseReason(subscriptions),
+    subscriptions,
+    reasons: [...reasons, { kind: 'in-use', subscriptions }],
+    changes,
+    source: d.source,
+  });
+  warnIfNotActive(ctx, d.name, sink);
+}
+
+function warnIfNotActive(ctx: Ctx, name: string, sink: RemoteSink): void {
+  if (sink.status !== 'active') ctx.warnings.push(msg.notActive(name, sink));
+}

@@ -1,0 +1,59 @@
+/**
+ * Safety belongs to the plan (octoDNS `raise_if_unsafe`): apply calls `assertSafe` before sending
+ * anything, and the error names the flag that overrides the limit.
+ */
+import { SinkopsError } from '../errors.js';
+import type { Plan } from './model.js';
+
+/** `--max-deletes` when not given: enough for routine clean-ups, small enough to stop a wipe-out. */
+export const DEFAULT_MAX_DELETES = 10;
+
+export interface SafetyLimits {
+  /** Deletes plus replace-deletes plus adopt-replaces allowed (`--max-deletes N`). */
+  readonly maxDeletes: number;
+  /** Permit a plan that deletes every managed sink and keeps none (`--allow-empty`). */
+  readonly allowEmpty: boolean;
+}
+
+/** Sinks the plan removes: deletes, the old half of replaces, and adoptions that replace. */
+export function countDeletes(plan: Plan): number {
+  let n = 0;
+  for (const a of plan.actions) {
+    if (a.action === 'delete' || a.action === 'replace' || (a.action === 'adopt' && a.replace)) n += 1;
+  }
+  return n;
+}
+
+/**
+ * Whether applying the plan changes anything or leaves something undone. Blocked actions count:
+ * the account still differs from the repository (so `--detailed-exitcode` reports 2).
+ */
+export function hasChanges(plan: Plan): boolean {
+  return plan.actions.some((a) => a.action !== 'noop');
+}
+
+/** Throws UNSAFE_PLAN when the plan breaks a limit; the message names the overriding flag(s). */
+export function assertSafe(plan: Plan, limits: SafetyLimits): void {
+  const problems: { flag: string; detail: string }[] = [];
+  const deletes = countDeletes(plan);
+  // "Empty": every action is a delete, so no managed sink would remain (a mistyped --dir).
+  const wipesAll = plan.actions.length > 0 && plan.actions.every((a) => a.action === 'delete');
+  if (wipesAll && !limits.allowEmpty) {
+    problems.push({
+      flag: '--allow-empty',
+      detail: `the plan deletes all ${deletes} managed sink(s) and keeps none (is --dir right?); pass --allow-empty to allow it`,
+    });
+  }
+  if (deletes > limits.maxDeletes) {
+    problems.push({
+      flag: `--max-deletes ${deletes}`,
+      detail: `the plan deletes ${deletes} sink(s) (deletes plus replacements), more than the limit of ${limits.maxDeletes}; pass --max-deletes ${deletes} to allow it`,
+    });
+  }
+  if (problems.length === 0) return;
+  throw new SinkopsError(
+    'UNSAFE_PLAN',
+    `refusing an unsafe plan; override with ${problems.map((p) => p.flag).join(' and ')}`,
+    { details: problems.map((p) => p.detail) },
+  );
+}

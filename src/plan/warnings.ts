@@ -1,0 +1,73 @@
+/** The planner's warning and error messages, built in one place so their wording stays uniform. */
+import type { DesiredSink } from '../desired/model.js';
+import type { RemoteSink } from '../remote/model.js';
+import type { PlanError, PlanErrorCode, PlanWarning } from './model.js';
+import { markerFor } from './marker.js';
+
+export function planError(code: PlanErrorCode, desired: DesiredSink, message: string): PlanError {
+  return { code, message, name: desired.name, source: desired.source };
+}
+
+export function unknownSensitive(desired: DesiredSink, key: string): PlanWarning {
+  const refs = desired.sinkConfiguration[key]?.envRefs ?? [];
+  const vars = refs.length > 0 ? refs.map((r) => `$${r}`).join(', ') : 'its environment variable';
+  return {
+    code: 'UNKNOWN_SENSITIVE',
+    name: desired.name,
+    source: desired.source,
+    message:
+      `${desired.name}: sink_configuration.${key} is unknown because ${vars} is not set; ` +
+      'it is compared as unknown (never a replacement), and apply needs it set',
+  };
+}
+
+export function lookalike(desired: DesiredSink, sink: RemoteSink): PlanWarning {
+  return {
+    code: 'LOOKALIKE_UNMANAGED',
+    name: desired.name,
+    sid: sink.sid,
+    source: desired.source,
+    message:
+      `${desired.name}: unmanaged sink ${sink.sid} has the same type and configuration; a new sink ` +
+      `will be created. To adopt ${sink.sid} instead, add \`sid: ${sink.sid}\` to ${desired.source.file}`,
+  };
+}
+
+export function duplicateMarker(
+  name: string,
+  stack: string | undefined,
+  sinks: readonly RemoteSink[],
+  keep: RemoteSink,
+): PlanWarning {
+  const others = sinks.filter((s) => s.sid !== keep.sid).map((s) => s.sid);
+  return {
+    code: 'DUPLICATE_MARKER',
+    name,
+    sid: keep.sid,
+    message:
+      `${name}: ${sinks.length} sinks carry ${markerFor(name, stack)} (${sinks.map((s) => s.sid).join(', ')}); ` +
+      `keeping ${keep.sid}, removing ${others.join(', ')} unless in use`,
+  };
+}
+
+export function notActive(name: string, sink: RemoteSink): PlanWarning {
+  const message =
+    sink.sinkType === 'kinesis'
+      ? `${name} (${sink.sid}) is ${sink.status}, not active: run \`sinkops activate ${name}\` to send a test ` +
+        `event, then \`sinkops activate ${name} --test-id <id>\` with the test id read from the stream`
+      : `${name} (${sink.sid}) is ${sink.status}, not active: Twilio delivers no events to it`;
+  return { code: 'NOT_ACTIVE', name, sid: sink.sid, message };
+}
+
+export function pruneDisabled(sinks: readonly { readonly name: string; readonly sink: RemoteSink }[]): PlanWarning {
+  const list = sinks.map((s) => `${s.name} (${s.sink.sid})`).join(', ');
+  return {
+    code: 'PRUNE_DISABLED',
+    message: `pruning is off (--no-prune): ${sinks.length} managed sink(s) no longer in the repository are kept: ${list}`,
+  };
+}
+
+/** `in use by subscription DF…, DF…`, or the generic text when the holders are not known. */
+export function inUseReason(subscriptions: readonly string[]): string {
+  return subscriptions.length > 0 ? `in use by subscription ${subscriptions.join(', ')}` : 'in use by a subscription';
+}

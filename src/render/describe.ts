@@ -1,0 +1,114 @@
+/**
+ * Words and symbols shared by the renderers, so text, Markdown and JSON describe an action the
+ * same way. Everything here reads the plan; nothing compares values.
+ */
+import type { ConfigValue } from '../desired/model.js';
+import type { PlanSummary, PlannedAction, SinkSpec } from '../plan/model.js';
+import { SENSITIVE_DISPLAY } from '../plan/sensitive.js';
+
+export const NO_CHANGES = 'No changes. Twilio sinks match the repository.';
+
+/**
+ * `Plan: 1 to create, 1 to update, 1 to replace, 1 to delete.` Like Terraform, the four common kinds
+ * are always printed (a reader scans for the same words each time); `adopt` and `blocked` are
+ * rarer and appear only when non-zero. Noops are not changes and are not counted here.
+ */
+export function summaryLine(summary: PlanSummary): string {
+  const parts = [`${summary.create} to create`, `${summary.update} to update`];
+  if (summary.adopt > 0) parts.push(`${summary.adopt} to adopt`);
+  parts.push(`${summary.replace} to replace`, `${summary.delete} to delete`);
+  if (summary.blocked > 0) parts.push(`${summary.blocked} blocked`);
+  return `Plan: ${parts.join(', ')}.`;
+}
+
+/** Terraform's symbols; an adoption that replaces the sink is shown as the replacement it is. */
+export function symbolOf(action: PlannedAction): string {
+  switch (action.action) {
+    case 'create':
+      return '+';
+    case 'update':
+      return '~';
+    case 'adopt':
+      return action.replace ? '+/-' : '~';
+    case 'replace':
+      return '+/-';
+    case 'delete':
+      return '-';
+    case 'blocked':
+      return '!';
+    case 'noop':
+      return '=';
+  }
+}
+
+export const LEGEND: readonly (readonly [string, string])[] = [
+  ['+', 'create'],
+  ['~', 'update in place (or adopt)'],
+  ['+/-', 'replace (the new sink is created before the old one is deleted)'],
+  ['-', 'delete'],
+  ['!', 'blocked (in use by a subscription; not planned)'],
+];
+
+/** One line saying what happens to the sink and why. */
+export function headline(action: PlannedAction): string {
+  const { name } = action;
+  switch (action.action) {
+    case 'create':
+      return `${name} will be created`;
+    case 'update': {
+      const renamed = action.reasons.find((r) => r.kind === 'renamed');
+      return renamed?.kind === 'renamed'
+        ? `${name} will be renamed from ${renamed.from} (${action.sid}), updated in place`
+        : `${name} will be updated in place (${action.sid})`;
+    }
+    case 'adopt':
+      return action.replace
+        ? `${name} will adopt ${action.sid} and replace it: a new sink is created, then ${action.sid} is deleted`
+        : `${name} will adopt ${action.sid}: its description gets the sinkops marker`;
+    case 'replace': {
+      const renamed = action.reasons.find((r) => r.kind === 'renamed');
+      const from = renamed?.kind === 'renamed' ? `, renamed from ${renamed.from}` : '';
+      return `${name} must be replaced (${action.sid}${from}): a new sink is created, then the old one is deleted`;
+    }
+    case 'delete': {
+      const dup = action.reasons.find((r) => r.kind === 'duplicate-marker');
+      return dup?.kind === 'duplicate-marker'
+        ? `${name} (${action.sid}) will be deleted: a duplicate of ${dup.keep}, which is kept`
+        : `${name} (${action.sid}) will be deleted: no longer in the repository`;
+    }
+    case 'blocked': {
+      const verb = action.intended === 'delete' ? 'deleted' : action.intended === 'replace' ? 'replaced' : 'adopted (it would be replaced)';
+      return `${name} (${action.sid}) cannot be ${verb}: ${action.reason}`;
+    }
+    case 'noop':
+      return `${name} (${action.sid}) is up to date`;
+  }
+}
+
+/** The SID and status part of an action's title, e.g. `(adopt DG…, active)`. */
+export function sinkRef(action: PlannedAction): string {
+  if (action.action === 'create') return '';
+  const sid = action.action === 'adopt' ? `adopt ${action.sid}` : action.sid;
+  return `(${sid}, ${action.before.status})`;
+}
+
+export function displayConfig(value: ConfigValue): string {
+  return value.sensitive || value.value === undefined ? SENSITIVE_DISPLAY : JSON.stringify(value.value);
+}
+
+/** The fields of a sink to be created, as `[path, displayed value]`, configuration keys sorted. */
+export function specFields(spec: SinkSpec): [string, string][] {
+  const fields: [string, string][] = [
+    ['description', JSON.stringify(spec.description)],
+    ['sink_type', JSON.stringify(spec.sinkType)],
+  ];
+  for (const key of Object.keys(spec.sinkConfiguration).sort()) {
+    const value = spec.sinkConfiguration[key];
+    if (value !== undefined) fields.push([`sink_configuration.${key}`, displayConfig(value)]);
+  }
+  return fields;
+}
+
+export function pluralise(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,25 @@
+/**
+ * The renderers, interchangeable and keyed by `--format`. Each reads a Plan and returns a string;
+ * none computes what changed (the planner did). The PR comment is the Markdown renderer's output.
+ */
+import type { Plan } from '../plan/model.js';
+import { renderJson } from './json.js';
+import { renderMarkdown } from './markdown.js';
+import type { RenderFormat, RenderOptions } from './options.js';
+import { renderText } from './text.js';
+
+export type { RenderFormat, RenderOptions } from './options.js';
+export { RENDER_FORMATS } from './options.js';
+export { MARKDOWN_LIMIT } from './markdown.js';
+
+export type Renderer = (plan: Plan, options: RenderOptions) => string;
+
+export const RENDERERS: Readonly<Record<RenderFormat, Renderer>> = {
+  text: renderText,
+  markdown: renderMarkdown,
+  json: renderJson,
+};
+
+export function renderPlan(plan: Plan, format: RenderFormat, options: RenderOptions): string {
+  return RENDERERS[format](plan, options);
+}

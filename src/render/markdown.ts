@@ -1,0 +1,120 @@
+/**
+ * The Markdown renderer: the pull-request comment (SPEC §9). A summary line, errors, a table of
+ * actions, a collapsible diff per action, warnings and the unmanaged sinks. Text that does not come
+ * from sinkops is escaped. The whole comment stays within MARKDOWN_LIMIT characters: when it would
+ * not, the least important parts (action details first) are left out and a note says how much.
+ */
+import type { Plan, PlannedAction } from '../plan/model.js';
+import { NO_CHANGES, headline, specFields, summaryLine, symbolOf } from './describe.js';
+import { documentDiff } from './document.js';
+import { escapeMarkdown, fenceFor } from './markdown-escape.js';
+import type { RenderOptions } from './options.js';
+
+/** Below GitHub's 65,536-character comment limit, with room for the sticky comment's hidden marker. */
+export const MARKDOWN_LIMIT = 65_000;
+/** Room kept for the truncation note. */
+const NOTE_ROOM = 400;
+
+interface Section {
+  readonly label: string;
+  readonly header: string;
+  readonly items: readonly string[];
+  readonly footer: string;
+}
+
+export function renderMarkdown(plan: Plan, options: RenderOptions): string {
+  const changing = plan.actions.filter((a) => a.action !== 'noop');
+  const listed = plan.actions.filter((a) => a.action !== 'noop' || options.verbose);
+  const stack = plan.options.stack === undefined ? '' : ` (stack ${escapeMarkdown(plan.options.stack)})`;
+  const title = `### sinkops plan${stack}\n\n`;
+  const summary =
+    changing.length === 0 && plan.errors.length === 0
+      ? `**${NO_CHANGES}**\n\n`
+      : `**${summaryLine(plan.summary)}**${plan.errors.length > 0 ? ` The plan has ${plan.errors.length} error(s) and cannot be applied.` : ''}\n\n`;
+  const footer = `<sub>basis \`${plan.basis}\`</sub>\n`;
+
+  const errors: Section = {
+    label: 'errors',
+    header: '**Errors**\n\n',
+    items: plan.errors.map(
+      (e) => `- \`${e.code}\` ${escapeMarkdown(`${e.source.file}:${e.source.line}:${e.source.column}: ${e.message}`)}\n`,
+    ),
+    footer: '\n',
+  };
+  const table: Section = {
+    label: 'table rows',
+    header: '| | Action | Name | SID | What |\n|---|---|---|---|---|\n',
+    items: listed.map(tableRow),
+    footer: '\n',
+  };
+  const details: Section = { label: 'action details', header: '', items: listed.map(detailsBlock), footer: '' };
+  const warnings: Section = {
+    label: 'warnings',
+    header: '**Warnings**\n\n',
+    items: plan.warnings.map((w) => `- \`${w.code}\` ${escapeMarkdown(w.message)}\n`),
+    footer: '\n',
+  };
+  const unmanaged: Section = {
+    label: 'unmanaged sinks',
+    header: `<details><summary>Unmanaged sinks (${plan.unmanaged.length}), never changed by sinkops</summary>\n\n| SID | Type | Status | Description |\n|---|---|---|---|\n`,
+    items: plan.unmanaged.map(
+      (s) => `| \`${s.sid}\` | ${escapeMarkdown(s.sinkType)} | ${escapeMarkdown(s.status)} | ${escapeMarkdown(s.description)} |\n`,
+    ),
+    footer: '\n</details>\n\n',
+  };
+
+  // Display order, and the order in which parts give way when the comment is too long (last first).
+  const display = [errors, table, details, warnings, unmanaged];
+  const priority = [errors, table, warnings, unmanaged, details];
+  let used = title.length + summary.length + footer.length;
+  const kept = new Map<Section, number>();
+  const left: { label: string; count: number; chars: number }[] = [];
+  for (const section of priority) {
+    let n = 0;
+    let chars = 0;
+    for (const item of section.items) {
+      const cost = item.length + (n === 0 ? section.header.length + section.footer.length : 0);
+      if (chars === 0 && used + cost <= MARKDOWN_LIMIT - NOTE_ROOM) {
+        used += cost;
+        n += 1;
+      } else {
+        chars += item.length;
+      }
+    }
+    kept.set(section, n);
+    if (n < section.items.length) left.push({ label: section.label, count: section.items.length - n, chars });
+  }
+
+  let body = title + summary;
+  for (const section of display) {
+    const n = kept.get(section) ?? 0;
+    if (n > 0) body += section.header + section.items.slice(0, n).join('') + section.footer;
+  }
+  if (left.length > 0) {
+    const what = left.map((l) => `${l.count} ${l.label}`).join(', ');
+    const chars = left.reduce((sum, l) => sum + l.chars, 0);
+    body += `> **Note:** this comment was truncated to fit GitHub's limit: ${what} (${chars} characters) left out. Run \`sinkops plan\` for the full plan.\n\n`;
+  }
+  return body + footer;
+}
+
+function tableRow(action: PlannedAction): string {
+  const sid = action.action === 'create' ? '' : `\`${action.sid}\``;
+  const what = action.action === 'create' ? action.after.sinkType : `${action.before.sinkType}, ${action.before.status}`;
+  const verb = action.action === 'adopt' && action.replace ? 'adopt + replace' : action.action === 'blocked' ? `blocked ${action.intended}` : action.action;
+  return `| \`${symbolOf(action)}\` | ${verb} | \`${action.name}\` | ${sid} | ${escapeMarkdown(`${what}: ${headline(action)}`)} |\n`;
+}
+
+function detailsBlock(action: PlannedAction): string {
+  const lines =
+    action.action === 'create'
+      ? specFields(action.after).map(([path, value]) => `+ ${path}: ${value}`)
+      : documentDiff(action).map(({ op, text }) => `${op} ${text}`);
+  const forcing = action.changes.filter((c) => c.forcesReplacement).map((c) => c.path);
+  const note = forcing.length > 0 ? `Forces replacement: ${forcing.map((p) => `\`${p}\``).join(', ')}\n\n` : '';
+  const content = lines.join('\n');
+  const fence = fenceFor(content);
+  const summary = `<code>${symbolOf(action)}</code> ${action.action} <code>${action.name}</code>`;
+  const diff = lines.length > 0 ? `${fence}diff\n${content}\n${fence}\n` : '_No field changes._\n';
+  return `<details><summary>${summary}</summary>\n\n${escapeMarkdown(headline(action))}\n\n${note}${diff}\n</details>\n\n`;
+}

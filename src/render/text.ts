@@ -1,0 +1,102 @@
+/**
+ * The terminal renderer, following Terraform's conventions (SPEC §5): a legend, one block per action
+ * (`# headline`, a symbol line, field lines with `# forces replacement`, the configuration diff),
+ * unmanaged sinks, warnings, errors, and the summary line. ANSI colour only when asked.
+ *
+ * Every value from Twilio is printed through JSON.stringify (FieldChanges and specs already are),
+ * so a description cannot smuggle terminal escape sequences.
+ */
+import type { FieldChange, Plan, PlannedAction } from '../plan/model.js';
+import { documentDiff } from './document.js';
+import { LEGEND, NO_CHANGES, headline, sinkRef, specFields, summaryLine, symbolOf } from './describe.js';
+import type { RenderOptions } from './options.js';
+
+const CODES = { green: 32, yellow: 33, red: 31, magenta: 35, cyan: 36, bold: 1, dim: 2 } as const;
+type Colour = keyof typeof CODES;
+
+export function renderText(plan: Plan, options: RenderOptions): string {
+  const paint = (colour: Colour, text: string): string =>
+    options.color ? `\u001b[${CODES[colour]}m${text}\u001b[0m` : text;
+  const out: string[] = [];
+  const stack = plan.options.stack === undefined ? '' : ` (stack ${JSON.stringify(plan.options.stack)})`;
+  out.push(paint('bold', `sinkops plan${stack}`), `Remote basis: ${plan.basis}`, '');
+
+  const shown = plan.actions.filter((a) => a.action !== 'noop' || options.verbose);
+  const changing = plan.actions.filter((a) => a.action !== 'noop');
+  if (changing.length > 0) {
+    out.push('Actions are shown with the following symbols:');
+    const used = new Set(changing.map(symbolOf));
+    for (const [symbol, meaning] of LEGEND) if (used.has(symbol)) out.push(`  ${colourSymbol(symbol, paint)} ${meaning}`);
+    out.push('', 'sinkops will perform the following actions:', '');
+  }
+  for (const action of shown) out.push(...actionBlock(action, paint), '');
+
+  if (plan.unmanaged.length > 0) {
+    out.push(`Unmanaged sinks (${plan.unmanaged.length}, never changed by sinkops):`);
+    for (const s of plan.unmanaged) {
+      out.push(`  ${s.sid}  ${s.sinkType}  ${JSON.stringify(s.description)}  (${s.status})`);
+    }
+    out.push('');
+  }
+  for (const w of plan.warnings) out.push(`${paint('yellow', 'Warning:')} ${w.message}`);
+  if (plan.warnings.length > 0) out.push('');
+  for (const e of plan.errors) {
+    out.push(`${paint('red', 'Error:')} ${e.source.file}:${e.source.line}:${e.source.column}: ${e.message} (${e.code})`);
+  }
+  if (plan.errors.length > 0) out.push('');
+
+  if (changing.length === 0 && plan.errors.length === 0) {
+    out.push(paint('green', NO_CHANGES));
+  } else {
+    out.push(paint('bold', summaryLine(plan.summary)));
+  }
+  if (plan.errors.length > 0) {
+    out.push(paint('red', `The plan has ${plan.errors.length} error(s) and cannot be applied.`));
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function colourSymbol(symbol: string, paint: (c: Colour, t: string) => string): string {
+  const colour: Colour =
+    symbol === '+' ? 'green' : symbol === '~' ? 'yellow' : symbol === '+/-' ? 'magenta' : symbol === '-' ? 'red' : symbol === '!' ? 'red' : 'dim';
+  return paint(colour, symbol);
+}
+
+function actionBlock(action: PlannedAction, paint: (c: Colour, t: string) => string): string[] {
+  const symbol = colourSymbol(symbolOf(action), paint);
+  const ref = sinkRef(action);
+  const source = 'source' in action && action.source !== undefined ? `  ${paint('dim', `${action.source.file}:${action.source.line}`)}` : '';
+  const lines = [`  ${paint('bold', `# ${headline(action)}`)}`, `  ${symbol} sink "${action.name}"${ref === '' ? '' : ` ${ref}`}${source}`];
+  if (action.action === 'create') {
+    const fields = specFields(action.after);
+    const width = Math.max(...fields.map(([path]) => path.length));
+    for (const [path, value] of fields) lines.push(`      ${paint('green', '+')} ${path.padEnd(width)} = ${value}`);
+    return lines;
+  }
+  if (action.action === 'delete') {
+    lines.push(`      ${paint('red', '-')} description = ${JSON.stringify(action.before.description)}`);
+    lines.push(`      ${paint('red', '-')} sink_type   = ${JSON.stringify(action.before.sinkType)}`);
+    return lines;
+  }
+  if (action.changes.length === 0) return lines;
+  const width = Math.max(...action.changes.map((c) => c.path.length));
+  for (const change of action.changes) lines.push(`      ${fieldLine(change, width, paint)}`);
+  const diff = documentDiff(action);
+  if (action.changes.some((c) => c.path.startsWith('sink_configuration.')) && diff.length > 0) {
+    lines.push('', '      configuration diff:');
+    for (const { op, text } of diff) {
+      const rendered = `${op} ${text}`;
+      lines.push(`        ${op === '+' ? paint('green', rendered) : op === '-' ? paint('red', rendered) : rendered}`);
+    }
+  }
+  return lines;
+}
+
+/** `~ path = before -> after # forces replacement`; `+`/`-` when the field is added or removed. */
+function fieldLine(change: FieldChange, width: number, paint: (c: Colour, t: string) => string): string {
+  const path = change.path.padEnd(width);
+  const forces = change.forcesReplacement ? paint('red', ' # forces replacement') : '';
+  if (change.before === undefined) return `${paint('green', '+')} ${path} = ${change.after ?? 'null'}${forces}`;
+  if (change.after === undefined) return `${paint('red', '-')} ${path} = ${change.before}${forces}`;
+  return `${paint('yellow', '~')} ${path} = ${change.before} -> ${change.after}${forces}`;
+}

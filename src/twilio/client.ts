@@ -1,0 +1,220 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { pino } from 'pino';
+import { Pool, type Dispatcher } from 'undici';
+import { SinkopsError } from '../errors.js';
+import type { Logger } from '../log/logger.js';
+import type { RemoteSink, Subscription } from '../remote/model.js';
+import { VERSION } from '../version.js';
+import type { CreateSinkInput, ListSinksOptions, SinksApi } from './api.js';
+import type { TwilioConfig } from './config.js';
+import { isSinkFromCreate } from './create-match.js';
+import { HttpTransport, type ApiRequest } from './transport.js';
+import { readPage, readResult, type Page, SINK_SID, toRemoteSink, toSubscription } from './wire.js';
+
+export interface TwilioClientOptions {
+  readonly logger?: Logger;
+  /** Replaces the connection pool (tests pass undici's MockAgent). Not closed by `close()`. */
+  readonly dispatcher?: Dispatcher;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly random?: () => number;
+  /** Called on every 429, so that an executor can narrow its concurrency. */
+  readonly onRateLimited?: () => void;
+  readonly userAgent?: string;
+}
+
+/** Enough keep-alive connections for the widest parallel apply (the executor bounds it lower). */
+export const POOL_CONNECTIONS = 32;
+const KEEP_ALIVE_MS = 10_000;
+
+function checkSinkSid(sid: string): string {
+  if (!SINK_SID.test(sid)) {
+    throw new SinkopsError('NOT_FOUND', `'${sid}' is not a Sink SID (DG followed by 32 hexadecimal digits).`);
+  }
+  return sid;
+}
+
+/**
+ * The Events v1 API over undici (SPEC §7): one keep-alive pool on the configured origin,
+ * paginated lists that never leave that origin, and the retry policy of `HttpTransport`.
+ */
+export class TwilioClient implements SinksApi {
+  private readonly transport: HttpTransport;
+  private readonly ownPool: Pool | undefined;
+  private readonly pageSize: number;
+  private closed: Promise<void> | undefined;
+  /** The in-flight listing that create reconciliations share (see `sinksListedAfter`). */
+  private reconcileList: { readonly startSeq: number; readonly promise: Promise<RemoteSink[]> } | undefined;
+
+  constructor(config: TwilioConfig, options: TwilioClientOptions = {}) {
+    const origin = new URL(config.baseUrl).origin;
+    this.pageSize = config.pageSize;
+    // An injected dispatcher (MockAgent in tests) replaces the pool and stays the caller's to close.
+    let dispatcher: Dispatcher;
+    if (options.dispatcher === undefined) {
+      // The per-request deadline is the transport's; the pool's socket timeouts only back it up.
+      const pool = new Pool(origin, {
+        connections: POOL_CONNECTIONS,
+        keepAliveTimeout: KEEP_ALIVE_MS,
+        headersTimeout: config.timeoutMs,
+        bodyTimeout: config.timeoutMs,
+      });
+      this.ownPool = pool;
+      dispatcher = pool;
+    } else {
+      this.ownPool = undefined;
+      dispatcher = options.dispatcher;
+    }
+    const credentials = Buffer.from(`${config.username}:${config.password}`, 'utf8').toString('base64');
+    this.transport = new HttpTransport({
+      dispatcher,
+      origin,
+      authorization: `Basic ${credentials}`,
+      userAgent: options.userAgent ?? `sinkops/${VERSION}`,
+      timeoutMs: config.timeoutMs,
+      maxRetries: config.maxRetries,
+      logger: options.logger ?? pino({ level: 'silent' }),
+      sleep: options.sleep ?? ((ms) => delay(ms)),
+      random: options.random ?? Math.random,
+      onRateLimited: options.onRateLimited,
+    });
+  }
+
+  async listSinks(options: ListSinksOptions = {}): Promise<RemoteSink[]> {
+    const query = new URLSearchParams();
+    if (options.inUse !== undefined) query.set('InUse', String(options.inUse));
+    if (options.status !== undefined) query.set('Status', options.status);
+    query.set('PageSize', String(this.pageSize));
+    return this.listAll(`/v1/Sinks?${query.toString()}`, 'sinks', toRemoteSink);
+  }
+
+  async fetchSink(sid: string): Promise<RemoteSink> {
+    const path = `/v1/Sinks/${checkSinkSid(sid)}`;
+    return this.transport.call({ method: 'GET', path, idempotent: true }, (res) => toRemoteSink(res.body));
+  }
+
+  async createSink(input: CreateSinkInput): Promise<RemoteSink> {
+    const form = new URLSearchParams({
+      Description: input.description,
+      SinkType: input.sinkType,
+      SinkConfiguration: JSON.stringify(input.sinkConfiguration),
+    }).toString();
+    const req: ApiRequest = {
+      method: 'POST',
+      path: '/v1/Sinks',
+      form,
+      idempotent: false,
+      unknownOutcomeHint: "The sink may have been created; run 'sinkops plan' to see the account as it is now.",
+    };
+    return this.transport.call(
+      req,
+      (res) => toRemoteSink(res.body),
+      async (failureSeq) => (await this.sinksListedAfter(failureSeq)).find((s) => isSinkFromCreate(s, input)),
+    );
+  }
+
+  /** Sets the description: sending the same value twice is harmless, so it is retried like a GET. */
+  async updateSink(sid: string, update: { readonly description: string }): Promise<RemoteSink> {
+    const req: ApiRequest = {
+      method: 'POST',
+      path: `/v1/Sinks/${checkSinkSid(sid)}`,
+      form: new URLSearchParams({ Description: update.description }).toString(),
+      idempotent: true,
+    };
+    return this.transport.call(req, (res) => toRemoteSink(res.body));
+  }
+
+  async deleteSink(sid: string): Promise<void> {
+    const req: ApiRequest = { method: 'DELETE', path: `/v1/Sinks/${checkSinkSid(sid)}`, idempotent: true, goneIsDone: true };
+    await this.transport.call(req, () => undefined);
+  }
+
+  /** Each Test sends a new test event, so an unknown outcome is reported rather than repeated. */
+  async testSink(sid: string): Promise<string> {
+    const req: ApiRequest = {
+      method: 'POST',
+      path: `/v1/Sinks/${checkSinkSid(sid)}/Test`,
+      idempotent: false,
+      unknownOutcomeHint: 'Twilio may have sent the test event; check the stream before testing again.',
+    };
+    return this.transport.call(req, (res) => readResult(res.body));
+  }
+
+  /** Validate checks one test id against what was received; asking twice gives the same answer. */
+  async validateSink(sid: string, testId: string): Promise<string> {
+    const req: ApiRequest = {
+      method: 'POST',
+      path: `/v1/Sinks/${checkSinkSid(sid)}/Validate`,
+      form: new URLSearchParams({ TestId: testId }).toString(),
+      idempotent: true,
+    };
+    return this.transport.call(req, (res) => readResult(res.body));
+  }
+
+  async listSubscriptions(options: { readonly sinkSid?: string } = {}): Promise<Subscription[]> {
+    const query = new URLSearchParams();
+    if (options.sinkSid !== undefined) query.set('SinkSid', checkSinkSid(options.sinkSid));
+    query.set('PageSize', String(this.pageSize));
+    return this.listAll(`/v1/Subscriptions?${query.toString()}`, 'subscriptions', toSubscription);
+  }
+
+  /** Closes the connection pool this client opened (an injected dispatcher belongs to the caller). */
+  close(): Promise<void> {
+    this.closed ??= this.ownPool?.close() ?? Promise.resolve();
+    return this.closed;
+  }
+
+  /** Follows `meta.next_page_url`, one page at a time: a page's URL is only known from the one before. */
+  private async listAll<T>(firstPath: string, key: 'sinks' | 'subscriptions', map: (wire: unknown) => T): Promise<T[]> {
+    const out: T[] = [];
+    const seen = new Set<string>();
+    let path: string | null = firstPath;
+    while (path !== null) {
+      seen.add(path);
+      const page: Page = await this.transport.call({ method: 'GET', path, idempotent: true }, (res) => readPage(res.body, key));
+      for (const item of page.items) out.push(map(item));
+      path = page.nextPageUrl === null ? null : this.nextPagePath(page.nextPageUrl);
+      if (path !== null && seen.has(path)) {
+        throw new SinkopsError('TWILIO_API', `Unexpected response from the Events API: the list of ${key} pages back to a page it already returned.`);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The path of the next page, which must be on the configured origin: the Authorization header
+   * goes with every request, so a page on another origin is refused before anything is sent.
+   */
+  private nextPagePath(nextPageUrl: string): string {
+    let url: URL;
+    try {
+      url = new URL(nextPageUrl, this.transport.origin);
+    } catch {
+      throw new SinkopsError('TWILIO_API', 'Unexpected response from the Events API: next_page_url is not a URL.');
+    }
+    if (url.origin !== this.transport.origin) {
+      throw new SinkopsError(
+        'TWILIO_API',
+        `The Events API pointed the next page to ${url.origin}, not ${this.transport.origin}; sinkops did not follow it, so the credentials were not sent there.`,
+        { details: ['Check TWILIO_EVENTS_BASE_URL and any proxy between sinkops and Twilio.'] },
+      );
+    }
+    return `${url.pathname}${url.search}`;
+  }
+
+  /**
+   * All sinks, as listed by a request that started after the failure numbered `failureSeq`.
+   * Creates that fail together (a burst of 5xx under load) share one listing instead of each
+   * paging through the whole account; a listing that began before a failure cannot show that
+   * failure's effect, so it is not reused for it.
+   */
+  private sinksListedAfter(failureSeq: number): Promise<RemoteSink[]> {
+    const current = this.reconcileList;
+    if (current !== undefined && current.startSeq > failureSeq) return current.promise;
+    const startSeq = this.transport.nextSeq();
+    const promise = this.listSinks().finally(() => {
+      if (this.reconcileList?.promise === promise) this.reconcileList = undefined;
+    });
+    this.reconcileList = { startSeq, promise };
+    return promise;
+  }
+}

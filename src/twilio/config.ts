@@ -1,0 +1,109 @@
+import { SinkopsError } from '../errors.js';
+
+/** Everything the Twilio client needs; built from the environment by `configFromEnv`. */
+export interface TwilioConfig {
+  /** The API origin, for example `https://events.twilio.com` (no trailing slash, no path). */
+  readonly baseUrl: string;
+  /** HTTP Basic user: the Account SID, or the API key SID. */
+  readonly username: string;
+  /** HTTP Basic password: the auth token, or the API key secret. */
+  readonly password: string;
+  readonly accountSid: string;
+  /** Per-request limit for the response headers and for each gap between body chunks. */
+  readonly timeoutMs: number;
+  /** Attempts after the first one, shared by every kind of retry of one call. */
+  readonly maxRetries: number;
+  /** `PageSize` for lists; 1000 is Twilio's maximum. */
+  readonly pageSize: number;
+}
+
+export const DEFAULT_BASE_URL = 'https://events.twilio.com';
+export const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_MAX_RETRIES = 5;
+export const DEFAULT_PAGE_SIZE = 1000;
+
+const CREDENTIAL_HELP = [
+  'Set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN,',
+  'or TWILIO_API_KEY and TWILIO_API_SECRET together with TWILIO_ACCOUNT_SID.',
+];
+
+/** An unset variable and an empty (or blank) one mean the same: not configured. */
+function read(env: Record<string, string | undefined>, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function missing(names: readonly string[]): SinkopsError {
+  const list = names.join(' and ');
+  return new SinkopsError('CONFIG', `Twilio credentials are missing: ${list} ${names.length > 1 ? 'are' : 'is'} not set.`, {
+    details: CREDENTIAL_HELP,
+  });
+}
+
+/**
+ * Accepts only an http(s) origin. A path would be silently dropped by the client (every request
+ * path starts with /v1), and userinfo in the URL would be a second, competing credential.
+ * Messages show only the origin and path of the value: userinfo or a query might hold a secret.
+ */
+export function parseBaseUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new SinkopsError('CONFIG', `TWILIO_EVENTS_BASE_URL is not a valid URL.`, {
+      details: [`Use an origin such as ${DEFAULT_BASE_URL} or http://127.0.0.1:4010.`],
+    });
+  }
+  const problem =
+    url.protocol !== 'https:' && url.protocol !== 'http:'
+      ? `must use http or https, not ${url.protocol.replace(/:$/, '')}`
+      : url.username !== '' || url.password !== ''
+        ? 'must not contain credentials'
+        : url.pathname !== '/' || url.search !== '' || url.hash !== ''
+          ? 'must be an origin only (no path, query or fragment)'
+          : undefined;
+  if (problem !== undefined) {
+    throw new SinkopsError('CONFIG', `TWILIO_EVENTS_BASE_URL ('${url.protocol}//${url.host}${url.pathname}') ${problem}.`, {
+      details: [`Use an origin such as ${DEFAULT_BASE_URL} or http://127.0.0.1:4010.`],
+    });
+  }
+  return url.origin;
+}
+
+/** The values of all `names`, or one error that lists every one of them that is not set. */
+function requireVars<const N extends readonly string[]>(
+  env: Record<string, string | undefined>,
+  names: N,
+): { -readonly [K in keyof N]: string } {
+  const values = names.map((name) => read(env, name));
+  const absent = names.filter((_, i) => values[i] === undefined);
+  if (absent.length > 0) throw missing(absent);
+  return values as { -readonly [K in keyof N]: string };
+}
+
+/** With an auth token, the Account SID is also the Basic-auth user name. */
+function withSidAsUser([sid, token]: [string, string]): [string, string, string] {
+  return [sid, sid, token];
+}
+
+/**
+ * Reads credentials and the API origin. An API key pair wins over the auth token as soon as
+ * either half of it is set (it is the narrower credential, and half a pair is a mistake worth
+ * reporting). Errors name the variables to set, never their values.
+ */
+export function configFromEnv(env: Record<string, string | undefined>): TwilioConfig {
+  const usesApiKey = read(env, 'TWILIO_API_KEY') !== undefined || read(env, 'TWILIO_API_SECRET') !== undefined;
+  const [accountSid, username, password] = usesApiKey
+    ? requireVars(env, ['TWILIO_ACCOUNT_SID', 'TWILIO_API_KEY', 'TWILIO_API_SECRET'])
+    : withSidAsUser(requireVars(env, ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN']));
+  const rawBase = read(env, 'TWILIO_EVENTS_BASE_URL');
+  return {
+    baseUrl: rawBase === undefined ? DEFAULT_BASE_URL : parseBaseUrl(rawBase),
+    username,
+    password,
+    accountSid,
+    timeoutMs: DEFAULT_TIMEOUT_MS,
+    maxRetries: DEFAULT_MAX_RETRIES,
+    pageSize: DEFAULT_PAGE_SIZE,
+  };
+}

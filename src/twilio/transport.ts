@@ -1,0 +1,219 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { Dispatcher } from 'undici';
+import { SinkopsError } from '../errors.js';
+import type { Logger } from '../log/logger.js';
+import { twilioApiError } from './errors.js';
+import { backoffMs, classifyTransportError, describeTransportError, MAX_RETRY_AFTER_MS, parseRetryAfter } from './retry.js';
+
+/** One API call as the retry loop sees it. */
+export interface ApiRequest {
+  readonly method: 'GET' | 'POST' | 'DELETE';
+  /** Path and query on the configured origin, starting with `/v1/`. */
+  readonly path: string;
+  /** `application/x-www-form-urlencoded` body. Never logged: a create's holds secrets. */
+  readonly form?: string;
+  /** Sending it twice has the effect of sending it once, so an unknown outcome may be retried. */
+  readonly idempotent: boolean;
+  /** A DELETE: a 404 after an attempt whose outcome was unknown means that attempt succeeded. */
+  readonly goneIsDone?: boolean;
+  /** Said when the call fails after the request may have reached Twilio. */
+  readonly unknownOutcomeHint?: string;
+}
+
+export interface ApiResponse {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  /** Parsed JSON; null for an empty body; undefined for an error body that is not JSON. */
+  readonly body: unknown;
+}
+
+/**
+ * Looks for the effect of a non-idempotent request whose outcome is unknown. `failureSeq` orders
+ * the failure against other events of the transport (see `nextSeq`).
+ */
+export type Reconcile<T> = (failureSeq: number) => Promise<T | undefined>;
+
+export interface TransportSettings {
+  readonly dispatcher: Dispatcher;
+  readonly origin: string;
+  readonly authorization: string;
+  readonly userAgent: string;
+  readonly timeoutMs: number;
+  readonly maxRetries: number;
+  readonly logger: Logger;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly random: () => number;
+  readonly onRateLimited: (() => void) | undefined;
+}
+
+/** The abort reason of a request that ran out of time; classified like any other timeout. */
+function timeoutError(ms: number): Error {
+  return Object.assign(new Error(`no complete answer within ${ms} ms`), { name: 'TimeoutError' });
+}
+
+type Failure =
+  | { readonly kind: 'response'; readonly response: ApiResponse }
+  | { readonly kind: 'transport'; readonly error: unknown };
+
+/**
+ * Sends requests to one origin with the retry policy of SPEC §7: 429 is retried for every request
+ * (Twilio refuses it before doing anything), honouring `Retry-After`; a failure that happened
+ * before the connection existed is retried for every request; 5xx, resets and timeouts — where the
+ * server may have acted — are retried only for idempotent requests, and otherwise handed to a
+ * `Reconcile` that looks for the effect before anything is sent again.
+ */
+export class HttpTransport {
+  private readonly headers: Record<string, string>;
+  private readonly formHeaders: Record<string, string>;
+  private seq = 0;
+
+  constructor(private readonly s: TransportSettings) {
+    // Built once: every request of the run carries the same credentials and identity.
+    this.headers = { authorization: s.authorization, 'user-agent': s.userAgent, accept: 'application/json' };
+    this.formHeaders = { ...this.headers, 'content-type': 'application/x-www-form-urlencoded' };
+  }
+
+  get origin(): string {
+    return this.s.origin;
+  }
+
+  /** A number that increases with every call; lets a reconciliation tell "before" from "after". */
+  nextSeq(): number {
+    return ++this.seq;
+  }
+
+  async call<T>(req: ApiRequest, parse: (res: ApiResponse) => T, reconcile?: Reconcile<T>): Promise<T> {
+    let outcomeUnknown = false;
+    for (let attempt = 1; ; attempt++) {
+      const canRetry = attempt <= this.s.maxRetries;
+      let failure: Failure;
+      try {
+        const res = await this.exchange(req, attempt);
+        if (res.status < 300) return parse(res);
+        if (res.status === 404 && req.goneIsDone === true && outcomeUnknown) return parse(res);
+        failure = { kind: 'response', response: res };
+      } catch (error) {
+        if (error instanceof SinkopsError) throw error;
+        failure = { kind: 'transport', error };
+      }
+      const failureSeq = this.nextSeq();
+
+      if (failure.kind === 'response' && failure.response.status === 429) {
+        this.s.onRateLimited?.();
+        const asked = parseRetryAfter(failure.response.headers['retry-after']);
+        if (!canRetry) throw this.apiError(req, failure.response, attempt);
+        if (asked !== undefined && asked > MAX_RETRY_AFTER_MS) {
+          throw this.apiError(req, failure.response, attempt, [
+            `Twilio asked to wait ${Math.ceil(asked / 1000)} s before retrying; try again later.`,
+          ]);
+        }
+        await this.wait(req, attempt, asked ?? backoffMs(attempt - 1, this.s.random), 'rate limited');
+        continue;
+      }
+
+      const kind =
+        failure.kind === 'transport'
+          ? classifyTransportError(failure.error)
+          : failure.response.status >= 500
+            ? 'unknown'
+            : 'fatal';
+      if (kind === 'fatal') throw this.finalError(req, failure, attempt, false);
+      if (kind === 'unknown') {
+        outcomeUnknown = true;
+        if (reconcile !== undefined) {
+          // Look before sending again — even when the budget is spent, the request may have worked.
+          await this.wait(req, attempt, backoffMs(attempt - 1, this.s.random), 'outcome unknown');
+          const found = await reconcile(failureSeq).catch((e: unknown) => {
+            throw this.withHint(e, req.unknownOutcomeHint);
+          });
+          this.s.logger.debug({ method: req.method, path: req.path, attempt, found: found !== undefined }, 'twilio reconcile');
+          if (found !== undefined) return found;
+          if (!canRetry) throw this.finalError(req, failure, attempt, true);
+          continue;
+        }
+        if (!req.idempotent) throw this.finalError(req, failure, attempt, true);
+      }
+      if (!canRetry) throw this.finalError(req, failure, attempt, outcomeUnknown && !req.idempotent);
+      await this.wait(req, attempt, backoffMs(attempt - 1, this.s.random), kind);
+    }
+  }
+
+  /** A failure while looking for the effect of a request still leaves that request's outcome unknown. */
+  private withHint(e: unknown, hint: string | undefined): unknown {
+    if (!(e instanceof SinkopsError) || hint === undefined) return e;
+    return new SinkopsError(e.code, e.message, { details: [...e.details, hint], cause: e });
+  }
+
+  private async wait(req: ApiRequest, attempt: number, ms: number, reason: string): Promise<void> {
+    this.s.logger.debug({ method: req.method, path: req.path, attempt, waitMs: ms, reason }, 'twilio retry');
+    await this.s.sleep(ms);
+  }
+
+  /**
+   * One HTTP exchange; the body is read in full (which also frees the connection) and parsed once.
+   * One deadline covers headers and body together (undici's own headersTimeout/bodyTimeout run on
+   * coarse ~0.5 s timers and measure the two phases separately).
+   */
+  private async exchange(req: ApiRequest, attempt: number): Promise<ApiResponse> {
+    const started = performance.now();
+    const log = { method: req.method, path: req.path, attempt };
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(timeoutError(this.s.timeoutMs)), this.s.timeoutMs);
+    try {
+      const res = await this.s.dispatcher.request({
+        origin: this.s.origin,
+        path: req.path,
+        method: req.method,
+        headers: req.form === undefined ? this.headers : this.formHeaders,
+        body: req.form ?? null,
+        signal: deadline.signal,
+      });
+      const text = await res.body.text();
+      const durationMs = Math.round(performance.now() - started);
+      this.s.logger.debug({ ...log, status: res.statusCode, durationMs }, 'twilio request');
+      return { status: res.statusCode, headers: res.headers, body: this.parseBody(text, res.statusCode, req) };
+    } catch (error) {
+      if (error instanceof SinkopsError) throw error;
+      const durationMs = Math.round(performance.now() - started);
+      this.s.logger.debug({ ...log, error: describeTransportError(error), durationMs }, 'twilio request failed');
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private parseBody(text: string, status: number, req: ApiRequest): unknown {
+    if (text === '') return null;
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      if (status >= 300) return undefined;
+      throw new SinkopsError('TWILIO_API', `Unexpected response from the Events API: ${req.method} ${this.pathOnly(req)} answered HTTP ${status} with a body that is not JSON.`);
+    }
+  }
+
+  private pathOnly(req: ApiRequest): string {
+    const q = req.path.indexOf('?');
+    return q === -1 ? req.path : req.path.slice(0, q);
+  }
+
+  private apiError(req: ApiRequest, res: ApiResponse, attempts: number, details: readonly string[] = []): SinkopsError {
+    const tries = attempts > 1 ? [`Gave up after ${attempts} attempts.`] : [];
+    return twilioApiError(res.status, res.body, {
+      context: `${req.method} ${this.pathOnly(req)}`,
+      details: [...details, ...tries],
+    });
+  }
+
+  private finalError(req: ApiRequest, failure: Failure, attempts: number, outcomeUnknown: boolean): SinkopsError {
+    const hint = outcomeUnknown ? [req.unknownOutcomeHint ?? 'Twilio may have processed the request.'] : [];
+    if (failure.kind === 'response') return this.apiError(req, failure.response, attempts, hint);
+    const after = attempts > 1 ? ` (after ${attempts} attempts)` : '';
+    return new SinkopsError(
+      'NETWORK',
+      `Could not reach the Twilio Events API at ${this.s.origin}: ${req.method} ${this.pathOnly(req)} failed: ${describeTransportError(failure.error)}${after}.`,
+      { cause: failure.error, details: hint },
+    );
+  }
+}

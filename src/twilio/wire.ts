@@ -1,0 +1,91 @@
+import { SinkopsError } from '../errors.js';
+import type { RemoteSink, Subscription } from '../remote/model.js';
+
+/**
+ * Twilio's snake_case JSON → the camelCase model. Only the fields sinkops reads are checked, and
+ * only as much as a wrong shape would otherwise turn into a confusing failure later.
+ */
+
+export const SINK_SID = /^DG[0-9a-fA-F]{32}$/;
+
+function unexpected(what: string): SinkopsError {
+  return new SinkopsError('TWILIO_API', `Unexpected response from the Events API: ${what}.`);
+}
+
+function asObject(value: unknown, what: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw unexpected(`${what} is not an object`);
+  return value as Record<string, unknown>;
+}
+
+function requiredString(o: Record<string, unknown>, key: string, what: string): string {
+  const v = o[key];
+  if (typeof v !== 'string' || v === '') throw unexpected(`${what} has no ${key}`);
+  return v;
+}
+
+function optionalString(o: Record<string, unknown>, key: string): string | null {
+  const v = o[key];
+  return typeof v === 'string' ? v : null;
+}
+
+/**
+ * `sink_configuration` is an object on the wire; null means none. A JSON string is also accepted,
+ * because it is how the field is sent and some API generations echoed it back that way.
+ */
+function configuration(value: unknown, sid: string): Readonly<Record<string, unknown>> {
+  if (value === null || value === undefined) return {};
+  if (typeof value === 'string') {
+    try {
+      return asObject(JSON.parse(value), `sink ${sid} sink_configuration`);
+    } catch {
+      throw unexpected(`sink ${sid} has a sink_configuration that is not a JSON object`);
+    }
+  }
+  return asObject(value, `sink ${sid} sink_configuration`);
+}
+
+export function toRemoteSink(wire: unknown): RemoteSink {
+  const o = asObject(wire, 'a sink');
+  const sid = requiredString(o, 'sid', 'a sink');
+  return {
+    sid,
+    description: optionalString(o, 'description') ?? '',
+    sinkType: requiredString(o, 'sink_type', `sink ${sid}`),
+    sinkConfiguration: configuration(o['sink_configuration'], sid),
+    status: optionalString(o, 'status') ?? '',
+    dateCreated: optionalString(o, 'date_created'),
+    dateUpdated: optionalString(o, 'date_updated'),
+  };
+}
+
+export function toSubscription(wire: unknown): Subscription {
+  const o = asObject(wire, 'a subscription');
+  const sid = requiredString(o, 'sid', 'a subscription');
+  return {
+    sid,
+    description: optionalString(o, 'description') ?? '',
+    sinkSid: requiredString(o, 'sink_sid', `subscription ${sid}`),
+  };
+}
+
+export interface Page {
+  readonly items: readonly unknown[];
+  readonly nextPageUrl: string | null;
+}
+
+/** One page of a list: `{ <key>: [...], meta: { next_page_url } }`. */
+export function readPage(body: unknown, key: 'sinks' | 'subscriptions'): Page {
+  const o = asObject(body, 'a list page');
+  const items = o[key];
+  if (!Array.isArray(items)) throw unexpected(`a list page has no '${key}' array`);
+  const meta = o['meta'];
+  const next = typeof meta === 'object' && meta !== null ? (meta as Record<string, unknown>)['next_page_url'] : null;
+  return { items, nextPageUrl: typeof next === 'string' && next !== '' ? next : null };
+}
+
+/** Twilio's `{ "result": "…" }` answer to Sink Test and Sink Validate. */
+export function readResult(body: unknown): string {
+  const result = asObject(body, 'a result').result;
+  if (typeof result !== 'string') throw unexpected('the answer has no result');
+  return result;
+}

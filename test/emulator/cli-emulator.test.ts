@@ -1,0 +1,140 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { parseArgs } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { createEmulatorCommand, emulatorCommand } from '../../src/cli/commands/emulator.js';
+import type { Command } from '../../src/cli/command.js';
+import type { Io } from '../../src/cli/io.js';
+import { EMULATOR_ACCOUNT_SID, EMULATOR_AUTH_TOKEN } from '../../src/emulator/index.js';
+import { createLogger } from '../../src/log/logger.js';
+import { basic, tempDir, WEBHOOK } from './helpers.js';
+
+interface Running {
+  readonly stdout: () => string;
+  readonly url: Promise<string>;
+  readonly exit: Promise<number>;
+}
+
+/** Runs the command in-process with buffer streams; `url` resolves once it has printed where it listens. */
+async function start(cmd: Command, args: string[], env: Record<string, string> = {}): Promise<Running> {
+  let out = '';
+  const io: Io = {
+    stdout: { write: (s: string) => (out += s) },
+    stderr: { write: () => true },
+    stdin: new PassThrough(),
+    env,
+    cwd: process.cwd(),
+  };
+  const { values, positionals } = parseArgs({ args, options: cmd.options, allowPositionals: true, strict: true });
+  const exit = cmd.run({ values, positionals, io, logger: await createLogger(io, 'silent') });
+  const url = (async () => {
+    for (;;) {
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) return m[1]!;
+      const ended = exit.then(
+        () => 'exited',
+        () => 'exited',
+      );
+      const settled = await Promise.race([ended, new Promise((r) => setTimeout(() => r('wait'), 5))]);
+      if (settled === 'exited') throw new Error(`command exited before listening:\n${out}`);
+    }
+  })();
+  url.catch(() => undefined); // tests of failing commands await `exit` only
+  return { stdout: () => out, url, exit };
+}
+
+function controlledStop(): { command: Command; stop: () => void } {
+  let stop!: () => void;
+  const stopped = new Promise<void>((r) => (stop = r));
+  return { command: createEmulatorCommand(() => stopped), stop };
+}
+
+describe('sinkops emulator', () => {
+  it('prints its URL and the test credentials, serves until stopped, then exits 0', async () => {
+    const { command, stop } = controlledStop();
+    const run = await start(command, ['--port', '0']);
+    const url = await run.url;
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(run.stdout()).toContain(`Account SID: ${EMULATOR_ACCOUNT_SID}`);
+    expect(run.stdout()).toContain(`Auth token:  ${EMULATOR_AUTH_TOKEN}`);
+    expect(run.stdout()).toContain('State:       in memory');
+    const res = await fetch(`${url}/v1/Sinks`, { headers: { Authorization: basic(EMULATOR_ACCOUNT_SID, EMULATOR_AUTH_TOKEN) } });
+    expect(res.status).toBe(200);
+    stop();
+    expect(await run.exit).toBe(0);
+    expect(run.stdout()).toContain('Emulator stopped.');
+    await expect(fetch(`${url}/v1/Sinks`)).rejects.toThrow();
+  });
+
+  it('accepts the credentials from the environment without printing the token', async () => {
+    const { command, stop } = controlledStop();
+    const env = { TWILIO_ACCOUNT_SID: 'AC' + '12'.repeat(16), TWILIO_AUTH_TOKEN: 'real-looking-token-value', TWILIO_API_KEY: 'SK' + '34'.repeat(16), TWILIO_API_SECRET: 'api-secret-value' };
+    const run = await start(command, ['--port', '0'], env);
+    const url = await run.url;
+    expect(run.stdout()).toContain(`Account SID: ${env.TWILIO_ACCOUNT_SID}`);
+    expect(run.stdout()).toContain('the token in TWILIO_AUTH_TOKEN');
+    expect(run.stdout()).not.toContain(env.TWILIO_AUTH_TOKEN);
+    expect(run.stdout()).not.toContain(env.TWILIO_API_SECRET);
+    const status = async (user: string, password: string): Promise<number> => (await fetch(`${url}/v1/Sinks`, { headers: { Authorization: basic(user, password) } })).status;
+    expect(await status(env.TWILIO_ACCOUNT_SID, env.TWILIO_AUTH_TOKEN)).toBe(200);
+    expect(await status(env.TWILIO_API_KEY, env.TWILIO_API_SECRET)).toBe(200);
+    expect(await status(EMULATOR_ACCOUNT_SID, EMULATOR_AUTH_TOKEN)).toBe(401);
+    stop();
+    expect(await run.exit).toBe(0);
+  });
+
+  it('applies --seed, --state and fault flags', async () => {
+    const dir = await tempDir();
+    const seedPath = join(dir, 'seed.json');
+    await writeFile(seedPath, JSON.stringify({ sinks: [{ description: 'seeded', sink_type: 'webhook', sink_configuration: WEBHOOK }] }));
+    const statePath = join(dir, 'state.json');
+    const { command, stop } = controlledStop();
+    const run = await start(command, ['--port', '0', '--seed', seedPath, '--state', statePath, '--error-rate', '1', '--latency', '1']);
+    const url = await run.url;
+    expect(run.stdout()).toContain(`State:       ${statePath}`);
+    expect(run.stdout()).toContain('Faults:      latency 1 ms, errors 1');
+    const auth = { headers: { Authorization: basic(EMULATOR_ACCOUNT_SID, EMULATOR_AUTH_TOKEN) } };
+    expect((await fetch(`${url}/v1/Sinks`, auth)).status).toBe(500);
+    stop();
+    expect(await run.exit).toBe(0);
+
+    const again = controlledStop();
+    const second = await start(again.command, ['--port', '0', '--state', statePath]);
+    const body = (await (await fetch(`${await second.url}/v1/Sinks`, auth)).json()) as { sinks: { description: string }[] };
+    expect(body.sinks.map((s) => s.description)).toEqual(['seeded']);
+    again.stop();
+    expect(await second.exit).toBe(0);
+  });
+
+  it('stops on SIGTERM and SIGINT', async () => {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      const run = await start(emulatorCommand, ['--port', '0']);
+      await run.url;
+      process.emit(signal, signal);
+      expect(await run.exit).toBe(0);
+      expect(process.listenerCount(signal)).toBe(0);
+    }
+  });
+
+  it.each([
+    [['--port', 'abc'], '--port must be a port number'],
+    [['--port', '70000'], '--port must be a port number'],
+    [['--error-rate', '2'], '--error-rate must be a fraction from 0 to 1'],
+    [['--drop-rate=-0.5'], '--drop-rate must be a fraction'],
+    [['--latency', '10ms'], '--latency must be a number of milliseconds'],
+    [['--retry-after', '1.5'], '--retry-after must be a whole number of seconds'],
+    [['--concurrency-limit', '0'], '--concurrency-limit must be a whole number of at least 1'],
+    [['--host', ''], '--host must not be empty'],
+  ])('refuses %j as a usage error', async (args, message) => {
+    const { command } = controlledStop();
+    const run = await start(command, args);
+    await expect(run.exit).rejects.toMatchObject({ code: 'USAGE', message: expect.stringContaining(message) });
+  });
+
+  it('refuses half an API key and a missing seed file', async () => {
+    const { command } = controlledStop();
+    await expect((await start(command, ['--port', '0'], { TWILIO_API_KEY: 'SK' + '1'.repeat(32) })).exit).rejects.toMatchObject({ code: 'CONFIG' });
+    await expect((await start(command, ['--port', '0', '--seed', '/nonexistent/seed.json'])).exit).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});

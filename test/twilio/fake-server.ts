@@ -1,0 +1,108 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { BASIC, sinkSid } from './helpers.js';
+
+/**
+ * - `drop-before`: close the connection without doing anything.
+ * - `drop-after`: do the work, then close the connection instead of answering.
+ * - `hang-after`: do the work and never answer (the client's timeout fires).
+ */
+export type Fault = 'drop-before' | 'drop-after' | 'hang-after';
+
+/**
+ * A minimal Events API on a real socket, for behaviour that needs one (dropped connections,
+ * timeouts, keep-alive). Only what these tests use; the full emulator lives in src/emulator.
+ */
+export interface FakeServer {
+  readonly url: string;
+  readonly sinks: Map<string, Record<string, unknown>>;
+  readonly requests: { method: string; path: string; authorization: string | undefined; userAgent: string | undefined }[];
+  /** Faults applied, in order, to the next requests that match `METHOD /path` (path without query). */
+  readonly faults: { match: string; fault: Fault }[];
+  connections: number;
+  close(): Promise<void>;
+}
+
+export async function startFakeServer(): Promise<FakeServer> {
+  let next = 1000;
+  const state = {
+    sinks: new Map<string, Record<string, unknown>>(),
+    requests: [] as FakeServer['requests'],
+    faults: [] as FakeServer['faults'],
+    connections: 0,
+  };
+
+  function send(res: ServerResponse, status: number, body: unknown): void {
+    const text = body === undefined ? '' : JSON.stringify(body);
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+  }
+
+  function route(method: string, path: string, form: URLSearchParams, origin: string): [number, unknown] {
+    if (method === 'GET' && path === '/v1/Sinks') return [200, { sinks: [...state.sinks.values()], meta: { next_page_url: null } }];
+    if (method === 'POST' && path === '/v1/Sinks') {
+      const sid = sinkSid(next++);
+      const sink = {
+        sid,
+        description: form.get('Description'),
+        sink_type: form.get('SinkType'),
+        sink_configuration: JSON.parse(form.get('SinkConfiguration') ?? 'null') as unknown,
+        status: 'active',
+        date_created: new Date().toISOString(),
+        date_updated: new Date().toISOString(),
+        url: `${origin}/v1/Sinks/${sid}`,
+      };
+      state.sinks.set(sid, sink);
+      return [201, sink];
+    }
+    const sid = /^\/v1\/Sinks\/(DG[0-9a-f]{32})$/.exec(path)?.[1];
+    const sink = sid === undefined ? undefined : state.sinks.get(sid);
+    if (sid === undefined || sink === undefined) return [404, { code: 20404, message: `The requested resource ${path} was not found`, status: 404 }];
+    if (method === 'GET') return [200, sink];
+    if (method === 'DELETE') {
+      state.sinks.delete(sid);
+      return [204, undefined];
+    }
+    return [405, { code: 20004, message: 'Method not allowed', status: 405 }];
+  }
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const method = req.method ?? 'GET';
+      state.requests.push({ method, path: url.pathname + url.search, authorization: req.headers.authorization, userAgent: req.headers['user-agent'] });
+      if (req.headers.authorization !== BASIC) return send(res, 401, { code: 20003, message: 'Authenticate', status: 401 });
+      const i = state.faults.findIndex((f) => f.match === `${method} ${url.pathname}`);
+      const fault = i === -1 ? undefined : state.faults.splice(i, 1)[0]?.fault;
+      if (fault === 'drop-before') return void req.socket.destroy();
+      const [status, body] = route(method, url.pathname, new URLSearchParams(Buffer.concat(chunks).toString()), fake.url);
+      if (fault === 'drop-after') return void req.socket.destroy();
+      if (fault === 'hang-after') return;
+      send(res, status, body);
+    });
+  });
+  server.on('connection', () => state.connections++);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  const fake: FakeServer = {
+    url: `http://127.0.0.1:${port}`,
+    sinks: state.sinks,
+    requests: state.requests,
+    faults: state.faults,
+    get connections() {
+      return state.connections;
+    },
+    set connections(n: number) {
+      state.connections = n;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+  return fake;
+}

@@ -1,0 +1,100 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TwilioClient } from '../../src/twilio/client.js';
+import type { TwilioConfig } from '../../src/twilio/config.js';
+import { VERSION } from '../../src/version.js';
+import { startFakeServer, type FakeServer } from './fake-server.js';
+import { BASIC, testConfig } from './helpers.js';
+
+let server: FakeServer;
+let client: TwilioClient;
+
+function connect(overrides: Partial<TwilioConfig> = {}): TwilioClient {
+  client = new TwilioClient(testConfig({ baseUrl: server.url, ...overrides }), { sleep: async () => {} });
+  return client;
+}
+
+beforeEach(async () => {
+  server = await startFakeServer();
+});
+afterEach(async () => {
+  await client.close();
+  await server.close();
+});
+
+const INPUT = {
+  description: 'Orders [sinkops:orders]',
+  sinkType: 'webhook',
+  sinkConfiguration: { destination: 'https://example.org/orders', method: 'POST', batch_events: true },
+};
+
+function sent(): string[] {
+  return server.requests.map((r) => `${r.method} ${r.path.split('?')[0]}`);
+}
+
+describe('over a real socket', () => {
+  it('reuses one keep-alive connection and sends Basic auth and the User-Agent', async () => {
+    const c = connect();
+    for (let i = 0; i < 10; i++) {
+      const created = await c.createSink({ ...INPUT, description: `${i} [sinkops:s${i}]` });
+      await c.fetchSink(created.sid);
+    }
+    for (let i = 0; i < 10; i++) await c.listSinks();
+    // Not one per request. (undici may open a second socket while the first is finishing a response.)
+    expect(server.requests).toHaveLength(30);
+    expect(server.connections).toBeLessThanOrEqual(2);
+    expect(new Set(server.requests.map((r) => r.authorization))).toEqual(new Set([BASIC]));
+    expect(new Set(server.requests.map((r) => r.userAgent))).toEqual(new Set([`sinkops/${VERSION}`]));
+  });
+
+  it('a create that timed out after the server stored it yields one sink', async () => {
+    server.faults.push({ match: 'POST /v1/Sinks', fault: 'hang-after' });
+    const sink = await connect({ timeoutMs: 150 }).createSink(INPUT);
+    expect(server.sinks.size).toBe(1);
+    expect(sink.sid).toBe([...server.sinks.keys()][0]);
+    expect(sent()).toEqual(['POST /v1/Sinks', 'GET /v1/Sinks']);
+  });
+
+  it('a create whose connection dropped after the server stored it yields one sink', async () => {
+    server.faults.push({ match: 'POST /v1/Sinks', fault: 'drop-after' });
+    const sink = await connect().createSink(INPUT);
+    expect([...server.sinks.keys()]).toEqual([sink.sid]);
+    expect(sent()).toEqual(['POST /v1/Sinks', 'GET /v1/Sinks']);
+  });
+
+  it('a create whose connection dropped before the server stored it is sent again', async () => {
+    server.faults.push({ match: 'POST /v1/Sinks', fault: 'drop-before' });
+    const sink = await connect().createSink(INPUT);
+    expect([...server.sinks.keys()]).toEqual([sink.sid]);
+    expect(sent()).toEqual(['POST /v1/Sinks', 'GET /v1/Sinks', 'POST /v1/Sinks']);
+  });
+
+  it('retries a GET whose connection dropped', async () => {
+    const c = connect();
+    await c.createSink(INPUT);
+    server.faults.push({ match: 'GET /v1/Sinks', fault: 'drop-before' }, { match: 'GET /v1/Sinks', fault: 'drop-before' });
+    expect(await c.listSinks()).toHaveLength(1);
+    expect(sent()).toEqual(['POST /v1/Sinks', 'GET /v1/Sinks', 'GET /v1/Sinks', 'GET /v1/Sinks']);
+  });
+
+  it('a DELETE whose answer was lost, retried and answered 404, is done', async () => {
+    const c = connect();
+    const { sid } = await c.createSink(INPUT);
+    server.faults.push({ match: `DELETE /v1/Sinks/${sid}`, fault: 'drop-after' });
+    await c.deleteSink(sid);
+    expect(server.sinks.size).toBe(0);
+    expect(sent()).toEqual(['POST /v1/Sinks', `DELETE /v1/Sinks/${sid}`, `DELETE /v1/Sinks/${sid}`]);
+  });
+
+  it('a GET that times out every time ends in a NETWORK error naming the origin', async () => {
+    const c = connect({ timeoutMs: 100, maxRetries: 1 });
+    server.faults.push({ match: 'GET /v1/Sinks', fault: 'hang-after' }, { match: 'GET /v1/Sinks', fault: 'hang-after' });
+    const failure = c.listSinks();
+    await expect(failure).rejects.toMatchObject({ code: 'NETWORK', message: expect.stringContaining(server.url) });
+    await expect(failure).rejects.toThrow(/no complete answer within 100 ms \(after 2 attempts\)/);
+  });
+
+  it('wrong credentials get a 401 that names the variables', async () => {
+    const c = connect({ password: 'wrong' });
+    await expect(c.listSinks()).rejects.toMatchObject({ status: 401, details: [expect.stringContaining('TWILIO_AUTH_TOKEN')] });
+  });
+});
