@@ -1,4 +1,4 @@
-import { createInterface } from 'node:readline/promises';
+import { createInterface } from 'node:readline';
 import { SinkopsError } from '../errors.js';
 import type { Io } from './io.js';
 
@@ -12,10 +12,16 @@ export async function confirmApply(io: Io, what: string): Promise<void> {
       details: ['Review the plan above and re-run with --yes to apply it without a prompt.'],
     });
   }
-  const rl = createInterface({ input: io.stdin, output: io.stdout as NodeJS.WritableStream, terminal: true });
+  // The prompt goes through io.stdout like all human output; readline only reads the answer (it
+  // needs a full stream as output, which io.stdout need not be). The terminal echoes the typing.
+  io.stdout.write(`\nDo you want to ${what}?\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: `);
+  const rl = createInterface({ input: io.stdin, terminal: false });
   try {
-    const answer = await rl.question(`\nDo you want to ${what}?\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: `);
-    if (answer.trim() !== 'yes') throw new SinkopsError('REFUSED', 'apply cancelled; nothing was applied');
+    const answer = await new Promise<string | undefined>((resolve) => {
+      rl.once('line', resolve);
+      rl.once('close', () => resolve(undefined)); // end of input (Ctrl-D) is no approval
+    });
+    if (answer?.trim() !== 'yes') throw new SinkopsError('REFUSED', 'apply cancelled; nothing was applied');
   } finally {
     rl.close();
   }

@@ -22,6 +22,8 @@ export interface ConnectOptions {
   readonly onRateLimited?: () => void;
   /** The desired sinks that seed a new local account. */
   readonly seedFrom?: readonly DesiredSink[];
+  /** `--stack`: a new local account's managed sinks carry this stack's markers. */
+  readonly stack?: string;
 }
 
 /**
@@ -35,7 +37,7 @@ export async function connect(io: Io, options: ConnectOptions): Promise<Connecti
     ...(options.onRateLimited ? { onRateLimited: options.onRateLimited } : {}),
   };
   if (options.local) {
-    const account = await openLocalAccount(io.cwd, options.logger, options.seedFrom ?? []);
+    const account = await openLocalAccount(io.cwd, options.logger, options.seedFrom ?? [], options.stack);
     const api = new TwilioClient(account.config, clientOptions);
     return {
       api,

@@ -19,6 +19,8 @@ const GLOBAL_HELP: Record<string, string> = {
 
 function mainUsage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  const options: [string, string][] = [['--version', 'print the version'], ...Object.entries(GLOBAL_HELP)];
+  const optionWidth = Math.max(...options.map(([k]) => k.length));
   const lines = [
     `sinkops ${VERSION} — GitOps for Twilio Event Streams sinks`,
     '',
@@ -28,8 +30,7 @@ function mainUsage(): string {
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'Options:',
-    '  --version     print the version',
-    ...Object.entries(GLOBAL_HELP).map(([k, v]) => `  ${k}  ${v}`),
+    ...options.map(([k, v]) => `  ${k.padEnd(optionWidth)}  ${v}`),
     '',
     "Run 'sinkops <command> --help' for a command's options.",
   ];

@@ -2,15 +2,15 @@
  * loadDesired: `sinks/**\/*.yaml` → validated, positioned desired sinks plus every problem found.
  * Never throws for bad input; every problem is a located Diagnostic, all reported at once.
  */
-import { buildSink } from './build-sink.js';
 import path from 'node:path';
-import { discoverFiles, displayPath } from './discover.js';
+import { buildSink } from './build-sink.js';
+import { discoverFiles, displayPath, type SourceFile } from './discover.js';
 import type { EnvLookup } from './env.js';
 import type { DesiredSink, DesiredState, Diagnostic } from './model.js';
 import { parseDocuments, type ParsedDocument } from './parse-documents.js';
 import { MAX_FILE_BYTES, readSource } from './read-source.js';
 import { describeSchemaErrors } from './schema-errors.js';
-import { sinkSchema } from './schema.js';
+import { sinkSchema, type SinkSchema } from './schema.js';
 import { locateOffset, toPosition } from './yaml-locate.js';
 
 export interface LoadOptions {
@@ -18,25 +18,18 @@ export interface LoadOptions {
   readonly cwd: string;
   /** Where `${NAME}` references are resolved from. */
   readonly env: EnvLookup;
-  /** Per-file size limit in bytes (default 1 MiB). */
+  /** Per-file size limit in bytes (default MAX_FILE_BYTES, 256 KiB). */
   readonly maxFileBytes?: number;
 }
 
-/** Files read at once: enough to overlap I/O, few enough to stay far below file-descriptor limits. */
-const READ_CONCURRENCY = 32;
+/** A document with more problems than this is not a sink: the rest would only be noise. */
+const MAX_PROBLEMS_PER_DOCUMENT = 20;
 
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
+/**
+ * Files handled between two yields to the event loop. Reading and parsing are synchronous (see
+ * read-source.ts); yielding now and then keeps timers and signals (watch mode, Ctrl-C) responsive.
+ */
+const FILES_PER_TURN = 256;
 
 interface FileResult {
   readonly documents: readonly ParsedDocument[];
@@ -44,8 +37,8 @@ interface FileResult {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-function at(parsed: ParsedDocument, path: readonly string[]): { file: string; line: number; column: number } {
-  return { file: parsed.file, ...toPosition(parsed.lineCounter, locateOffset(parsed.doc, path, 'value')) };
+function at(parsed: ParsedDocument, keyPath: readonly string[]): { file: string; line: number; column: number } {
+  return { file: parsed.file, ...toPosition(parsed.lineCounter, locateOffset(parsed.doc, keyPath, 'value')) };
 }
 
 function where(p: { file: string; line: number; column: number }): string {
@@ -86,6 +79,50 @@ function reportDuplicates(
   return duplicated;
 }
 
+/** The schema's verdict on one document, located, at most MAX_PROBLEMS_PER_DOCUMENT of them. */
+function schemaDiagnostics(document: ParsedDocument, schema: SinkSchema): Diagnostic[] {
+  if (schema.validate(document.data)) return [];
+  const problems = describeSchemaErrors(schema.validate.errors ?? [], document.data, schema);
+  const place = (keyPath: readonly string[], target: 'key' | 'value'): { line: number; column: number } =>
+    toPosition(document.lineCounter, locateOffset(document.doc, keyPath, target));
+  const out: Diagnostic[] = problems.slice(0, MAX_PROBLEMS_PER_DOCUMENT).map((p) => ({
+    severity: 'error',
+    code: p.code,
+    file: document.file,
+    ...place(p.path, p.target),
+    message: p.message,
+  }));
+  if (problems.length > MAX_PROBLEMS_PER_DOCUMENT) {
+    out.push({
+      severity: 'error',
+      code: 'SCHEMA',
+      file: document.file,
+      ...place([], 'value'),
+      message: `${problems.length - MAX_PROBLEMS_PER_DOCUMENT} more problems in this document not shown`,
+    });
+  }
+  return out;
+}
+
+function loadFile(file: SourceFile, maxBytes: number, env: EnvLookup, schema: SinkSchema): FileResult {
+  const read = readSource(file, maxBytes);
+  if (!read.ok) return { documents: [], sinks: [], diagnostics: [read.diagnostic] };
+  const parsed = parseDocuments(read.text, file.display);
+  const diagnostics = [...parsed.diagnostics];
+  const sinks: DesiredSink[] = [];
+  for (const document of parsed.documents) {
+    const problems = schemaDiagnostics(document, schema);
+    if (problems.length > 0) {
+      diagnostics.push(...problems);
+      continue;
+    }
+    const built = buildSink(document, env);
+    diagnostics.push(...built.diagnostics);
+    if (built.sink) sinks.push(built.sink);
+  }
+  return { documents: parsed.documents, sinks, diagnostics };
+}
+
 function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   if (a.file !== b.file) return a.file < b.file ? -1 : 1;
   return a.line - b.line || a.column - b.column;
@@ -108,32 +145,11 @@ export async function loadDesired(dir: string, options: LoadOptions): Promise<De
     });
   }
 
-  const perFile = await mapLimit(discovery.files, READ_CONCURRENCY, async (file): Promise<FileResult> => {
-    const read = await readSource(file, maxBytes);
-    if (!read.ok) return { documents: [], sinks: [], diagnostics: [read.diagnostic] };
-    const parsed = parseDocuments(read.text, file.display);
-    const fileDiagnostics = [...parsed.diagnostics];
-    const sinks: DesiredSink[] = [];
-    for (const document of parsed.documents) {
-      if (!schema.validate(document.data)) {
-        for (const problem of describeSchemaErrors(schema.validate.errors ?? [], document.data, schema)) {
-          const offset = locateOffset(document.doc, problem.path, problem.target);
-          fileDiagnostics.push({
-            severity: 'error',
-            code: problem.code,
-            file: document.file,
-            ...toPosition(document.lineCounter, offset),
-            message: problem.message,
-          });
-        }
-        continue;
-      }
-      const built = buildSink(document, options.env);
-      fileDiagnostics.push(...built.diagnostics);
-      if (built.sink) sinks.push(built.sink);
-    }
-    return { documents: parsed.documents, sinks, diagnostics: fileDiagnostics };
-  });
+  const perFile: FileResult[] = [];
+  for (const [i, file] of discovery.files.entries()) {
+    if (i > 0 && i % FILES_PER_TURN === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    perFile.push(loadFile(file, maxBytes, options.env, schema));
+  }
 
   const documents = perFile.flatMap((r) => r.documents);
   for (const r of perFile) diagnostics.push(...r.diagnostics);

@@ -2,9 +2,21 @@
  * YAML text → one plain object per document, keeping the parsed nodes so that later messages can
  * be placed. Every problem becomes a Diagnostic; a document with a problem yields no object.
  */
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type YAMLError } from 'yaml';
+import {
+  Composer,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  Lexer,
+  LineCounter,
+  Parser,
+  visit,
+  type Document,
+  type YAMLError,
+} from 'yaml';
 import type { Diagnostic, DiagnosticCode, Severity } from './model.js';
-import { excessiveNesting } from './nesting.js';
+import { showKey } from './schema-errors.js';
 import { toPosition } from './yaml-locate.js';
 
 /**
@@ -13,7 +25,7 @@ import { toPosition } from './yaml-locate.js';
  */
 export const MAX_ALIAS_COUNT = 100;
 
-/** Nesting a document may have (sink documents have about 3); see nesting.ts for why. */
+/** Nesting a document may have (a sink document has about 3); see parseStream. */
 export const MAX_NESTING = 50;
 
 /** YAML errors reported per document; after the first few, the rest are mostly echoes. */
@@ -48,9 +60,55 @@ function firstAliasOffset(doc: Document): number | undefined {
   return offset;
 }
 
+/**
+ * Keys written twice in one mapping, as [offset of the repeat, offset of the first]. Checked here
+ * rather than by the parser's `uniqueKeys`, which compares every pair (minutes for a large file).
+ */
+function duplicateKeys(doc: Document): [number, number, string][] {
+  const found: [number, number, string][] = [];
+  visit(doc, {
+    Map(_key, map) {
+      const first = new Map<string, number>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        const key = String(pair.key.value);
+        const offset = pair.key.range?.[0] ?? 0;
+        const earlier = first.get(key);
+        if (earlier === undefined) first.set(key, offset);
+        else found.push([offset, earlier, key]);
+      }
+    },
+  });
+  return found;
+}
+
 function isEmptyContents(doc: Document): boolean {
   const c = doc.contents;
   return c === null || (isScalar(c) && c.value === null);
+}
+
+type ParsedStream = { readonly docs: Document.Parsed[] } | { readonly tooDeepAt: number };
+
+/**
+ * What `parseAllDocuments` does, with a depth limit in the middle. The parser is iterative and
+ * tracks its nesting on an explicit stack, but the composer that turns its tokens into nodes
+ * recurses once per level: thousands of `[` or `- ` exhaust the call stack, and V8 can then abort
+ * the whole process (a fatal "RegExpCompiler allocation failed") rather than throw. So the
+ * parser's stack is watched token by token, and a deep input never reaches the composer.
+ */
+function parseStream(text: string, lineCounter: LineCounter): ParsedStream {
+  const parser = new Parser(lineCounter.addNewLine);
+  lineCounter.addNewLine(0);
+  const tokens = [];
+  for (const lexeme of new Lexer().lex(text)) {
+    for (const token of parser.next(lexeme)) tokens.push(token);
+    if (parser.stack.length > MAX_NESTING) return { tooDeepAt: parser.offset };
+  }
+  for (const token of parser.end()) tokens.push(token);
+  // The core schema is YAML 1.2's: `yes`/`on` stay strings and `<<` is an ordinary key. Keys are
+  // checked for uniqueness here (duplicateKeys), not by the composer, which compares every pair.
+  const composer = new Composer({ schema: 'core', uniqueKeys: false });
+  return { docs: Array.from(composer.compose(tokens)) };
 }
 
 export function parseDocuments(text: string, file: string): ParsedFile {
@@ -62,19 +120,12 @@ export function parseDocuments(text: string, file: string): ParsedFile {
     diagnostics.push({ severity, code, file, line, column, message });
   };
 
-  const tooDeep = excessiveNesting(text, MAX_NESTING);
-  if (tooDeep >= 0) {
-    const before = text.slice(0, tooDeep);
-    const line = before.split('\n').length;
-    const column = tooDeep - before.lastIndexOf('\n');
-    const message = `invalid YAML: nested more than ${MAX_NESTING} levels deep`;
-    diagnostics.push({ severity: 'error', code: 'YAML_SYNTAX', file, line, column, message });
+  const stream = parseStream(text, lineCounter);
+  if ('tooDeepAt' in stream) {
+    at('error', 'YAML_SYNTAX', stream.tooDeepAt, `invalid YAML: nested more than ${MAX_NESTING} levels deep`);
     return { documents, diagnostics };
   }
-  // The core schema is YAML 1.2's: `yes`/`on` stay strings and `<<` is an ordinary key.
-  // prettyErrors is off: it costs time quadratic in the number of errors, and positions come
-  // from the line counter anyway.
-  const docs = parseAllDocuments(text, { lineCounter, schema: 'core', uniqueKeys: true, prettyErrors: false });
+  const docs = stream.docs;
   if (docs.length === 0) {
     diagnostics.push({
       severity: 'error',
@@ -91,7 +142,8 @@ export function parseDocuments(text: string, file: string): ParsedFile {
     for (const w of doc.warnings) at('warning', 'YAML_SYNTAX', w.pos[0], `YAML: ${yamlMessage(w)}`);
     if (doc.errors.length > 0) {
       for (const e of doc.errors.slice(0, MAX_YAML_ERRORS)) {
-        // RESOURCE_EXHAUSTION is the parser running out of stack on absurdly deep nesting.
+        // RESOURCE_EXHAUSTION (the composer out of stack) should not get past parseStream's depth
+        // guard; if it ever does, it is still a located error rather than a crash.
         const message =
           e.code === 'RESOURCE_EXHAUSTION' ? 'invalid YAML: document is nested too deeply' : `invalid YAML: ${yamlMessage(e)}`;
         at('error', 'YAML_SYNTAX', e.pos[0], message);
@@ -99,6 +151,14 @@ export function parseDocuments(text: string, file: string): ParsedFile {
       const more = doc.errors.length - MAX_YAML_ERRORS;
       if (more > 0) {
         at('error', 'YAML_SYNTAX', doc.errors[MAX_YAML_ERRORS]?.pos[0] ?? 0, `invalid YAML: ${more} more errors in this document`);
+      }
+      continue;
+    }
+    const duplicates = duplicateKeys(doc);
+    if (duplicates.length > 0) {
+      for (const [offset, earlier, key] of duplicates.slice(0, MAX_YAML_ERRORS)) {
+        const firstLine = toPosition(lineCounter, earlier).line;
+        at('error', 'YAML_SYNTAX', offset, `invalid YAML: key '${showKey(key)}' appears twice in the same mapping (first on line ${firstLine})`);
       }
       continue;
     }

@@ -2,18 +2,23 @@
  * Reads one sink file defensively: size is checked before reading (a 50 MB file is refused
  * without being read), and binary or non-UTF-8 content is refused with the place it starts.
  */
-import { open } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import type { Diagnostic } from './model.js';
 import type { SourceFile } from './discover.js';
 
-/** Sink files are a few hundred bytes; anything above this is a mistake or an attack. */
-export const MAX_FILE_BYTES = 1024 * 1024;
+/**
+ * A sink is a few hundred bytes, so 256 KiB holds a thousand of them in one file. Anything larger
+ * is a mistake or an attack, and the YAML parser needs about a second per 256 KiB of
+ * pathological input (thousands of errors), so the limit also bounds the time spent on it.
+ */
+export const MAX_FILE_BYTES = 256 * 1024;
 
 export type ReadOutcome = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly diagnostic: Diagnostic };
 
 function formatBytes(n: number): string {
-  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
-  if (n >= 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  const one = (x: number): string => x.toFixed(1).replace(/\.0$/, '');
+  if (n >= 1024 * 1024) return `${one(n / (1024 * 1024))} MiB`;
+  if (n >= 1024) return `${one(n / 1024)} KiB`;
   return `${n} bytes`;
 }
 
@@ -65,38 +70,35 @@ function bytePosition(b: Uint8Array, offset: number): { line: number; column: nu
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
-export async function readSource(file: SourceFile, maxBytes: number = MAX_FILE_BYTES): Promise<ReadOutcome> {
+/**
+ * Synchronous on purpose: sink files are small and local, and for 10,000 of them blocking
+ * open/fstat/read/close take about 0.1 s where the promise-based calls take 0.4 s (each one a
+ * round trip through libuv's thread pool). The caller yields to the event loop between batches.
+ */
+export function readSource(file: SourceFile, maxBytes: number = MAX_FILE_BYTES): ReadOutcome {
   const refuse = (code: Diagnostic['code'], message: string, line = 1, column = 1): ReadOutcome => ({
     ok: false,
     diagnostic: { severity: 'error', code, file: file.display, line, column, message },
   });
   let bytes: Buffer;
   try {
-    const handle = await open(file.absolute, 'r');
+    // Non-blocking, so that a FIFO swapped in after discovery cannot hang the read.
+    const fd = openSync(file.absolute, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
     try {
-      const { size } = await handle.stat();
+      const stat = fstatSync(fd);
+      if (!stat.isFile()) return refuse('READ_ERROR', 'not a regular file');
+      const size = stat.size;
       if (size > maxBytes) {
         return refuse('FILE_TOO_LARGE', `file is ${formatBytes(size)}; the limit is ${formatBytes(maxBytes)} per sink file`);
       }
-      // Read at most one byte past the limit: the file may have grown since stat.
-      const buffer = Buffer.alloc(Math.min(size, maxBytes) + 1);
-      let length = 0;
-      for (;;) {
-        const wanted = buffer.length - length;
-        const { bytesRead } = await handle.read(buffer, length, wanted, length);
-        length += bytesRead;
-        // A regular file reads short only at its end: no need for a further read that returns 0.
-        if (bytesRead < wanted) break;
-        if (length === buffer.length) {
-          // More bytes than stat reported: the file is being written to right now.
-          return length > maxBytes
-            ? refuse('FILE_TOO_LARGE', `file is larger than the limit of ${formatBytes(maxBytes)} per sink file`)
-            : refuse('READ_ERROR', 'file changed while it was being read; try again');
-        }
-      }
+      // Ask for one byte more than stat reported: getting it means the file grew meanwhile.
+      // (A regular file reads short only at its end, so one read is enough.)
+      const buffer = Buffer.allocUnsafe(size + 1);
+      const length = readSync(fd, buffer, 0, buffer.length, 0);
+      if (length === buffer.length) return refuse('READ_ERROR', 'file changed while it was being read; try again');
       bytes = buffer.subarray(0, length);
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
   } catch (e) {
     const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : 'unknown error';

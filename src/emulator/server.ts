@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { SinkopsError } from '../errors.js';
 import { Credentials } from './auth.js';
-import { ApiError, internalError, notFound, unauthenticated } from './errors.js';
+import { ApiError, internalError, invalidParameter, notFound, unauthenticated } from './errors.js';
 import { FaultInjector } from './faults.js';
 import { readForm } from './form.js';
 import {
@@ -45,8 +45,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const requestLog = new RequestLog();
   const logger = options.logger;
   const active = new Set<Promise<void>>();
+  /** Wakes the requests sleeping out their latency, so close() need not wait for them. */
+  const sleepers = new Set<() => void>();
   let closing = false;
   let boundOrigin = '';
+
+  function sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = (): void => {
+        clearTimeout(timer);
+        sleepers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      sleepers.add(wake);
+    });
+  }
 
   const server = createServer((req, res) => {
     const work = handle(req, res).finally(() => active.delete(work));
@@ -66,7 +80,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     try {
       url = new URL(rawPath, 'http://emulator.invalid');
     } catch {
-      return send(res, new ApiError(400, 20001, 'Malformed request URL'));
+      return send(res, invalidParameter('Malformed request URL'));
     }
     if (url.pathname.startsWith('/__emulator/')) return handleControl(req, res, method, url);
 
@@ -77,7 +91,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const admitted = faults.acquire();
     try {
       const latency = faults.latencyMs;
-      if (latency > 0) await new Promise((r) => setTimeout(r, latency));
+      if (latency > 0) await sleep(latency);
       if (closing) return drop(req, record);
       if (!admitted) return answer(res, faults.rejectBusy(), record);
       const decision = faults.decide();
@@ -155,6 +169,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       closing = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      for (const wake of [...sleepers]) wake();
       await Promise.allSettled([...active]);
       await closed;
       await stateFile?.flush();

@@ -36,7 +36,13 @@ export interface ImportPlan {
  * adopts them. Pure. Names come from the description (kebab-case), made unique against `taken`
  * (names already in the repository) and each other.
  */
-export function importSinks(remote: readonly RemoteSink[], taken: ReadonlySet<string>, schemaPath: string): ImportPlan {
+export function importSinks(
+  remote: readonly RemoteSink[],
+  taken: ReadonlySet<string>,
+  schemaPath: string,
+  /** SIDs the repository already pins (sid → the name pinning it): importing them again would pin one sink twice. */
+  pinned: ReadonlyMap<string, string> = new Map(),
+): ImportPlan {
   const used = new Set(taken);
   const sinks: ImportedSink[] = [];
   const skipped: { sid: string; reason: string }[] = [];
@@ -44,6 +50,11 @@ export function importSinks(remote: readonly RemoteSink[], taken: ReadonlySet<st
     const declared = DECLARED_KEYS[sink.sinkType];
     if (declared === undefined) {
       skipped.push({ sid: sink.sid, reason: `sink_type ${sink.sinkType} is not managed by sinkops` });
+      continue;
+    }
+    const pinnedBy = pinned.get(sink.sid);
+    if (pinnedBy !== undefined) {
+      skipped.push({ sid: sink.sid, reason: `already in the repository as ${pinnedBy} (sid pin)` });
       continue;
     }
     if (hasAnyMarker(sink.description)) {

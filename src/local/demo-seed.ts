@@ -5,7 +5,7 @@ import { withMarker } from '../plan/marker.js';
 /**
  * The local account's first state, derived from the repository's own sinks so that the first
  * `sinkops plan --local` shows every kind of action a user will meet:
- * - the first desired sink exists with an older description            → update
+ * - the first desired sink (fully known, when one is) exists with an older description → update
  * - the first webhook/kinesis sink after it exists with another target → replace
  * - every other desired sink is absent                                  → create
  * - a managed sink that the repository no longer declares               → delete (prune)
@@ -15,7 +15,11 @@ import { withMarker } from '../plan/marker.js';
  */
 export function demoSeed(desired: readonly DesiredSink[], stack?: string): EmulatorSeed {
   const sorted = [...desired].sort((a, b) => a.name.localeCompare(b.name));
-  const [updated, ...others] = sorted;
+  // The updated sink is one whose configuration is fully known when possible: a secret whose
+  // variable is unset gets a stand-in below, which a later `apply` with the variable set would see
+  // as a configuration change, turning the update that plan showed into a replacement.
+  const updated = sorted.find((s) => Object.values(s.sinkConfiguration).every((v) => v.value !== undefined)) ?? sorted[0];
+  const others = sorted.filter((s) => s !== updated);
   const replaced = others.find((s) => s.sinkType === 'webhook' || s.sinkType === 'kinesis');
   const sinks: EmulatorSeed['sinks'][number][] = [];
   if (updated) {

@@ -21,17 +21,18 @@ export interface LocalAccount {
 /**
  * Opens the embedded local account: the emulator, in this process, on 127.0.0.1 and a free port,
  * with its state in `.sinkops/local-account.json`. On first use the state is seeded from the
- * desired sinks given (see demo-seed.ts); delete the file to start again. Credentials are fixed test values that never leave
- * this machine.
+ * desired sinks given, marked for `stack` (see demo-seed.ts); delete the file to start again.
+ * Credentials are fixed test values that never leave this machine.
  */
 export async function openLocalAccount(
   cwd: string,
   logger: Logger,
   seedFrom: readonly DesiredSink[],
+  stack?: string,
 ): Promise<LocalAccount> {
   const statePath = join(cwd, LOCAL_STATE_PATH);
   await mkdir(join(cwd, '.sinkops'), { recursive: true });
-  const seed = existsSync(statePath) ? undefined : demoSeed(seedFrom);
+  const seed = existsSync(statePath) ? undefined : demoSeed(seedFrom, stack);
   const emulator: RunningEmulator = await startEmulator({
     host: '127.0.0.1',
     port: 0,

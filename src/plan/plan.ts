@@ -75,6 +75,9 @@ export function plan(desired: readonly DesiredSink[], remote: RemoteState, optio
     const owner = markerOf.get(d.sid);
     let error: PlanError | undefined;
     if (sink === undefined) {
+      // An adopt that replaced its sink deleted the pinned SID and left the marker on the new
+      // sink: the marker finds it now, so the stale pin is no error (it can never come back).
+      if (managedByName.has(d.name)) continue;
       error = msg.planError('PINNED_SID_NOT_FOUND', d, `${d.name}: pinned sid ${d.sid} does not exist in the account`);
     } else if (!isManageableType(sink.sinkType)) {
       error = msg.planError('PINNED_SID_TYPE', d, `${d.name}: pinned sid ${d.sid} is a ${sink.sinkType} sink, which sinkops does not manage`);

@@ -36,8 +36,10 @@ export function hasChanges(plan: Plan): boolean {
 export function assertSafe(plan: Plan, limits: SafetyLimits): void {
   const problems: { flag: string; detail: string }[] = [];
   const deletes = countDeletes(plan);
-  // "Empty": every action is a delete, so no managed sink would remain (a mistyped --dir).
-  const wipesAll = plan.actions.length > 0 && plan.actions.every((a) => a.action === 'delete');
+  // "Empty": every action is a delete, so no managed sink would remain (a mistyped --dir). A delete
+  // blocked because the sink is in use still counts as one: it says nothing about the --dir being right.
+  const removes = (a: Plan['actions'][number]): boolean => a.action === 'delete' || (a.action === 'blocked' && a.intended === 'delete');
+  const wipesAll = plan.actions.some((a) => a.action === 'delete') && plan.actions.every(removes);
   if (wipesAll && !limits.allowEmpty) {
     problems.push({
       flag: '--allow-empty',

@@ -38,6 +38,9 @@ const CASES: Record<string, readonly Expected[]> = {
   'description-empty': [
     ["sink.yaml", 3, 14, 'error', 'SCHEMA', "description must not be empty"],
   ],
+  'description-html': [
+    ["sink.yaml", 3, 14, 'error', 'SCHEMA', "description must be plain text, not HTML (it is shown in the Twilio Console and in pull-request comments)"],
+  ],
   'description-multiline': [
     ["sink.yaml", 3, 14, 'error', 'SCHEMA', "description must be one line of text (no line breaks or control characters) and not only spaces, not \"First line\\nsecond line\\n\""],
   ],
@@ -48,7 +51,7 @@ const CASES: Record<string, readonly Expected[]> = {
     ["sink.yaml", 6, 16, 'error', 'SCHEMA', "sink_configuration.destination must be an absolute http:// or https:// URL, not \"${HOOK_URL}\""],
   ],
   'duplicate-key': [
-    ["sink.yaml", 4, 1, 'error', 'YAML_SYNTAX', "invalid YAML: Map keys must be unique"],
+    ["sink.yaml", 4, 1, 'error', 'YAML_SYNTAX', "invalid YAML: key 'name' appears twice in the same mapping (first on line 2)"],
   ],
   'duplicate-names': [
     ["a.yaml", 2, 7, 'error', 'DUPLICATE_NAME', "duplicate sink name 'orders' (also declared at <dir>/nested/b.yaml:2:7); names must be unique"],

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
 import { loadDesired } from '../../src/desired/load.js';
-import { firstInvalidUtf8 } from '../../src/desired/read-source.js';
+import { firstInvalidUtf8, readSource } from '../../src/desired/read-source.js';
 import { bufferIo, removeTree, tempTree, WEBHOOK } from './helpers.js';
 
 const made: string[] = [];
@@ -42,7 +42,7 @@ describe('hostile input', () => {
         file: 'sinks/huge.yaml',
         line: 1,
         column: 1,
-        message: 'file is 50.0 MiB; the limit is 1.0 MiB per sink file',
+        message: 'file is 50 MiB; the limit is 256 KiB per sink file',
       },
     ]);
     expect(state.sinks.map((s) => s.name)).toEqual(['ok']);
@@ -180,7 +180,7 @@ describe('hostile input', () => {
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
   });
 
-  it('reads many files with bounded concurrency', async () => {
+  it('reads hundreds of files across directories (more than one batch between yields)', async () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 300; i++) files[`sinks/g${i % 7}/s${i}.yaml`] = WEBHOOK(`s${i}`);
     const cwd = await tree(files);
@@ -213,5 +213,74 @@ describe('symlinks created during the walk', () => {
     await symlink(path.join(cwd, 'outside/x.yaml'), path.join(cwd, 'sinks/deep/er/x.yaml'));
     const state = await loadDesired('sinks', { cwd, env: {} });
     expect(located(state)).toEqual(['sinks/deep/er/x.yaml:1:1 error SYMLINK_OUTSIDE']);
+  });
+});
+
+describe('pathological YAML', () => {
+  /** Each of these used to exhaust the parser's stack (which can abort node) or take minutes. */
+  const cases: Record<string, string> = {
+    'deep flow sequences': '['.repeat(200_000),
+    'deep flow mappings': 'a: ' + '{a: '.repeat(60_000),
+    'deep compact sequences': '- '.repeat(100_000) + 'x',
+    'deep block mappings': Array.from({ length: 600 }, (_, i) => `${' '.repeat(i)}k:`).join('\n'),
+    'closers hidden in quotes': '[ "]" '.repeat(40_000),
+    'closers hidden in single quotes': "[ ']''' ".repeat(30_000),
+  };
+
+  it.each(Object.entries(cases))('%s: one located error, quickly', async (_name, text) => {
+    const cwd = await tree({ 'sinks/deep.yaml': text });
+    const started = performance.now();
+    const state = await loadDesired('sinks', { cwd, env: {} });
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(state.diagnostics).toHaveLength(1);
+    expect(state.diagnostics[0]).toMatchObject({ code: 'YAML_SYNTAX', message: 'invalid YAML: nested more than 50 levels deep' });
+  });
+
+  it('survives all of them in one process, one after another', async () => {
+    const cwd = await tree(Object.fromEntries(Object.values(cases).map((text, i) => [`sinks/${i}.yaml`, text])));
+    const state = await loadDesired('sinks', { cwd, env: {} });
+    expect(state.diagnostics.map((d) => d.code)).toEqual(Object.keys(cases).map(() => 'YAML_SYNTAX'));
+  });
+
+  it('checks 10,000 keys for duplicates in linear time and caps the messages', async () => {
+    const keys = Array.from({ length: 10_000 }, (_, i) => `k${i}: v`).join('\n');
+    const cwd = await tree({ 'sinks/wide.yaml': `${WEBHOOK('wide')}${keys}\nk7: again\n` });
+    const started = performance.now();
+    const state = await loadDesired('sinks', { cwd, env: {} });
+    expect(performance.now() - started).toBeLessThan(4000); // quadratic checking took minutes
+    expect(state.diagnostics.map(({ line, column, message }) => [line, column, message])).toEqual([
+      [10_006, 1, "invalid YAML: key 'k7' appears twice in the same mapping (first on line 13)"],
+    ]);
+    await writeFile(path.join(cwd, 'sinks/wide.yaml'), `${WEBHOOK('wide')}${keys}\n`);
+    const unknown = await loadDesired('sinks', { cwd, env: {} });
+    expect(unknown.diagnostics).toHaveLength(21);
+    expect(unknown.diagnostics[0]).toMatchObject({ line: 1, column: 1, message: '9980 more problems in this document not shown' });
+    expect(unknown.diagnostics[1]).toMatchObject({ line: 6, column: 1, message: "unknown key 'k0'" });
+  });
+
+  it('caps the errors of a document full of mistakes', async () => {
+    const cwd = await tree({ 'sinks/tags.yaml': '&a '.repeat(5000) + 'x\n' });
+    const state = await loadDesired('sinks', { cwd, env: {} });
+    expect(state.diagnostics).toHaveLength(11);
+    expect(state.diagnostics.at(-1)?.message).toMatch(/^invalid YAML: \d+ more errors in this document$/);
+  });
+});
+
+describe('readSource', () => {
+  it('refuses a FIFO without blocking, even one that appeared after discovery', async () => {
+    const cwd = await tree();
+    const absolute = path.join(cwd, 'late.yaml');
+    execFileSync('mkfifo', [absolute]);
+    expect(readSource({ absolute, display: 'late.yaml' })).toEqual({
+      ok: false,
+      diagnostic: { severity: 'error', code: 'READ_ERROR', file: 'late.yaml', line: 1, column: 1, message: 'not a regular file' },
+    });
+  });
+
+  it('reports a file that vanished as a read error', () => {
+    expect(readSource({ absolute: '/nonexistent/sinkops/x.yaml', display: 'x.yaml' })).toMatchObject({
+      ok: false,
+      diagnostic: { code: 'READ_ERROR', message: 'cannot read file (ENOENT)' },
+    });
   });
 });

@@ -225,6 +225,14 @@ describe('loadDesired: valid sinks', () => {
     expect(state.sinks).toEqual([]);
   });
 
+  it('locates problems in a file with Windows line endings', async () => {
+    const cwd = await tree({
+      'sinks/a.yaml': 'name: a\r\ndescription: A\r\nsink_type: webhook\r\nsink_configuration:\r\n  destination: https://e.org\r\n  mthod: GET\r\n',
+    });
+    const state = await loadDesired('sinks', { cwd, env: {} });
+    expect(state.diagnostics.map((d) => [d.line, d.column, d.code])).toEqual([[6, 3, 'UNKNOWN_KEY']]);
+  });
+
   it('points at values reached through a YAML alias', async () => {
     const cwd = await tree({
       'sinks/a.yaml': 'name: a\ndescription: A\nsink_type: webhook\nsink_configuration: &cfg\n  destination: https://e.org\n  mthod: POST\n',

@@ -5,10 +5,11 @@ import { parseArgs } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { createEmulatorCommand, emulatorCommand } from '../../src/cli/commands/emulator.js';
 import type { Command } from '../../src/cli/command.js';
+import { run as runCli } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/io.js';
 import { EMULATOR_ACCOUNT_SID, EMULATOR_AUTH_TOKEN } from '../../src/emulator/index.js';
 import { createLogger } from '../../src/log/logger.js';
-import { basic, tempDir, WEBHOOK } from './helpers.js';
+import { basic, KINESIS, tempDir, WEBHOOK } from './helpers.js';
 
 interface Running {
   readonly stdout: () => string;
@@ -17,17 +18,17 @@ interface Running {
 }
 
 /** Runs the command in-process with buffer streams; `url` resolves once it has printed where it listens. */
-async function start(cmd: Command, args: string[], env: Record<string, string> = {}): Promise<Running> {
+async function start(cmd: Command, args: string[], env: Record<string, string> = {}, logs?: { text: string }): Promise<Running> {
   let out = '';
   const io: Io = {
     stdout: { write: (s: string) => (out += s) },
-    stderr: { write: () => true },
+    stderr: { write: (s: string) => (logs ? (logs.text += s) : true) },
     stdin: new PassThrough(),
     env,
     cwd: process.cwd(),
   };
   const { values, positionals } = parseArgs({ args, options: cmd.options, allowPositionals: true, strict: true });
-  const exit = cmd.run({ values, positionals, io, logger: await createLogger(io, 'silent') });
+  const exit = cmd.run({ values, positionals, io, logger: await createLogger(io, logs ? 'trace' : 'silent') });
   const url = (async () => {
     for (;;) {
       const m = /listening on (http:\/\/\S+)/.exec(out);
@@ -84,6 +85,24 @@ describe('sinkops emulator', () => {
     expect(await run.exit).toBe(0);
   });
 
+  it('logs each request at debug level without credentials or sink secrets', async () => {
+    const { command, stop } = controlledStop();
+    const logs = { text: '' };
+    const env = { TWILIO_AUTH_TOKEN: 'token-that-must-not-leak' };
+    const run = await start(command, ['--port', '0'], env, logs);
+    const url = await run.url;
+    const body = new URLSearchParams({ Description: 'k', SinkType: 'kinesis', SinkConfiguration: JSON.stringify(KINESIS) });
+    const res = await fetch(`${url}/v1/Sinks`, { method: 'POST', body, headers: { Authorization: basic(EMULATOR_ACCOUNT_SID, env.TWILIO_AUTH_TOKEN) } });
+    expect(res.status).toBe(201);
+    stop();
+    await run.exit;
+    expect(logs.text).toContain('"path":"/v1/Sinks","status":201');
+    for (const secret of [env.TWILIO_AUTH_TOKEN, KINESIS.external_id, Buffer.from(`${EMULATOR_ACCOUNT_SID}:${env.TWILIO_AUTH_TOKEN}`).toString('base64')]) {
+      expect(logs.text).not.toContain(secret);
+      expect(run.stdout()).not.toContain(secret);
+    }
+  });
+
   it('applies --seed, --state and fault flags', async () => {
     const dir = await tempDir();
     const seedPath = join(dir, 'seed.json');
@@ -136,5 +155,18 @@ describe('sinkops emulator', () => {
     const { command } = controlledStop();
     await expect((await start(command, ['--port', '0'], { TWILIO_API_KEY: 'SK' + '1'.repeat(32) })).exit).rejects.toMatchObject({ code: 'CONFIG' });
     await expect((await start(command, ['--port', '0', '--seed', '/nonexistent/seed.json'])).exit).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
+
+describe('sinkops emulator through the CLI entry point', () => {
+  it('is registered: --help prints its options, a bad flag exits 1 with the reason', async () => {
+    let out = '';
+    let err = '';
+    const io: Io = { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) }, stdin: new PassThrough(), env: {}, cwd: process.cwd() };
+    expect(await runCli(['emulator', '--help'], io)).toBe(0);
+    expect(out).toContain('Usage: sinkops emulator [--port 4010]');
+    expect(out).toContain('--drop-after-commit-rate R');
+    expect(await runCli(['emulator', '--error-rate', 'x'], io)).toBe(1);
+    expect(err).toContain("--error-rate must be a fraction from 0 to 1, not 'x'");
   });
 });

@@ -148,3 +148,16 @@ describe('control paths and the request log', () => {
     expect(emu.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });
 });
+
+describe('closing', () => {
+  it('does not wait out the latency of requests in flight', async () => {
+    const { startEmulator } = await import('../../src/emulator/index.js');
+    const emu = await startEmulator({ faults: { latencyMs: 10_000 } });
+    const pending = call(emu, 'GET', '/v1/Sinks').catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 50));
+    const started = performance.now();
+    await emu.close();
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(await pending).toBeInstanceOf(Error);
+  });
+});

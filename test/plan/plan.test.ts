@@ -154,11 +154,18 @@ describe('plan: in-use sinks are blocked, never deleted', () => {
 
 describe('plan: pins', () => {
   it('refuses a pinned SID that does not exist (an error, never a silent create)', () => {
-    const p = plan([desired('orders', { sid: sid(7) })], state([remote(1, { name: 'orders' })]), PLAN);
+    const p = plan([desired('orders', { sid: sid(7) })], state([remote(1)]), PLAN);
     expect(p.errors).toEqual([
       expect.objectContaining({ code: 'PINNED_SID_NOT_FOUND', name: 'orders', source: desired('orders').source }),
     ]);
-    expect(p.actions).toEqual([]); // neither created nor its managed sink touched
+    expect(p.actions).toEqual([]); // nothing created, the unmanaged sink untouched
+  });
+
+  it('accepts a pin whose sink an adopt replaced: the marker finds the new sink', () => {
+    // `sid: 7` was adopted with a different configuration: apply created sink 1 (marked) and deleted 7.
+    const p = plan([desired('orders', { sid: sid(7) })], state([remote(1, { name: 'orders' })]), PLAN);
+    expect(p.errors).toEqual([]);
+    expect(kinds(p)).toEqual(['noop:orders']);
   });
 
   it('renames by pin: the marker follows, same sink, nothing pruned', () => {

@@ -13,7 +13,7 @@ import { assertCurrent, planFromSaved } from '../../apply/saved-plan.js';
 import type { DesiredSink } from '../../desired/model.js';
 import { SinkopsError } from '../../errors.js';
 import type { Plan } from '../../plan/model.js';
-import { readPlanFile } from '../../plan/plan-file.js';
+import { readPlanFile, templateRefs, type SavedPlan } from '../../plan/plan-file.js';
 import { assertSafe, DEFAULT_MAX_DELETES, hasChanges } from '../../plan/safety.js';
 import { readRemoteState } from '../../remote/read.js';
 import { renderPlan } from '../../render/index.js';
@@ -36,9 +36,39 @@ function positiveInt(values: OptionValues, name: string, fallback: number, min: 
   return Number(raw);
 }
 
+/**
+ * `apply` needs every secret it could send: a missing variable stops it before the first request
+ * (SPEC §4), not after the account was read. `refs` lists (sink, key, variables) triples.
+ */
+function assertEnvSet(refs: readonly { name: string; key: string; vars: readonly string[] }[], env: Io['env']): void {
+  const problems = refs.flatMap(({ name, key, vars }) => {
+    const missing = vars.filter((v) => (env[v] ?? '') === '');
+    return missing.length === 0
+      ? []
+      : [`sink "${name}": sink_configuration.${key} needs environment variable${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, which ${missing.length > 1 ? 'are' : 'is'} not set`];
+  });
+  if (problems.length === 0) return;
+  throw new SinkopsError(
+    'CONFIG',
+    problems.length === 1 ? `Cannot apply: ${problems[0]}. Nothing was sent.` : `Cannot apply: ${problems.length} configuration values are unknown. Nothing was sent.`,
+    { details: problems.length === 1 ? [] : problems },
+  );
+}
+
+function desiredRefs(sinks: readonly DesiredSink[]) {
+  return sinks.flatMap((s) => Object.entries(s.sinkConfiguration).map(([key, v]) => ({ name: s.name, key, vars: v.envRefs })));
+}
+
+function savedRefs(saved: SavedPlan) {
+  return saved.actions.flatMap((a) =>
+    'after' in a
+      ? Object.entries(a.after.sinkConfiguration).map(([key, v]) => ({ name: a.name, key, vars: v.template === undefined ? [] : templateRefs(v.template) }))
+      : [],
+  );
+}
+
 /** A saved plan, checked against the account as it is now and resolved from this environment. */
-async function savedPlan(file: string, values: OptionValues, io: Io, connection: Connection): Promise<Plan> {
-  const saved = readPlanFile(await readFile(resolve(io.cwd, file), 'utf8'), file);
+async function savedPlan(saved: SavedPlan, values: OptionValues, io: Io, connection: Connection): Promise<Plan> {
   const remote = await readRemoteState(connection.api);
   assertCurrent(saved, remote);
   // Literal secrets (written in the repository, warned by validate) are not in the file: read them again.
@@ -96,6 +126,9 @@ export const applyCommand: Command = {
     const options = planOptionsFrom(values, 'apply');
     const planFile = positionals[0];
     const desired = planFile === undefined ? await loadDesiredOrFail(stringOption(values, 'dir', 'sinks'), io) : undefined;
+    const saved =
+      planFile === undefined ? undefined : readPlanFile(await readFile(resolve(io.cwd, planFile), 'utf8'), planFile);
+    assertEnvSet(saved ? savedRefs(saved) : desiredRefs(desired!.sinks), io.env);
 
     const limiter = new AdaptiveLimiter(parallelism);
     const connection = await connect(io, {
@@ -106,8 +139,8 @@ export const applyCommand: Command = {
     });
     try {
       const plan =
-        planFile !== undefined
-          ? await savedPlan(planFile, values, io, connection)
+        saved !== undefined
+          ? await savedPlan(saved, values, io, connection)
           : (await computePlan(desired!, connection.api, options)).plan;
       const human = format === 'text';
       if (human) io.stdout.write(renderPlan(plan, 'text', { color: useColor(io), verbose: false }));

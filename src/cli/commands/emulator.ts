@@ -95,7 +95,7 @@ function describeFaults(faults: EmulatorFaults): string {
 export function createEmulatorCommand(waitForStop: () => Promise<unknown> = signalStop): Command {
   return {
     name: 'emulator',
-    summary: 'run a local Twilio Events API (sinks, subscriptions) for tests and offline work',
+    summary: 'Run a local Twilio Events API (sinks, subscriptions) for tests and offline work',
     usage:
       'emulator [--port 4010] [--host 127.0.0.1] [--state FILE] [--seed FILE] [--latency MS] [--error-rate R]\n' +
       '                [--rate-limit-rate R] [--retry-after S] [--concurrency-limit N] [--drop-rate R] [--drop-after-commit-rate R]',

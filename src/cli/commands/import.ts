@@ -33,7 +33,8 @@ export const importCommand: Command = {
       await connection.close();
     }
     const schemaPath = relative(absOut, join(io.cwd, 'schemas', 'sink.schema.json')).split('\\').join('/');
-    const result = importSinks(sinks, taken, schemaPath);
+    const pinned = new Map((existing?.sinks ?? []).flatMap((s) => (s.sid === undefined ? [] : [[s.sid, s.name] as const])));
+    const result = importSinks(sinks, taken, schemaPath, pinned);
     await mkdir(absOut, { recursive: true });
     const written: string[] = [];
     for (const sink of result.sinks) {

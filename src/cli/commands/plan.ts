@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { SinkopsError } from '../../errors.js';
 import type { PlanOptions } from '../../plan/model.js';
-import { hasChanges } from '../../plan/safety.js';
+import { assertSafe, hasChanges } from '../../plan/safety.js';
 import { renderPlan } from '../../render/index.js';
 import { EXIT, flag, stringOption, type Command, type CommandContext } from '../command.js';
 import { computePlan, loadDesiredOrFail } from '../compute-plan.js';
@@ -64,7 +64,12 @@ export const planCommand: Command = {
     const options = planOptionsFrom(values, 'plan');
     const render = { color: useColor(io), verbose: flag(values, 'verbose') };
     const desired = await loadDesiredOrFail(dir, io);
-    const connection = await connect(io, { local: flag(values, 'local'), logger, seedFrom: desired.sinks });
+    const connection = await connect(io, {
+      local: flag(values, 'local'),
+      logger,
+      seedFrom: desired.sinks,
+      ...(options.stack !== undefined ? { stack: options.stack } : {}),
+    });
     try {
       const { plan, remote } = await computePlan(desired, connection.api, options);
       logger.info({ target: connection.target, remoteSinks: remote.sinks.length }, 'plan computed');
@@ -72,6 +77,10 @@ export const planCommand: Command = {
         return await watchPlans({ dir, io, api: connection.api, remote, options, format: format as Format, render });
       }
       io.stdout.write(renderPlan(plan, format as Format, render));
+      // SPEC §4: pruning every managed sink is refused unless --allow-empty, in plan as in apply, so a
+      // mistyped --dir fails in review. Shown first, refused after; no plan file is saved.
+      // --max-deletes is apply's limit alone (plan has no such flag).
+      assertSafe(plan, { maxDeletes: Number.POSITIVE_INFINITY, allowEmpty: options.allowEmpty });
       const out = stringOption(values, 'out');
       if (out !== undefined) {
         await writeFile(resolve(io.cwd, out), renderPlan(plan, 'json', { color: false, verbose: true }), 'utf8');
