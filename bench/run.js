@@ -5,6 +5,8 @@
  * The emulators run in child processes with 50 ms latency on every API request, as a stand-in for
  * Twilio across a network. Fixtures live in a temporary folder, removed at the end.
  *
+ * `npm run bench -- watch apply` runs only the named scenarios (validate, plan, rss, apply, watch).
+ *
  * Order matters: the validate scenario runs first so that its load is a cold one (nothing of the
  * loader is JIT-compiled yet), as it is for `sinkops validate`.
  */
@@ -28,6 +30,7 @@ const LATENCY_MS = 50;
 const LARGE = 10_000;
 const LARGE_IN_USE = 300;
 const SMALL = 1_000;
+const SCENARIOS = ['validate', 'plan', 'rss', 'apply', 'watch'];
 
 /**
  * Flushes the fixture files just written, so the loader reads files at rest (as a repository's
@@ -45,10 +48,29 @@ function settleDisk() {
 /** The 1-minute load average, with the core count: a busy machine explains slow rows. */
 const machineLoad = () => `${(loadavg()[0] ?? 0).toFixed(1)} on ${availableParallelism()} cores`;
 
+/**
+ * Runs `fn` with an emulator process holding `seed`, at the bench's latency, and stops it after.
+ * @param {import('../dist/emulator/index.js').EmulatorSeed} seed
+ * @param {(emulator: import('./lib/emulator-process.js').BenchEmulator) => Promise<void>} fn
+ */
+async function withEmulator(seed, fn) {
+  const emulator = await startEmulatorProcess({ seed, faults: { latencyMs: LATENCY_MS } });
+  try {
+    await fn(emulator);
+  } finally {
+    await emulator.close();
+  }
+}
+
 /** @param {string} message */
 const progress = (message) => process.stderr.write(`bench: ${message}\n`);
 
 async function main() {
+  const only = process.argv.slice(2);
+  const unknown = only.filter((name) => !SCENARIOS.includes(name));
+  if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(', ')} (choose from ${SCENARIOS.join(', ')})`);
+  /** @param {string} name */
+  const wanted = (name) => only.length === 0 || only.includes(name);
   const started = performance.now();
   const loadAtStart = machineLoad();
   const cwd = await mkdtemp(join(tmpdir(), 'sinkops-bench-'));
@@ -61,7 +83,10 @@ async function main() {
    * @param {() => Promise<import('./lib/measure.js').Row[]>} fn
    */
   const scenario = async (name, fn) => {
+    if (!wanted(name)) return;
     progress(name);
+    // `npm run bench` passes --expose-gc: each scenario starts without the previous one's garbage.
+    globalThis.gc?.();
     try {
       rows.push(...(await fn()));
     } catch (e) {
@@ -73,44 +98,42 @@ async function main() {
   try {
     const large = join(cwd, 'sinks-large');
     const small = join(cwd, 'sinks-small');
-    progress(`writing ${LARGE} + ${SMALL} sink files under ${cwd}`);
-    await writeSinkFiles(large, LARGE);
-    await writeSinkFiles(small, SMALL);
+    progress(`writing sink files under ${cwd}`);
+    if (wanted('validate') || wanted('plan') || wanted('rss')) await writeSinkFiles(large, LARGE);
+    if (wanted('apply') || wanted('watch')) await writeSinkFiles(small, SMALL);
     settleDisk();
 
     await scenario('validate', () => validateFiles({ dir: large, cwd, count: LARGE }));
 
-    const largeAccount = accountSeed(LARGE, LARGE_IN_USE);
-    const emulator = await startEmulatorProcess({ seed: largeAccount.seed, faults: { latencyMs: LATENCY_MS } });
-    try {
-      const desired = await loadDesired(large, { cwd, env: FIXTURE_ENV });
-      await scenario('plan (and the per-sink refresh baseline)', () =>
-        planRemote({
-          emulator,
-          desired: desired.sinks,
-          remoteCount: LARGE,
-          inUse: LARGE_IN_USE,
-          expected: largeAccount.expected,
-          refreshSubset: 1000,
-          latencyMs: LATENCY_MS,
-        }),
-      );
-      await scenario('peak RSS (child processes)', () => peakRss({ emulator, dir: large, cwd, count: LARGE }));
-    } finally {
-      await emulator.close();
+    if (wanted('plan') || wanted('rss')) {
+      const account = accountSeed(LARGE, LARGE_IN_USE);
+      await withEmulator(account.seed, async (emulator) => {
+        // Loaded here, outside any measurement: the plan scenario times reading the account and planning.
+        const desired = await loadDesired(large, { cwd, env: FIXTURE_ENV });
+        await scenario('plan', () =>
+          planRemote({
+            emulator,
+            desired: desired.sinks,
+            remoteCount: LARGE,
+            inUse: LARGE_IN_USE,
+            expected: account.expected,
+            refreshSubset: 1000,
+            latencyMs: LATENCY_MS,
+          }),
+        );
+        await scenario('rss', () => peakRss({ emulator, dir: large, cwd, count: LARGE }));
+      });
     }
 
-    const smallDesired = await loadDesired(small, { cwd, env: FIXTURE_ENV });
-    await scenario('apply (and the sequential baseline)', () =>
-      applyCreatesScenario({ desired: smallDesired.sinks, baselineSubset: 50, latencyMs: LATENCY_MS }),
+    await scenario('apply', async () =>
+      applyCreatesScenario({ desired: (await loadDesired(small, { cwd, env: FIXTURE_ENV })).sinks, baselineSubset: 50, latencyMs: LATENCY_MS }),
     );
 
-    const smallAccount = accountSeed(SMALL, 30);
-    const watchEmulator = await startEmulatorProcess({ seed: smallAccount.seed, faults: { latencyMs: LATENCY_MS } });
-    try {
-      await scenario('watch', () => watchScenario({ emulator: watchEmulator, dir: small, cwd, count: SMALL, expected: smallAccount.expected }));
-    } finally {
-      await watchEmulator.close();
+    if (wanted('watch')) {
+      const account = accountSeed(SMALL, 30);
+      await withEmulator(account.seed, (emulator) =>
+        scenario('watch', () => watchScenario({ emulator, dir: small, cwd, count: SMALL, expected: account.expected })),
+      );
     }
   } finally {
     await rm(cwd, { recursive: true, force: true });

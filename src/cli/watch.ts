@@ -25,32 +25,45 @@ export interface WatchOptions {
 }
 
 const SEPARATOR = '─'.repeat(72);
+/** Saves closer together than this give one plan (editors write a temp file, then rename it). */
+const DEBOUNCE_MS = 15;
+/**
+ * chokidar drops a file's `change` events for 50 ms after one it reported (leading-edge
+ * throttle, not configurable), so a second save within that window (format-on-save) is never
+ * reported. This long after the last event, the plan is computed again and printed if it differs.
+ */
+const RECHECK_MS = 75;
 
 /**
- * `plan --watch`: prints a plan now and again after every change under the folder. Saves that land
- * within a few milliseconds of each other (editors write temp files and rename) give one plan.
+ * `plan --watch`: prints a plan now and again after every change under the folder, against the
+ * remote state read at start.
  */
 export async function watchPlans(w: WatchOptions): Promise<number> {
   const root = resolve(w.io.cwd, w.dir);
-  const printPlan = async (): Promise<void> => {
+  let lastShown: string | undefined;
+
+  /** Everything printed for the folder as it is now, but the time stamp. */
+  const describe = async (): Promise<string> => {
     const desired = await loadDesired(root, { cwd: w.io.cwd, env: w.io.env });
-    const stamp = new Date().toISOString().slice(11, 19);
-    w.io.stdout.write(`${SEPARATOR}\n[${stamp}] ${desired.files.length} files\n`);
-    for (const d of desired.diagnostics) w.io.stdout.write(`${formatDiagnostic(d)}\n`);
-    if (hasErrors(desired.diagnostics)) {
-      w.io.stdout.write('Fix the errors above; the plan will follow.\n');
-      return;
-    }
+    const lines = [`${desired.files.length} files\n`, ...desired.diagnostics.map((d) => `${formatDiagnostic(d)}\n`)];
+    if (hasErrors(desired.diagnostics)) return [...lines, 'Fix the errors above; the plan will follow.\n'].join('');
     // Blocked deletes keep the subscriptions learned at start; new ones show "in use by a subscription".
     const next = plan(desired.sinks, w.remote, w.options);
-    w.io.stdout.write(renderPlan(next, w.format, w.render));
+    lines.push(renderPlan(next, w.format, w.render));
     try {
       assertSafe(next, { maxDeletes: Number.POSITIVE_INFINITY, allowEmpty: w.options.allowEmpty });
     } catch (e) {
       if (!isSinkopsError(e)) throw e;
-      w.io.stdout.write([`Error: ${e.message}`, ...e.details.map((d) => `  ${d}`)].join('\n') + '\n');
+      lines.push([`Error: ${e.message}`, ...e.details.map((d) => `  ${d}`)].join('\n') + '\n');
     }
-    w.io.stdout.write(`Watching ${w.dir}/ for changes (Ctrl-C to stop).\n`);
+    lines.push(`Watching ${w.dir}/ for changes (Ctrl-C to stop).\n`);
+    return lines.join('');
+  };
+  const printPlan = async (onlyIfChanged: boolean): Promise<void> => {
+    const text = await describe();
+    if (onlyIfChanged && text === lastShown) return;
+    lastShown = text;
+    w.io.stdout.write(`${SEPARATOR}\n[${new Date().toISOString().slice(11, 19)}] ${text}`);
   };
 
   // Ctrl-C is ours from the start, so it always ends the watch with exit 0 (not node's default kill).
@@ -61,29 +74,34 @@ export async function watchPlans(w: WatchOptions): Promise<number> {
   w.signal?.addEventListener('abort', stop, { once: true });
 
   let timer: NodeJS.Timeout | undefined;
+  let recheck: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
-  const enqueue = (): void => {
-    running = running.then(printPlan).catch((e: unknown) => {
-      w.io.stderr.write(`watch: ${e instanceof Error ? e.message : String(e)}\n`);
-    });
+  const enqueue = (onlyIfChanged: boolean): void => {
+    running = running
+      .then(() => printPlan(onlyIfChanged))
+      .catch((e: unknown) => {
+        w.io.stderr.write(`watch: ${e instanceof Error ? e.message : String(e)}\n`);
+      });
   };
-  // `atomic: false`: chokidar's atomic-save emulation (on by default) was seen to swallow a change
-  // made within ~30 ms of a file's creation. Every event here just schedules a re-plan, and the
-  // debounce folds an editor's unlink+add into one, so nothing is lost by turning it off.
+  // `atomic: false`: chokidar's atomic-save emulation delays unlink events and was seen to lose
+  // more changes; every event here only schedules a re-plan, so it buys nothing.
   const watcher = watch(root, { ignoreInitial: true, persistent: true, atomic: false });
   watcher.on('all', (_event, path) => {
     if (!/\.ya?ml$/i.test(path)) return;
     clearTimeout(timer);
-    timer = setTimeout(enqueue, 15);
+    clearTimeout(recheck);
+    timer = setTimeout(() => enqueue(false), DEBOUNCE_MS);
+    recheck = setTimeout(() => enqueue(true), RECHECK_MS);
   });
   // The first plan comes once the watcher is ready: a save after "Watching …" is never missed.
   await Promise.race([new Promise<void>((ready) => watcher.once('ready', () => ready())), stopped]);
-  enqueue();
+  enqueue(false);
 
   await stopped;
   process.off('SIGINT', stop);
   process.off('SIGTERM', stop);
   clearTimeout(timer);
+  clearTimeout(recheck);
   await running;
   await watcher.close();
   return 0;

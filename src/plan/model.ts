@@ -118,7 +118,8 @@ export type PlanWarningCode =
   | 'LOOKALIKE_UNMANAGED' // an unmanaged sink matches a desired one: pin its SID to adopt it
   | 'DUPLICATE_MARKER' // two managed sinks carry one marker
   | 'NOT_ACTIVE' // a managed sink is not active (kinesis: activation steps attached)
-  | 'PRUNE_DISABLED'; // --no-prune left managed sinks that are no longer in the repository
+  | 'PRUNE_DISABLED' // --no-prune left managed sinks that are no longer in the repository
+  | 'STALE_PIN'; // `sid:` names a sink that is gone, but the name's marker found its successor
 
 export interface PlanWarning {
   readonly code: PlanWarningCode;

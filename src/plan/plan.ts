@@ -77,7 +77,11 @@ export function plan(desired: readonly DesiredSink[], remote: RemoteState, optio
     if (sink === undefined) {
       // An adopt that replaced its sink deleted the pinned SID and left the marker on the new
       // sink: the marker finds it now, so the stale pin is no error (it can never come back).
-      if (managedByName.has(d.name)) continue;
+      const successors = managedByName.get(d.name);
+      if (successors !== undefined) {
+        ctx.warnings.push(msg.stalePin(d, d.sid, successors));
+        continue;
+      }
       error = msg.planError('PINNED_SID_NOT_FOUND', d, `${d.name}: pinned sid ${d.sid} does not exist in the account`);
     } else if (!isManageableType(sink.sinkType)) {
       error = msg.planError('PINNED_SID_TYPE', d, `${d.name}: pinned sid ${d.sid} is a ${sink.sinkType} sink, which sinkops does not manage`);
@@ -107,7 +111,13 @@ export function plan(desired: readonly DesiredSink[], remote: RemoteState, optio
     if (failed.has(d.name)) continue; // shown as an error; its sinks are neither changed nor pruned
     const own = (managedByName.get(d.name) ?? []).filter((s) => !claimedByOther(s, d.name));
     const pinned = d.sid === undefined ? undefined : bySidMap.get(d.sid);
-    if (pinned !== undefined) {
+    const finished = pinned === undefined || markerOf.has(pinned.sid) ? undefined : interruptedAdopt(ctx, d, pinned, own);
+    if (pinned !== undefined && finished !== undefined) {
+      // An adopt that replaced its sink was stopped between create and delete: finish it.
+      planDuplicates(ctx, d.name, own, finished, d);
+      removeOrBlock(ctx, d.name, pinned, [{ kind: 'pinned', sid: pinned.sid }, { kind: 'duplicate-marker', keep: finished.sid }], d);
+      planExisting(ctx, d, finished, undefined);
+    } else if (pinned !== undefined) {
       const owner = markerOf.get(pinned.sid);
       planDuplicates(ctx, d.name, [pinned, ...own.filter((s) => s.sid !== pinned.sid)], pinned, d);
       if (owner === undefined) planAdopt(ctx, d, pinned);
@@ -244,6 +254,16 @@ function planCreate(ctx: Ctx, d: DesiredSink, lookalikes: ReadonlyMap<string, re
   for (const sink of [...candidates].sort(bySid)) {
     if (compareImmutable(d, sink).changes.length === 0) ctx.warnings.push(msg.lookalike(d, sink));
   }
+}
+
+/**
+ * After an adopt-with-replace created the new sink (with the marker) but died before deleting the
+ * pinned one, the pinned sink (unmanaged: the caller checks) still differs, and a managed sink matches the desired
+ * state exactly: that one is the adoption's result, to be kept, and the pinned sink is the old half.
+ */
+function interruptedAdopt(ctx: Ctx, d: DesiredSink, pinned: RemoteSink, own: readonly RemoteSink[]): RemoteSink | undefined {
+  if (!diff(ctx, d, pinned).forces) return undefined;
+  return own.find((s) => diff(ctx, d, s).changes.length === 0);
 }
 
 /** A pinned sink that carries no marker of ours: it gets the marker, and is replaced when it differs. */

@@ -71,3 +71,17 @@ export function pruneDisabled(sinks: readonly { readonly name: string; readonly 
 export function inUseReason(subscriptions: readonly string[]): string {
   return subscriptions.length > 0 ? `in use by subscription ${subscriptions.join(', ')}` : 'in use by a subscription';
 }
+
+/** A pin left behind by an adopt that replaced its sink: harmless, but it should follow the sink. */
+export function stalePin(desired: DesiredSink, pinned: string, current: readonly RemoteSink[]): PlanWarning {
+  const now = current.map((s) => s.sid).join(', ');
+  return {
+    code: 'STALE_PIN',
+    name: desired.name,
+    sid: pinned,
+    source: desired.source,
+    message:
+      `${desired.name}: pinned sid ${pinned} no longer exists; the sink managed as ${desired.name} is now ${now}. ` +
+      `Set \`sid: ${current[0]?.sid ?? ''}\` in ${desired.source.file}, or remove the pin`,
+  };
+}

@@ -18,6 +18,9 @@ const states: Record<string, string> = {};
 
 beforeAll(async () => {
   cwd = await copyIntoRepo(join(REPO_ROOT, 'sinks'));
+  const stackCwd = await copyIntoRepo(join(REPO_ROOT, 'sinks'));
+  const stacked = runCli(['plan', '--local', '--stack', 'blue', '--format', 'json'], { cwd: stackCwd });
+  stacked.catch(() => undefined);
   // In sequence: each run reads the state the previous one left.
   runs.first = await runCli(['plan', '--local'], { cwd });
   states.first = readFileSync(join(cwd, STATE), 'utf8');
@@ -26,6 +29,7 @@ beforeAll(async () => {
   runs.apply = await runCli(['apply', '--local', '--yes'], { cwd, env: SINK_SECRETS });
   states.applied = readFileSync(join(cwd, STATE), 'utf8');
   runs.after = await runCli(['plan', '--local', '--format', 'json', '--detailed-exitcode'], { cwd, env: SINK_SECRETS });
+  runs.stacked = await stacked;
 });
 
 describe('plan --local', () => {
@@ -65,6 +69,16 @@ describe('plan --local', () => {
     const doc = JSON.parse(r.stdout);
     expect(doc.summary).toEqual({ create: 0, update: 0, adopt: 0, replace: 0, delete: 0, noop: 3, blocked: 1 });
     expect(doc.actions).toEqual([expect.objectContaining({ action: 'blocked', name: 'audit-trail', subscriptions: ['DF00000000000000000000000000000001'] })]);
+    // The replacement kinesis sink starts `initialized`: the plan says how to activate it.
+    expect(doc.warnings).toEqual([expect.objectContaining({ code: 'NOT_ACTIVE', name: 'analytics-kinesis', message: expect.stringContaining('sinkops activate analytics-kinesis') })]);
+  });
+
+  it('seeds a new local account for the --stack it is first run with', () => {
+    const r = runs.stacked!;
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.summary).toMatchObject({ create: 1, update: 1, replace: 1, delete: 1, blocked: 1 });
+    expect(doc.actions.find((a: any) => a.action === 'update').after.description).toMatch(/ \[sinkops:blue\/orders-webhook\]$/);
   });
 
   it('keeps the sinks’ secrets out of output and the state file', () => {

@@ -32,11 +32,19 @@ describe('plan --watch', () => {
     expect(second).toContain('~ description = "Orders [sinkops:orders]" -> "Orders, renamed [sinkops:orders]"');
     expect(second).toContain('Plan: 0 to create, 1 to update, 0 to replace, 0 to delete.');
 
+    // Two saves 20 ms apart (format-on-save): the last one wins, though chokidar reports only the first.
+    const doc = (description: string) => ({ name: 'orders', description, sink_type: 'webhook', sink_configuration: HOOK });
+    await writeFiles(repo, { 'sinks/orders.yaml': doc('First save') });
+    await new Promise((r) => setTimeout(r, 20));
+    await writeFiles(repo, { 'sinks/orders.yaml': doc('Formatted save') });
+    await cli.waitForStdout(/-> "Formatted save \[sinkops:orders\]"\n[^]*Watching sinks\/ for changes \(Ctrl-C to stop\)\.\n$/);
+    await writeFiles(repo, { 'sinks/orders.yaml': doc('Orders, renamed') });
+    await cli.waitForStdout((out) => /-> "Orders, renamed \[sinkops:orders\]"\n[^─]*Watching[^─]*$/.test(out));
+
     // A new file, then a broken one: a create, then located errors instead of a plan.
     saved = Date.now();
     await writeFiles(repo, { 'sinks/new.yaml': { name: 'new', description: 'New', sink_type: 'webhook', sink_configuration: { destination: 'https://example.org/new' } } });
-    await cli.waitForStdout((out) => count(out, WATCHING) === 3);
-    expect(cli.stdout().split(WATCHING)[2]).toContain('+ sink "new"');
+    await cli.waitForStdout((out) => /\+ sink "new"[^─]*Watching[^─]*$/.test(out));
     await writeFiles(repo, { 'sinks/new.yaml': 'name: new\nsink_typ: webhook\n' });
     await cli.waitForStdout(/Fix the errors above; the plan will follow\./);
     expect(cli.stdout()).toMatch(/sinks\/new\.yaml:\d+:\d+: error: /);

@@ -205,9 +205,26 @@ describe('plan: pins', () => {
   });
 
   it('keeps the pinned sink when the name already has another managed sink, removing the other', () => {
-    const p = plan([desired('orders', { sid: sid(5) })], state([remote(1, { name: 'orders' }), remote(5, { description: 'x' })]), PLAN);
+    const other = remote(1, { name: 'orders', config: { destination: 'https://example.org/elsewhere', method: 'POST' } });
+    const p = plan([desired('orders', { sid: sid(5) })], state([other, remote(5, { description: 'x' })]), PLAN);
     expect(kinds(p)).toEqual(['adopt:orders', 'delete:orders']);
     expect(only(p, 'delete').reasons).toEqual([{ kind: 'duplicate-marker', keep: sid(5) }]);
+  });
+
+  it('finishes an adopt-with-replace stopped between its create and its delete', () => {
+    // sid(1) carries the marker and matches the repository: the adoption created it; sid(5) is the old half.
+    const p = plan([desired('orders', { sid: sid(5) })], state([remote(1, { name: 'orders' }), remote(5, { description: 'x' })]), PLAN);
+    expect(kinds(p)).toEqual(['delete:orders', 'noop:orders']);
+    expect(p.actions.find((a) => a.action === 'delete')).toMatchObject({ sid: sid(5) });
+    expect(only(p, 'delete').reasons).toEqual([{ kind: 'pinned', sid: sid(5) }, { kind: 'duplicate-marker', keep: sid(1) }]);
+  });
+
+  it('warns about a pin whose sink was replaced, and plans against its successor', () => {
+    const p = plan([desired('orders', { sid: sid(5) })], state([remote(1, { name: 'orders' })]), PLAN);
+    expect(p.errors).toEqual([]);
+    expect(kinds(p)).toEqual(['noop:orders']);
+    expect(p.warnings.map((w) => [w.code, w.sid])).toEqual([['STALE_PIN', sid(5)]]);
+    expect(p.warnings[0]?.message).toContain(`sid: ${sid(1)}`);
   });
 });
 

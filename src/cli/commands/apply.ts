@@ -136,6 +136,7 @@ export const applyCommand: Command = {
       logger,
       onRateLimited: () => limiter.onRateLimited(),
       ...(desired ? { seedFrom: desired.sinks } : {}),
+      ...(options.stack !== undefined ? { stack: options.stack } : {}),
     });
     try {
       const plan =
