@@ -12,7 +12,7 @@ import { call, createSink, createSinkForm, KINESIS, SEGMENT, WEBHOOK, type ApiRe
  * so the emulator cannot invent fields either.
  */
 
-const SPEC_PATH = new URL('../../../shared/reference/twilio_events_v1.yaml', import.meta.url);
+const SPEC_PATH = new URL('../reference/twilio_events_v1.yaml', import.meta.url);
 type Json = Record<string, unknown>;
 
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
