@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { didYouMean, suggestionSuffix } from '../desired/did-you-mean.js';
 import { isSinkopsError, SinkopsError } from '../errors.js';
 import { createLogger, isValidLevel, resolveLevel } from '../log/logger.js';
 import { VERSION } from '../version.js';
@@ -50,10 +51,23 @@ function commandUsage(cmd: Command): string {
   ].join('\n') + '\n';
 }
 
+/**
+ * node's parseArgs explains at length how to pass a positional that starts with '-'; a user who
+ * mistyped a flag needs its name and the closest real one.
+ */
+function parseArgsMessage(e: unknown, optionNames: readonly string[]): string {
+  const message = e instanceof Error ? e.message : String(e);
+  const unknown = /^Unknown option '(-{1,2})([^']+)'/.exec(message);
+  if (unknown === null) return message;
+  const [, dashes = '--', name = ''] = unknown;
+  const close = didYouMean(name, optionNames);
+  return `unknown option '${dashes}${name}'${close === undefined ? '' : `; did you mean '--${close}'?`}`;
+}
+
 /** Turns node's parseArgs messages into one line that names the command's help. */
 function usageError(cmdName: string | undefined, message: string): SinkopsError {
   const hint = cmdName ? `Run 'sinkops ${cmdName} --help' for usage.` : "Run 'sinkops --help' for usage.";
-  return new SinkopsError('USAGE', `${message.replace(/\.$/, '')}. ${hint}`);
+  return new SinkopsError('USAGE', `${/[.?]$/.test(message) ? message : `${message}.`} ${hint}`);
 }
 
 /**
@@ -74,7 +88,11 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     const cmd = COMMANDS.find((c) => c.name === first);
     if (!cmd) {
       const known = COMMANDS.map((c) => c.name).join(', ');
-      throw usageError(undefined, first.startsWith('-') ? `unknown option '${first}'` : `unknown command '${first}' (commands: ${known})`);
+      const hint = suggestionSuffix(first, COMMANDS.map((c) => c.name));
+      throw usageError(
+        undefined,
+        first.startsWith('-') ? `unknown option '${first}'` : `unknown command '${first}'${hint || ` (commands: ${known})`}`,
+      );
     }
     let parsed;
     try {
@@ -85,7 +103,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         strict: true,
       });
     } catch (e) {
-      throw usageError(cmd.name, e instanceof Error ? e.message : String(e));
+      throw usageError(cmd.name, parseArgsMessage(e, Object.keys({ ...GLOBAL_OPTIONS, ...cmd.options })));
     }
     const { values, positionals } = parsed;
     if (values['help'] === true) {
