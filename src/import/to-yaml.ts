@@ -61,7 +61,7 @@ export function importSinks(
       skipped.push({ sid: sink.sid, reason: 'already managed by sinkops (its description carries a marker)' });
       continue;
     }
-    const name = uniqueName(slug(sink.description) || `${sink.sinkType}-${sink.sid.slice(-6).toLowerCase()}`, used);
+    const name = uniqueName(slug(plainDescription(sink.description)) || `${sink.sinkType}-${sink.sid.slice(-6).toLowerCase()}`, used);
     used.add(name);
     const variables: { name: string; holds: string }[] = [];
     const config: Record<string, unknown> = {};
@@ -78,7 +78,7 @@ export function importSinks(
     }
     const doc = new Document({
       name,
-      description: sink.description === '' ? `Imported ${sink.sinkType} sink ${sink.sid}` : sink.description,
+      description: plainDescription(sink.description) || `Imported ${sink.sinkType} sink ${sink.sid}`,
       sink_type: sink.sinkType,
       sink_configuration: config,
       sid: sink.sid,
@@ -87,6 +87,24 @@ export function importSinks(
     sinks.push({ name, sid: sink.sid, yaml: doc.toString({ lineWidth: 0 }), variables });
   }
   return { sinks, skipped };
+}
+
+/** The longest description the sink schema accepts. */
+const MAX_DESCRIPTION = 200;
+
+/**
+ * A Console description made acceptable to the sink schema (one line of plain text, no marker, at
+ * most 200 characters), so that `validate` accepts what `import` writes. The adopt that follows
+ * sends the repository's wording, so Twilio's copy is tidied too.
+ */
+export function plainDescription(text: string): string {
+  const plain = text
+    .replace(/<[^>]*>/g, ' ') // HTML tags
+    .replace(/<(?=[A-Za-z!/?])/g, '‹') // a tag that was never closed
+    .replace(/\[sinkops:/g, '[sinkops ')
+    .replace(/[\u0000-\u001f\u007f\s]+/g, ' ')
+    .trim();
+  return plain.length <= MAX_DESCRIPTION ? plain : `${plain.slice(0, MAX_DESCRIPTION - 1).trimEnd()}…`;
 }
 
 /** `Orders status events!` → `orders-status-events`, within the name rule's 63 characters. */
