@@ -113,7 +113,9 @@ export async function watchScenario(s) {
   try {
     const remote = await readRemoteState(client);
     const recorder = planRecorder();
-    const stderr = { chunks: /** @type {string[]} */ ([]), write(/** @type {string} */ c) { this.chunks.push(c); return true; } };
+    /** @type {string[]} */
+    const errors = [];
+    const stderr = { write: (/** @type {string} */ chunk) => errors.push(chunk) > 0 };
     const abort = new AbortController();
     const dirArg = s.dir.slice(s.cwd.length + 1);
     const updatesIn = (/** @type {number} */ edits) => `${(s.expected['update'] ?? 0) + edits} to update`;
@@ -153,7 +155,7 @@ export async function watchScenario(s) {
       abort.abort();
       await watching;
     }
-    if (stderr.chunks.length > 0) throw new Error(`watch wrote to stderr: ${stderr.chunks.join('').slice(0, 200)}`);
+    if (errors.length > 0) throw new Error(`watch wrote to stderr: ${errors.join('').slice(0, 200)}`);
 
     const cold = [];
     for (let run = 0; run < 5; run += 1) {

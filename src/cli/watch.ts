@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { watch } from 'chokidar';
-import { loadDesired } from '../desired/load.js';
+import { loadDesired, type ParseCache } from '../desired/load.js';
 import { formatDiagnostic, hasErrors } from '../desired/model.js';
 import { isSinkopsError } from '../errors.js';
 import type { PlanOptions } from '../plan/model.js';
@@ -41,10 +41,12 @@ const RECHECK_MS = 75;
 export async function watchPlans(w: WatchOptions): Promise<number> {
   const root = resolve(w.io.cwd, w.dir);
   let lastShown: string | undefined;
+  // A save re-parses only the files whose text changed.
+  const cache: ParseCache = new Map();
 
   /** Everything printed for the folder as it is now, but the time stamp. */
   const describe = async (): Promise<string> => {
-    const desired = await loadDesired(root, { cwd: w.io.cwd, env: w.io.env });
+    const desired = await loadDesired(root, { cwd: w.io.cwd, env: w.io.env, cache });
     const lines = [`${desired.files.length} files\n`, ...desired.diagnostics.map((d) => `${formatDiagnostic(d)}\n`)];
     if (hasErrors(desired.diagnostics)) return [...lines, 'Fix the errors above; the plan will follow.\n'].join('');
     // Blocked deletes keep the subscriptions learned at start; new ones show "in use by a subscription".

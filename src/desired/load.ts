@@ -20,6 +20,8 @@ export interface LoadOptions {
   readonly env: EnvLookup;
   /** Per-file size limit in bytes (default MAX_FILE_BYTES, 256 KiB). */
   readonly maxFileBytes?: number;
+  /** Reuse files parsed by an earlier load whose text has not changed (watch mode). */
+  readonly cache?: ParseCache;
 }
 
 /** A document with more problems than this is not a sink: the rest would only be noise. */
@@ -31,7 +33,7 @@ const MAX_PROBLEMS_PER_DOCUMENT = 20;
  */
 const FILES_PER_TURN = 256;
 
-interface FileResult {
+export interface FileResult {
   readonly documents: readonly ParsedDocument[];
   readonly sinks: readonly DesiredSink[];
   readonly diagnostics: readonly Diagnostic[];
@@ -104,10 +106,25 @@ function schemaDiagnostics(document: ParsedDocument, schema: SinkSchema): Diagno
   return out;
 }
 
-function loadFile(file: SourceFile, maxBytes: number, env: EnvLookup, schema: SinkSchema): FileResult {
+/**
+ * Parsed files by path, reused while a file's text is unchanged: `plan --watch` loads the folder
+ * again on every save, and parsing is most of a load. Reading stays uncached (it is cheap, and the
+ * text is the key, so no timestamp granularity can hide an edit). One cache serves one environment.
+ */
+export type ParseCache = Map<string, { readonly text: string; readonly result: FileResult }>;
+
+function loadFile(file: SourceFile, maxBytes: number, env: EnvLookup, schema: SinkSchema, cache: ParseCache | undefined): FileResult {
   const read = readSource(file, maxBytes);
   if (!read.ok) return { documents: [], sinks: [], diagnostics: [read.diagnostic] };
-  const parsed = parseDocuments(read.text, file.display);
+  const cached = cache?.get(file.display);
+  if (cached !== undefined && cached.text === read.text) return cached.result;
+  const result = parseFile(file, read.text, env, schema);
+  cache?.set(file.display, { text: read.text, result });
+  return result;
+}
+
+function parseFile(file: SourceFile, text: string, env: EnvLookup, schema: SinkSchema): FileResult {
+  const parsed = parseDocuments(text, file.display);
   const diagnostics = [...parsed.diagnostics];
   const sinks: DesiredSink[] = [];
   for (const document of parsed.documents) {
@@ -148,7 +165,11 @@ export async function loadDesired(dir: string, options: LoadOptions): Promise<De
   const perFile: FileResult[] = [];
   for (const [i, file] of discovery.files.entries()) {
     if (i > 0 && i % FILES_PER_TURN === 0) await new Promise<void>((resolve) => setImmediate(resolve));
-    perFile.push(loadFile(file, maxBytes, options.env, schema));
+    perFile.push(loadFile(file, maxBytes, options.env, schema, options.cache));
+  }
+  if (options.cache !== undefined) {
+    const present = new Set(discovery.files.map((f) => f.display));
+    for (const key of options.cache.keys()) if (!present.has(key)) options.cache.delete(key);
   }
 
   const documents = perFile.flatMap((r) => r.documents);

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadDesired } from '../../src/desired/load.js';
+import { rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { loadDesired, type ParseCache } from '../../src/desired/load.js';
 import { formatDiagnostic, hasErrors } from '../../src/desired/model.js';
 import { sinkSchemaObject } from '../../src/desired/schema.js';
 import { Ajv } from 'ajv';
@@ -256,5 +258,39 @@ describe('the example sinks and the schema file', () => {
     const ajv = new Ajv({ strict: false, validateSchema: true });
     expect(ajv.validateSchema(schema)).toBe(true);
     expect(schema['$schema']).toBe('http://json-schema.org/draft-07/schema#');
+  });
+});
+
+describe('loadDesired with a parse cache (watch mode)', () => {
+  it('re-parses only files whose text changed, and forgets removed files', async () => {
+    const cwd = await tempTree({
+      'sinks/a.yaml': 'name: a\ndescription: A\nsink_type: webhook\nsink_configuration: {destination: https://e.org/a}\n',
+      'sinks/b.yaml': 'name: b\ndescription: B\nsink_type: webhook\nsink_configuration: {destination: https://e.org/b}\n',
+    });
+    try {
+      const cache: ParseCache = new Map();
+      const first = await loadDesired('sinks', { cwd, env: {}, cache });
+      expect(first.sinks.map((s) => s.name)).toEqual(['a', 'b']);
+      const parsedB = cache.get('sinks/b.yaml')?.result;
+
+      await writeFile(path.join(cwd, 'sinks/a.yaml'), 'name: a\ndescription: A2\nsink_type: webhook\nsink_configuration: {destination: https://e.org/a}\n');
+      const second = await loadDesired('sinks', { cwd, env: {}, cache });
+      expect(second.sinks.map((s) => s.description)).toEqual(['A2', 'B']);
+      expect(cache.get('sinks/b.yaml')?.result).toBe(parsedB); // reused, not parsed again
+
+      // A duplicate name across a cached and a changed file is still found.
+      await writeFile(path.join(cwd, 'sinks/a.yaml'), 'name: b\ndescription: A3\nsink_type: webhook\nsink_configuration: {destination: https://e.org/a}\n');
+      const third = await loadDesired('sinks', { cwd, env: {}, cache });
+      expect(third.diagnostics.map((d) => [d.code, d.file])).toEqual([
+        ['DUPLICATE_NAME', 'sinks/a.yaml'],
+        ['DUPLICATE_NAME', 'sinks/b.yaml'],
+      ]);
+
+      await rm(path.join(cwd, 'sinks/a.yaml'));
+      await loadDesired('sinks', { cwd, env: {}, cache });
+      expect([...cache.keys()]).toEqual(['sinks/b.yaml']);
+    } finally {
+      await removeTree(cwd);
+    }
   });
 });
