@@ -69,8 +69,8 @@ function logResult(options: ApplyOptions, r: ActionResult): void {
     ...(r.subscriptions !== undefined && r.subscriptions.length > 0 ? { subscriptions: r.subscriptions } : {}),
     ...(r.error !== undefined ? { error: r.error } : {}),
   };
+  // Blocked actions are part of the result the user reads; a log warning would only repeat it.
   if (r.status === 'failed') options.logger.error(fields, 'action failed');
-  else if (r.status === 'blocked') options.logger.warn(fields, 'action blocked');
   else options.logger.info(fields, `action ${r.status}`);
 }
 
