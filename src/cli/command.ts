@@ -1,4 +1,5 @@
 import type { ParseArgsConfig } from 'node:util';
+import { SinkopsError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { Io } from './io.js';
 
@@ -43,4 +44,13 @@ export function stringOption(values: OptionValues, name: string, fallback?: stri
 
 export function flag(values: OptionValues, name: string): boolean {
   return values[name] === true;
+}
+
+/** A string option that must be one of `choices` (the first is the default); anything else is a usage error. */
+export function choiceOption<const C extends readonly [string, ...string[]]>(values: OptionValues, name: string, choices: C): C[number] {
+  const value = stringOption(values, name, choices[0]);
+  if (!choices.includes(value)) {
+    throw new SinkopsError('USAGE', `--${name} must be one of ${choices.join(', ')}, not '${value}'`);
+  }
+  return value;
 }

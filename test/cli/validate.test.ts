@@ -132,7 +132,7 @@ describe('sinkops validate', () => {
   it('refuses unknown options and arguments', async () => {
     const io = bufferIo(REPO_ROOT);
     expect(await run(['validate', '--bogus'], io)).toBe(1);
-    expect(io.err()).toMatch(/^Error: Unknown option '--bogus'.*sinkops validate --help/);
+    expect(io.err()).toMatch(/^Error: unknown option '--bogus'.*sinkops validate --help/);
     const extra = bufferIo(REPO_ROOT);
     expect(await run(['validate', 'sinks'], extra)).toBe(1);
     expect(extra.err()).toMatch(/unexpected argument 'sinks'/);

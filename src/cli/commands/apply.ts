@@ -17,7 +17,7 @@ import { readPlanFile, templateRefs, type SavedPlan } from '../../plan/plan-file
 import { assertSafe, DEFAULT_MAX_DELETES, hasChanges } from '../../plan/safety.js';
 import { readRemoteState } from '../../remote/read.js';
 import { renderPlan } from '../../render/index.js';
-import { EXIT, flag, stringOption, type Command, type OptionValues } from '../command.js';
+import { choiceOption, EXIT, flag, stringOption, type Command, type OptionValues } from '../command.js';
 import { computePlan, loadDesiredOrFail } from '../compute-plan.js';
 import { confirmApply } from '../confirm.js';
 import { connect, type Connection } from '../connect.js';
@@ -25,7 +25,6 @@ import { useColor, type Io } from '../io.js';
 import { planOptionsFrom } from './plan.js';
 
 const DEFAULT_PARALLELISM = 10;
-const FORMATS = ['text', 'markdown', 'json'] as const;
 
 function positiveInt(values: OptionValues, name: string, fallback: number, min: number): number {
   const raw = stringOption(values, name);
@@ -116,10 +115,7 @@ export const applyCommand: Command = {
     format: { type: 'string' },
   },
   async run({ values, positionals, io, logger }) {
-    const format = stringOption(values, 'format', 'text');
-    if (!(FORMATS as readonly string[]).includes(format)) {
-      throw new SinkopsError('USAGE', `--format must be one of ${FORMATS.join(', ')}, not '${format}'`);
-    }
+    const format = choiceOption(values, 'format', ['text', 'markdown', 'json']);
     const parallelism = positiveInt(values, 'parallelism', DEFAULT_PARALLELISM, 1);
     const maxDeletes = positiveInt(values, 'max-deletes', DEFAULT_MAX_DELETES, 0);
     const dryRun = flag(values, 'dry-run');
@@ -160,7 +156,7 @@ export const applyCommand: Command = {
         ...(onProgress ? { onProgress } : {}),
       });
       if (human) io.stdout.write('\n');
-      io.stdout.write(renderApplyResult(result, format as (typeof FORMATS)[number]));
+      io.stdout.write(renderApplyResult(result, format));
       return applyExitCode(result);
     } finally {
       await connection.close();

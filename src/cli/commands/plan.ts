@@ -4,14 +4,12 @@ import { SinkopsError } from '../../errors.js';
 import type { PlanOptions } from '../../plan/model.js';
 import { assertSafe, hasChanges } from '../../plan/safety.js';
 import { renderPlan } from '../../render/index.js';
-import { EXIT, flag, stringOption, type Command, type CommandContext } from '../command.js';
+import { choiceOption, EXIT, flag, stringOption, type Command, type CommandContext } from '../command.js';
 import { computePlan, loadDesiredOrFail } from '../compute-plan.js';
 import { connect } from '../connect.js';
 import { useColor } from '../io.js';
 import { watchPlans } from '../watch.js';
 
-const FORMATS = ['text', 'markdown', 'json'] as const;
-type Format = (typeof FORMATS)[number];
 
 export function planOptionsFrom(values: CommandContext['values'], mode: PlanOptions['mode']): PlanOptions {
   const stack = stringOption(values, 'stack');
@@ -57,10 +55,7 @@ export const planCommand: Command = {
   },
   async run({ values, io, logger }) {
     const dir = stringOption(values, 'dir', 'sinks');
-    const format = stringOption(values, 'format', 'text');
-    if (!(FORMATS as readonly string[]).includes(format)) {
-      throw new SinkopsError('USAGE', `--format must be one of ${FORMATS.join(', ')}, not '${format}'`);
-    }
+    const format = choiceOption(values, 'format', ['text', 'markdown', 'json']);
     const options = planOptionsFrom(values, 'plan');
     const render = { color: useColor(io), verbose: flag(values, 'verbose') };
     const desired = await loadDesiredOrFail(dir, io);
@@ -74,9 +69,9 @@ export const planCommand: Command = {
       const { plan, remote } = await computePlan(desired, connection.api, options);
       logger.info({ target: connection.target, remoteSinks: remote.sinks.length }, 'plan computed');
       if (flag(values, 'watch')) {
-        return await watchPlans({ dir, io, api: connection.api, remote, options, format: format as Format, render });
+        return await watchPlans({ dir, io, api: connection.api, remote, options, format, render });
       }
-      io.stdout.write(renderPlan(plan, format as Format, render));
+      io.stdout.write(renderPlan(plan, format, render));
       // SPEC §4: pruning every managed sink is refused unless --allow-empty, in plan as in apply, so a
       // mistyped --dir fails in review. Shown first, refused after; no plan file is saved.
       // --max-deletes is apply's limit alone (plan has no such flag).

@@ -4,9 +4,8 @@
  */
 import { loadDesired } from '../../desired/load.js';
 import { formatDiagnostic, hasErrors, type DesiredState } from '../../desired/model.js';
-import { SinkopsError } from '../../errors.js';
 import { diagnosticsAsWorkflowCommands } from '../../github/annotations.js';
-import { EXIT, stringOption, type Command } from '../command.js';
+import { choiceOption, EXIT, stringOption, type Command } from '../command.js';
 
 const FORMATS = ['text', 'json', 'github'] as const;
 type Format = (typeof FORMATS)[number];
@@ -88,13 +87,10 @@ export const validateCommand: Command = {
   },
   async run({ values, io, logger }) {
     const dir = stringOption(values, 'dir', 'sinks');
-    const format = stringOption(values, 'format', 'text');
-    if (!(FORMATS as readonly string[]).includes(format)) {
-      throw new SinkopsError('USAGE', `--format must be one of ${FORMATS.join(', ')}, not '${format}'`);
-    }
+    const format = choiceOption(values, 'format', FORMATS);
     const state = await loadDesired(dir, { cwd: io.cwd, env: io.env });
     logger.debug({ dir, files: state.files.length, diagnostics: state.diagnostics.length }, 'validated');
-    io.stdout.write(render(state, format as Format));
+    io.stdout.write(render(state, format));
     return hasErrors(state.diagnostics) ? EXIT.ERROR : EXIT.OK;
   },
 };
