@@ -129,7 +129,6 @@ export async function watchScenario(s) {
     const watching = watchPlans({
       dir: dirArg,
       io: { stdout: recorder.stdout, stderr, stdin: Readable.from([]), env: FIXTURE_ENV, cwd: s.cwd },
-      api: client,
       remote,
       options: PLAN_OPTIONS,
       format: 'text',

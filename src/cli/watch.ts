@@ -8,13 +8,11 @@ import { plan } from '../plan/plan.js';
 import { assertSafe } from '../plan/safety.js';
 import type { RemoteState } from '../remote/model.js';
 import { renderPlan } from '../render/index.js';
-import type { SinksApi } from '../twilio/api.js';
 import type { Io } from './io.js';
 
 export interface WatchOptions {
   readonly dir: string;
   readonly io: Io;
-  readonly api: SinksApi;
   /** Read once at start: a save re-plans against it without a request (restart to refresh). */
   readonly remote: RemoteState;
   readonly options: PlanOptions;

@@ -69,7 +69,7 @@ export const planCommand: Command = {
       const { plan, remote } = await computePlan(desired, connection.api, options);
       logger.info({ target: connection.target, remoteSinks: remote.sinks.length }, 'plan computed');
       if (flag(values, 'watch')) {
-        return await watchPlans({ dir, io, api: connection.api, remote, options, format, render });
+        return await watchPlans({ dir, io, remote, options, format, render });
       }
       io.stdout.write(renderPlan(plan, format, render));
       // SPEC §4: pruning every managed sink is refused unless --allow-empty, in plan as in apply, so a
