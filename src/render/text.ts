@@ -33,8 +33,9 @@ export function renderText(plan: Plan, options: RenderOptions): string {
 
   if (plan.unmanaged.length > 0) {
     out.push(`Unmanaged sinks (${plan.unmanaged.length}, never changed by sinkops):`);
+    const typeWidth = Math.max(...plan.unmanaged.map((s) => s.sinkType.length));
     for (const s of plan.unmanaged) {
-      out.push(`  ${s.sid}  ${s.sinkType}  ${JSON.stringify(s.description)}  (${s.status})`);
+      out.push(`  ${s.sid}  ${s.sinkType.padEnd(typeWidth)}  ${s.status.padEnd(12)}  ${JSON.stringify(s.description)}`);
     }
     out.push('');
   }
