@@ -70,6 +70,8 @@ export interface JsonPlan {
   readonly actions: readonly JsonAction[];
   readonly unmanaged: readonly { readonly sid: string; readonly description: string; readonly sink_type: string; readonly status: string }[];
   readonly basis: string;
+  /** planHash of the plan (src/plan/plan-hash.ts): what apply would do. Absent in files written before it existed. */
+  readonly plan_hash?: string;
   readonly warnings: readonly {
     readonly code: PlanWarningCode;
     readonly message: string;

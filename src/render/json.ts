@@ -2,6 +2,7 @@
 import type { ConfigValue, SourceLocation } from '../desired/model.js';
 import { sinkFingerprint } from '../plan/canonical.js';
 import type { ActionReason, FieldChange, Plan, PlannedAction, SinkSpec } from '../plan/model.js';
+import { planHash } from '../plan/plan-hash.js';
 import { PLAN_FORMAT_VERSION, type JsonAction, type JsonAfter, type JsonChange, type JsonPlan, type JsonReason, type JsonScalar, type JsonSource } from '../plan/plan-json.js';
 import { SENSITIVE_DISPLAY } from '../plan/sensitive.js';
 import type { RenderOptions } from './options.js';
@@ -17,6 +18,7 @@ export function planToJson(plan: Plan, options: Pick<RenderOptions, 'verbose'>):
     actions: plan.actions.filter((a) => a.action !== 'noop' || options.verbose).map(actionToJson),
     unmanaged: plan.unmanaged.map((s) => ({ sid: s.sid, description: s.description, sink_type: s.sinkType, status: s.status })),
     basis: plan.basis,
+    plan_hash: planHash(plan),
     warnings: plan.warnings.map((w) => ({
       code: w.code,
       message: w.message,

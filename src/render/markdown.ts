@@ -5,6 +5,7 @@
  * not, the least important parts (action details first) are left out and a note says how much.
  */
 import type { Plan, PlannedAction } from '../plan/model.js';
+import { planHash, planHashComment } from '../plan/plan-hash.js';
 import { NO_CHANGES, headline, specFields, summaryLine, symbolOf } from './describe.js';
 import { documentDiff } from './document.js';
 import { escapeMarkdown, fenceFor } from './markdown-escape.js';
@@ -26,12 +27,15 @@ export function renderMarkdown(plan: Plan, options: RenderOptions): string {
   const changing = plan.actions.filter((a) => a.action !== 'noop');
   const listed = plan.actions.filter((a) => a.action !== 'noop' || options.verbose);
   const stack = plan.options.stack === undefined ? '' : ` (stack ${escapeMarkdown(plan.options.stack)})`;
-  const title = `### sinkops plan${stack}\n\n`;
+  // First line, hidden: the hash of what apply would do, which the apply on merge checks (SPEC §9).
+  // It leads so that no remote text can precede it and a cut comment still carries it.
+  const hash = planHash(plan);
+  const title = `${planHashComment(hash)}\n### sinkops plan${stack}\n\n`;
   const summary =
     changing.length === 0 && plan.errors.length === 0
       ? `**${NO_CHANGES}**\n\n`
       : `**${summaryLine(plan.summary)}**${plan.errors.length > 0 ? ` The plan has ${plan.errors.length} error(s) and cannot be applied.` : ''}\n\n`;
-  const footer = `<sub>basis \`${plan.basis}\`</sub>\n`;
+  const footer = `<sub>plan \`${hash}\` · basis \`${plan.basis}\`</sub>\n`;
 
   const errors: Section = {
     label: 'errors',

@@ -168,7 +168,9 @@ describe('plan: every kind of action', () => {
     expect(unmanagedRow).toBeDefined();
     expect(unmanagedRow).toContain('&lt;script&gt;');
     expect(unmanagedRow!.split(/(?<!\\)\|/)).toHaveLength(6); // | SID | Type | Status | Description |
-    expect(md).toContain('Saved the plan to out-md.json');
+    // The note about --out goes to stderr, so stdout stays a comment body (`> plan.md`).
+    expect(md).not.toContain('Saved the plan');
+    expect(r.stderr).toContain('Saved the plan to out-md.json');
   });
 
   it('prints JSON that matches schemas/plan.schema.json and SPEC §6', async () => {

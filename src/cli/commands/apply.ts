@@ -14,6 +14,7 @@ import type { DesiredSink } from '../../desired/model.js';
 import { SinkopsError } from '../../errors.js';
 import type { Plan } from '../../plan/model.js';
 import { readPlanFile, templateRefs, type SavedPlan } from '../../plan/plan-file.js';
+import { parsePlanHash, planChangedError, planHash } from '../../plan/plan-hash.js';
 import { assertSafe, DEFAULT_MAX_DELETES, hasChanges } from '../../plan/safety.js';
 import { readRemoteState } from '../../remote/read.js';
 import { renderPlan } from '../../render/index.js';
@@ -83,11 +84,18 @@ async function savedPlan(saved: SavedPlan, values: OptionValues, io: Io, connect
   return planFromSaved(saved, remote, io.env, literal, planOptionsFrom(values, 'apply'));
 }
 
+/** `--expect-plan-hash` refused the plan: the plan itself, in the result's format. */
+function planChangedReport(plan: Plan, format: 'markdown' | 'json', expected: string): string {
+  const rendered = renderPlan(plan, format, { color: false, verbose: false });
+  if (format === 'json') return rendered;
+  return `### sinkops apply: nothing applied\n\n**The plan changed since it was reviewed** (reviewed \`${expected}\`). Review the current plan below; to apply it, run the apply by hand (without \`--expect-plan-hash\`).\n\n${rendered}`;
+}
+
 export const applyCommand: Command = {
   name: 'apply',
   summary: 'Make the account match the repository (or apply a saved plan exactly)',
   usage:
-    'apply [plan.json] [--dir sinks] [--dry-run] [--yes] [--parallelism N] [--max-deletes N] [--no-prune] [--allow-empty] [--stack S] [--local] [--format text|markdown|json]',
+    'apply [plan.json] [--dir sinks] [--dry-run] [--yes] [--parallelism N] [--max-deletes N] [--no-prune] [--allow-empty] [--stack S] [--local] [--format text|markdown|json] [--expect-plan-hash sha256:…]',
   positionals: ['plan.json'],
   help: {
     'plan.json': 'a plan saved by `sinkops plan --out`: applied exactly, refused when the account changed since',
@@ -101,6 +109,7 @@ export const applyCommand: Command = {
     '--stack S': 'manage only sinks marked [sinkops:S/<name>]',
     '--local': 'use the embedded local account (.sinkops/local-account.json)',
     '--format F': 'the result summary as text (default), markdown or json',
+    '--expect-plan-hash H': 'apply only if the plan is this reviewed one (its hash, as in the pull-request comment); otherwise print the plan and apply nothing',
   },
   options: {
     dir: { type: 'string' },
@@ -113,6 +122,7 @@ export const applyCommand: Command = {
     stack: { type: 'string' },
     local: { type: 'boolean' },
     format: { type: 'string' },
+    'expect-plan-hash': { type: 'string' },
   },
   async run({ values, positionals, io, logger }) {
     const format = choiceOption(values, 'format', ['text', 'markdown', 'json']);
@@ -121,6 +131,8 @@ export const applyCommand: Command = {
     const dryRun = flag(values, 'dry-run');
     const options = planOptionsFrom(values, 'apply');
     const planFile = positionals[0];
+    const expectedRaw = stringOption(values, 'expect-plan-hash');
+    const expectedHash = expectedRaw === undefined ? undefined : parsePlanHash(expectedRaw, '--expect-plan-hash');
     const desired = planFile === undefined ? await loadDesiredOrFail(stringOption(values, 'dir', 'sinks'), io) : undefined;
     const saved =
       planFile === undefined ? undefined : readPlanFile(await readFile(resolve(io.cwd, planFile), 'utf8'), planFile);
@@ -141,6 +153,12 @@ export const applyCommand: Command = {
           : (await computePlan(desired!, connection.api, options)).plan;
       const human = format === 'text';
       if (human) io.stdout.write(renderPlan(plan, 'text', { color: useColor(io), verbose: false }));
+      if (expectedHash !== undefined && planHash(plan) !== expectedHash) {
+        // Not the plan that was reviewed (SPEC §9): send nothing, and show the new plan where the
+        // result would have gone, so the workflow can put it on the pull request.
+        if (!human) io.stdout.write(planChangedReport(plan, format, expectedHash));
+        throw planChangedError(expectedHash, planHash(plan));
+      }
       assertNoPlanErrors(plan);
       if (!hasChanges(plan)) return EXIT.OK;
       assertSafe(plan, { maxDeletes, allowEmpty: options.allowEmpty });

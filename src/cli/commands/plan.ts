@@ -79,7 +79,10 @@ export const planCommand: Command = {
       const out = stringOption(values, 'out');
       if (out !== undefined) {
         await writeFile(resolve(io.cwd, out), renderPlan(plan, 'json', { color: false, verbose: true }), 'utf8');
-        if (format !== 'json') io.stdout.write(`\nSaved the plan to ${out}. Apply exactly this plan with: sinkops apply ${out}\n`);
+        // On stdout only beside the text plan: Markdown and JSON output are documents (a comment, a file).
+        const note = `Saved the plan to ${out}. Apply exactly this plan with: sinkops apply ${out}\n`;
+        if (format === 'text') io.stdout.write(`\n${note}`);
+        else io.stderr.write(note);
       }
       if (plan.errors.length > 0) return EXIT.ERROR;
       return flag(values, 'detailed-exitcode') && hasChanges(plan) ? EXIT.CHANGES : EXIT.OK;

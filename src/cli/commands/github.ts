@@ -1,0 +1,111 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { SinkopsError } from '../../errors.js';
+import { GitHubClient } from '../../github/client.js';
+import { githubConfigFromEnv } from '../../github/config.js';
+import { resolvePullRequest } from '../../github/pull-request.js';
+import { DEFAULT_COMMENT_AUTHOR, findSticky, fitComment, planHashOf, upsertSticky, type StickyOptions } from '../../github/sticky.js';
+import { EXIT, flag, stringOption, type Command, type CommandContext } from '../command.js';
+import { planOptionsFrom } from './plan.js';
+
+const SUBCOMMANDS = ['comment', 'reviewed-hash'] as const;
+
+function stickyOptions(values: CommandContext['values']): StickyOptions {
+  const stack = planOptionsFrom(values, 'plan').stack; // the same --stack rules as plan and apply
+  return {
+    ...(stack === undefined ? {} : { stack }),
+    author: stringOption(values, 'author', DEFAULT_COMMENT_AUTHOR),
+  };
+}
+
+function forbid(values: CommandContext['values'], sub: string, names: readonly string[]): void {
+  for (const name of names) {
+    if (values[name] !== undefined) throw new SinkopsError('USAGE', `--${name} is not an option of 'github ${sub}'`);
+  }
+}
+
+async function readContent(file: string, cwd: string): Promise<string> {
+  try {
+    return await readFile(resolve(cwd, file), 'utf8');
+  } catch (e) {
+    throw new SinkopsError('NOT_FOUND', `Cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
+  }
+}
+
+async function comment({ values, io, logger }: CommandContext): Promise<number> {
+  const file = stringOption(values, 'file');
+  if (file === undefined) throw new SinkopsError('USAGE', "'github comment' needs --file FILE (for example the output of `sinkops plan --format markdown`)");
+  const options = stickyOptions(values);
+  const content = await readContent(file, io.cwd);
+  const client = new GitHubClient(githubConfigFromEnv(io.env), { logger });
+  const pr = await resolvePullRequest(stringOption(values, 'pr'), io.env, client);
+  if (flag(values, 'new')) {
+    const posted = await client.createIssueComment(pr, fitComment(content));
+    io.stdout.write(`Posted a comment on pull request #${pr}: ${posted.url}\n`);
+    return EXIT.OK;
+  }
+  const { action, comment: sticky } = await upsertSticky(client, pr, content, options);
+  const what =
+    action === 'unchanged'
+      ? `The sinkops comment on pull request #${pr} is already current`
+      : `${action === 'created' ? 'Created' : 'Updated'} the sinkops comment on pull request #${pr}`;
+  io.stdout.write(`${what}: ${sticky.url}\n`);
+  return EXIT.OK;
+}
+
+async function reviewedHash({ values, io, logger }: CommandContext): Promise<number> {
+  forbid(values, 'reviewed-hash', ['file', 'new']);
+  const options = stickyOptions(values);
+  const client = new GitHubClient(githubConfigFromEnv(io.env), { logger });
+  const pr = await resolvePullRequest(stringOption(values, 'pr'), io.env, client);
+  const stackText = options.stack === undefined ? '' : ` for stack ${options.stack}`;
+  const sticky = findSticky(await client.listIssueComments(pr), options);
+  if (sticky === undefined) {
+    throw new SinkopsError('NOT_FOUND', `Pull request #${pr} has no sinkops plan comment${stackText} by ${options.author}: no plan was reviewed.`, {
+      details: ['Review a plan (sinkops plan), then apply without --expect-plan-hash (in GitHub Actions: run the apply workflow by hand).'],
+    });
+  }
+  const hash = planHashOf(sticky.body);
+  if (hash === undefined) {
+    throw new SinkopsError('NOT_FOUND', `The sinkops comment on pull request #${pr}${stackText} carries no plan hash: the plan was skipped or failed, so no plan was reviewed.`, {
+      details: [sticky.url, 'Review a plan (sinkops plan), then apply without --expect-plan-hash (in GitHub Actions: run the apply workflow by hand).'],
+    });
+  }
+  io.stdout.write(`${hash}\n`);
+  return EXIT.OK;
+}
+
+export const githubCommand: Command = {
+  name: 'github',
+  summary: 'Pull-request comments for GitHub Actions: the sticky plan comment, the reviewed plan hash',
+  usage: [
+    'github comment --file plan.md [--pr N] [--stack S] [--new] [--author LOGIN]',
+    '       sinkops github reviewed-hash [--pr N] [--stack S] [--author LOGIN]',
+  ].join('\n'),
+  positionals: ['comment|reviewed-hash'],
+  help: {
+    'comment': 'create or edit the sticky comment (found by a hidden marker) with the text of --file',
+    'reviewed-hash': "print the plan hash of the sticky comment (what was reviewed), for `apply --expect-plan-hash`",
+    '--file FILE': 'comment: the text to post, for example `sinkops plan --format markdown` output',
+    '--pr N': 'the pull request (default: from the workflow event; after a push, the pull request merged as GITHUB_SHA)',
+    '--stack S': 'one sticky comment per stack: the marker becomes <!-- sinkops:sticky:S -->',
+    '--new': 'comment: post a new comment instead of editing the sticky one (apply results)',
+    '--author LOGIN': `only this author's comments can be the sticky one (default ${DEFAULT_COMMENT_AUTHOR})`,
+  },
+  options: {
+    file: { type: 'string' },
+    pr: { type: 'string' },
+    stack: { type: 'string' },
+    new: { type: 'boolean' },
+    author: { type: 'string' },
+  },
+  async run(ctx) {
+    const sub = ctx.positionals[0];
+    if (sub === 'comment') return comment(ctx);
+    if (sub === 'reviewed-hash') return reviewedHash(ctx);
+    throw new SinkopsError(
+      'USAGE',
+      sub === undefined ? `'github' needs a subcommand: ${SUBCOMMANDS.join(' or ')}` : `unknown github subcommand '${sub}' (${SUBCOMMANDS.join(', ')})`,
+    );
+  },
+};

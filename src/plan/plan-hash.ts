@@ -1,0 +1,90 @@
+/**
+ * The plan hash: a fingerprint of what apply would DO, published in the pull-request comment
+ * (`<!-- sinkops:plan-hash sha256:… -->`) and checked on merge (`apply --expect-plan-hash`).
+ *
+ * It covers, for each action that sends something (noops excluded), in the one documented order
+ * (src/plan/order.ts): its kind, name, SID, `intended` (blocked), the `after` sink (description with
+ * marker, type, configuration) and adopt's `replace` flag. It leaves out on purpose:
+ * - the basis and each sink's `before` state: an unrelated edit elsewhere in the account, or a
+ *   status change, does not invalidate a review (apply re-checks what it touches anyway);
+ * - source positions and warnings: moving a document within a file changes nothing applied;
+ * - secret values: a sensitive value counts as its `${VAR}` template, or a fixed placeholder for a
+ *   literal in the repository. The hash is public, and a hash of a short secret could be tested
+ *   against guesses offline.
+ * A plan read back from a saved plan file hashes equal to the plan it was saved from.
+ */
+import { createHash } from 'node:crypto';
+import type { ConfigValue } from '../desired/model.js';
+import { SinkopsError } from '../errors.js';
+import { canonicalJson } from './canonical.js';
+import type { Plan, PlannedAction, SinkSpec } from './model.js';
+import { sortActions } from './order.js';
+
+/** Stands for a sensitive value written literally in the repository (no `${VAR}` template). */
+const LITERAL_SECRET = '(sensitive literal)';
+
+export const PLAN_HASH_PATTERN = /^sha256:[0-9a-f]{64}$/;
+
+function hashedValue(value: ConfigValue): unknown {
+  // An unknown value (its variable unset) is shown like a secret, so it is hashed like one.
+  if (value.sensitive || value.value === undefined) return { template: value.template ?? LITERAL_SECRET };
+  return { value: value.value };
+}
+
+function hashedSpec(spec: SinkSpec): unknown {
+  const config: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(spec.sinkConfiguration)) config[key] = hashedValue(value);
+  return { description: spec.description, sink_type: spec.sinkType, sink_configuration: config };
+}
+
+function hashedAction(action: Exclude<PlannedAction, { action: 'noop' }>): unknown {
+  const base = { kind: action.action, name: action.name, sid: action.action === 'create' ? null : action.sid };
+  switch (action.action) {
+    case 'create':
+    case 'update':
+    case 'replace':
+      return { ...base, after: hashedSpec(action.after) };
+    case 'adopt':
+      return { ...base, after: hashedSpec(action.after), replace: action.replace };
+    case 'delete':
+      return base;
+    case 'blocked':
+      return { ...base, intended: action.intended };
+  }
+}
+
+/** `sha256:<hex>` of what applying `plan` would do (see the module comment for what it covers). */
+export function planHash(plan: Pick<Plan, 'actions'>): string {
+  const acting = sortActions(plan.actions).flatMap((a) => (a.action === 'noop' ? [] : [hashedAction(a)]));
+  return `sha256:${createHash('sha256').update(canonicalJson({ plan_hash_version: 1, actions: acting })).digest('hex')}`;
+}
+
+/** A `--expect-plan-hash` value, checked for shape so that a typo is a usage error, not a mismatch. */
+export function parsePlanHash(text: string, what: string): string {
+  const trimmed = text.trim();
+  if (!PLAN_HASH_PATTERN.test(trimmed)) {
+    throw new SinkopsError('USAGE', `${what} must be 'sha256:' followed by 64 lowercase hexadecimal digits, not '${text}'`);
+  }
+  return trimmed;
+}
+
+/** Refuses a plan that is not the one reviewed: apply sends nothing and says how to proceed. */
+export function planChangedError(expected: string, actual: string): SinkopsError {
+  return new SinkopsError('STALE_PLAN', 'The plan changed since it was reviewed; nothing was applied', {
+    details: [
+      `reviewed plan: ${expected}`,
+      `current plan:  ${actual}`,
+      'Review the current plan (shown above), then apply it without --expect-plan-hash (in GitHub Actions: run the apply workflow by hand).',
+    ],
+  });
+}
+
+/** The hidden marker the Markdown plan starts with; the PR comment carries it to the apply on merge. */
+export function planHashComment(hash: string): string {
+  return `<!-- sinkops:plan-hash ${hash} -->`;
+}
+
+/** Reads a marker written by `planHashComment` (the whole line). */
+export function parsePlanHashComment(line: string): string | undefined {
+  return /^<!-- sinkops:plan-hash (sha256:[0-9a-f]{64}) -->$/.exec(line.trim())?.[1];
+}

@@ -1,0 +1,209 @@
+/**
+ * .github/workflows/plan.yml and apply.yml: their YAML parses with the fields SPEC §9 asks for,
+ * and their shell steps, run as GitHub runs them (`bash -eo pipefail`) with `npx sinkops` being
+ * the built CLI, do the job against the emulator and a fake GitHub API.
+ */
+import { spawn } from 'node:child_process';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { assertBuilt, CLI, REPO_ROOT, managed, sid, startE2eEmulator, tempDir, writeFiles, writeRepo, type SinkDoc } from '../e2e/helpers/index.js';
+import { listSinks } from '../e2e/helpers/account.js';
+import { BOT, githubEnv, startFakeGitHub } from './fake-github.js';
+
+interface Step {
+  name?: string;
+  id?: string;
+  if?: string;
+  run?: string;
+  uses?: string;
+  env?: Record<string, string>;
+}
+interface Workflow {
+  on: Record<string, any>;
+  permissions: Record<string, string>;
+  concurrency: { group: string; 'cancel-in-progress': boolean };
+  jobs: Record<string, { environment?: string; env: Record<string, string>; steps: Step[] }>;
+}
+
+async function workflow(name: string): Promise<Workflow> {
+  return parse(await readFile(join(REPO_ROOT, '.github', 'workflows', name), 'utf8')) as Workflow;
+}
+
+function step(wf: Workflow, name: string): Step {
+  const found = Object.values(wf.jobs)[0]!.steps.find((s) => s.name === name);
+  if (found?.run === undefined) throw new Error(`no run step '${name}'`);
+  return found;
+}
+
+describe('workflow files', () => {
+  it('keeps secrets and the token away from `npm ci`: only the steps that use them get them', async () => {
+    for (const name of ['plan.yml', 'apply.yml']) {
+      const job = Object.values((await workflow(name)).jobs)[0]!;
+      expect(Object.values(job.env).filter((v) => /secrets\.|github\.token/.test(v) && !/!= ''/.test(v)), name).toEqual([]);
+      const install = job.steps.find((s) => s.run?.startsWith('npm ci'))!;
+      expect(install.env, name).toBeUndefined();
+      for (const s of job.steps) if (s.run?.includes('sinkops github')) expect(s.env?.['GITHUB_TOKEN'], `${name}: ${s.name}`).toBe('${{ github.token }}');
+    }
+  });
+
+  it('plan.yml: pull requests touching sinks/, validate with annotations, plan only with secrets', async () => {
+    const wf = await workflow('plan.yml');
+    expect(wf.on).toEqual({ pull_request: { paths: ['sinks/**'] } });
+    expect(wf.permissions).toEqual({ contents: 'read', 'pull-requests': 'write' });
+    const job = wf.jobs['plan']!;
+    expect(job.env['HAS_TWILIO_CREDENTIALS']).toContain("secrets.TWILIO_AUTH_TOKEN != ''");
+    expect(step(wf, 'Validate').run).toBe('npx sinkops validate --format github');
+    expect(step(wf, 'Plan').if).toBe("env.HAS_TWILIO_CREDENTIALS == 'true'");
+    expect(step(wf, 'Plan skipped (no Twilio credentials)').if).toBe("env.HAS_TWILIO_CREDENTIALS != 'true'");
+    // Secrets are never tested in `if:` (GitHub refuses that) nor pasted into a script.
+    for (const s of job.steps) {
+      expect(s.if ?? '').not.toContain('secrets.');
+      expect(s.run ?? '').not.toContain('${{');
+    }
+  });
+
+  it('apply.yml: push to main touching sinks/ or by hand, one at a time, production secrets', async () => {
+    const wf = await workflow('apply.yml');
+    expect(wf.on).toEqual({ push: { branches: ['main'], paths: ['sinks/**'] }, workflow_dispatch: null });
+    expect(wf.concurrency).toEqual({ group: 'sinkops-apply', 'cancel-in-progress': false });
+    expect(wf.permissions).toEqual({ contents: 'read', 'pull-requests': 'write' });
+    const job = wf.jobs['apply']!;
+    expect(job.environment).toBe('production');
+    expect(step(wf, 'Apply').env?.['TWILIO_AUTH_TOKEN']).toBe('${{ secrets.TWILIO_AUTH_TOKEN }}');
+    expect(step(wf, 'Find the reviewed plan').if).toBe("github.event_name == 'push'");
+    expect(step(wf, 'Apply').run).toContain('npx sinkops apply --yes --expect-plan-hash "$REVIEWED_HASH" --format markdown > result.md');
+    for (const s of job.steps) expect(s.run ?? '').not.toContain('${{');
+  });
+});
+
+// ---- the steps' scripts, run for real ----
+
+const hook = (path: string) => ({ destination: `https://hooks.example.org/${path}`, method: 'POST' });
+const DESIRED: SinkDoc[] = [
+  { name: 'orders', description: 'Orders', sink_type: 'webhook', sink_configuration: hook('orders') },
+  { name: 'marketing', description: 'Marketing', sink_type: 'segment', sink_configuration: { write_key: '${SEGMENT_WRITE_KEY}' } },
+];
+const SHA = 'feed'.padEnd(40, '0');
+
+let stubBin: string;
+beforeAll(async () => {
+  assertBuilt();
+  stubBin = await tempDir('sinkops-stub-');
+  // `npx sinkops …` as on the runner after `npm ci && npm run build`: the built CLI.
+  await writeFile(join(stubBin, 'npx'), `#!/bin/sh\n[ "$1" = sinkops ] && shift\nexec "${process.execPath}" "${CLI}" "$@"\n`);
+  await chmod(join(stubBin, 'npx'), 0o755);
+});
+
+interface StepRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly summary: string;
+  readonly output: string;
+}
+
+/** Runs a step's script as GitHub does (`bash --noprofile --norc -eo pipefail`), in `cwd`. */
+async function runStep(s: Step, cwd: string, env: Record<string, string>): Promise<StepRun> {
+  const script = join(cwd, `.step-${Math.random().toString(36).slice(2)}.sh`);
+  const summary = join(cwd, '.summary.md');
+  const output = join(cwd, '.output');
+  await writeFile(script, s.run!);
+  await writeFile(summary, '');
+  await writeFile(output, '');
+  const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], {
+    cwd,
+    env: { PATH: `${stubBin}:${process.env['PATH'] ?? '/usr/bin:/bin'}`, NO_COLOR: '1', GITHUB_STEP_SUMMARY: summary, GITHUB_OUTPUT: output, ...env },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { code, stdout, stderr, summary: await readFile(summary, 'utf8'), output: await readFile(output, 'utf8') };
+}
+
+async function setup() {
+  const emu = await startE2eEmulator({
+    sinks: [{ sid: sid('DG', 1), description: managed('Gone', 'gone'), sink_type: 'webhook', sink_configuration: hook('gone') }],
+    subscriptions: [],
+  });
+  const gh = await startFakeGitHub();
+  const cwd = await writeRepo({ 'sinks/all.yaml': DESIRED, 'pr-event.json': JSON.stringify({ pull_request: { number: 21 } }), 'push-event.json': JSON.stringify({ after: SHA }) });
+  gh.pullsByCommit.set(SHA, [{ number: 21, state: 'closed', merged_at: '2024-06-01T00:00:00Z', merge_commit_sha: SHA }]);
+  const base = { ...emu.env, ...githubEnv(gh), SEGMENT_WRITE_KEY: 'seg-key-s3cr3t-31', RUN_URL: 'https://github.example/acme/sinks/actions/runs/1' };
+  const prEnv = { ...base, HAS_TWILIO_CREDENTIALS: 'true', GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: join(cwd, 'pr-event.json') };
+  const pushEnv = { ...base, GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: join(cwd, 'push-event.json'), GITHUB_SHA: SHA };
+  return { emu, gh, cwd, prEnv, pushEnv };
+}
+
+describe.concurrent('workflow steps', () => {
+  it('plan on the pull request, then apply on merge with the reviewed hash', async () => {
+    const { emu, gh, cwd, prEnv, pushEnv } = await setup();
+    const planWf = await workflow('plan.yml');
+    const applyWf = await workflow('apply.yml');
+
+    const plan = await runStep(step(planWf, 'Plan'), cwd, prEnv);
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.summary).toContain('**Plan: 2 to create, 0 to update, 0 to replace, 1 to delete.**');
+    expect(gh.comments).toHaveLength(1);
+    expect(gh.comments[0]!.body).toBe(`<!-- sinkops:sticky -->\n${plan.summary}`);
+
+    const reviewed = await runStep(step(applyWf, 'Find the reviewed plan'), cwd, pushEnv);
+    expect(reviewed.code, reviewed.stderr).toBe(0);
+    const hash = /^hash=(sha256:[0-9a-f]{64})$/m.exec(reviewed.output)?.[1];
+    expect(gh.comments[0]!.body).toContain(`<!-- sinkops:plan-hash ${hash} -->`);
+
+    const apply = await runStep(step(applyWf, 'Apply'), cwd, { ...pushEnv, REVIEWED_HASH: hash! });
+    expect(apply.code, apply.stderr).toBe(0);
+    expect((await listSinks(emu)).map((s) => s.description).sort()).toEqual(['Marketing [sinkops:marketing]', 'Orders [sinkops:orders]']);
+    expect(gh.comments).toHaveLength(2);
+    expect(gh.comments[1]!.body).toBe(apply.summary);
+    expect(gh.comments[1]!.issue).toBe(21);
+    for (const text of [plan.summary, apply.summary, plan.stderr, apply.stderr, ...gh.comments.map((c) => c.body)]) expect(text).not.toContain('seg-key-s3cr3t-31');
+  });
+
+  it('on merge, a plan that changed since review is not applied and is posted on the pull request', async () => {
+    const { emu, gh, cwd, prEnv, pushEnv } = await setup();
+    const applyWf = await workflow('apply.yml');
+    expect((await runStep(step(await workflow('plan.yml'), 'Plan'), cwd, prEnv)).code).toBe(0);
+    const reviewed = await runStep(step(applyWf, 'Find the reviewed plan'), cwd, pushEnv);
+    const hash = /^hash=(.*)$/m.exec(reviewed.output)![1]!;
+    await writeFiles(cwd, { 'sinks/all.yaml': [...DESIRED, { name: 'late', description: 'Added after review', sink_type: 'webhook', sink_configuration: hook('late') }] });
+    await emu.clearRequests();
+
+    const apply = await runStep(step(applyWf, 'Apply'), cwd, { ...pushEnv, REVIEWED_HASH: hash });
+    expect(apply.code).toBe(1);
+    expect(apply.stderr).toContain('The plan changed since it was reviewed; nothing was applied');
+    expect((await emu.requests()).filter((r) => r.method !== 'GET')).toEqual([]);
+    const posted = gh.comments[1]!;
+    expect(posted.body).toMatch(/^### sinkops apply: nothing applied\n/);
+    expect(posted.body).toContain('**Plan: 3 to create');
+    expect(posted.body).toContain('Added after review');
+    expect(gh.comments.filter((c) => c.body.startsWith('<!-- sinkops:sticky -->'))).toHaveLength(1); // the sticky is left as reviewed
+  });
+
+  it('on merge without a reviewed plan, nothing is applied and the pull request is told why', async () => {
+    const { emu, gh, cwd, pushEnv } = await setup();
+    const reviewed = await runStep(step(await workflow('apply.yml'), 'Find the reviewed plan'), cwd, pushEnv);
+    expect(reviewed.code).toBe(1);
+    expect(reviewed.output).toBe('');
+    expect(gh.comments.map((c) => [c.issue, c.user.login])).toEqual([[21, BOT]]);
+    expect(gh.comments[0]!.body).toContain('> Error: Pull request #21 has no sinkops plan comment by github-actions[bot]: no plan was reviewed.');
+    expect(reviewed.summary).toBe(gh.comments[0]!.body);
+    expect((await emu.requests()).filter((r) => r.method !== 'GET')).toEqual([]);
+  });
+
+  it('a pull request without credentials is validated and told that the plan was skipped', async () => {
+    const { gh, cwd, prEnv } = await setup();
+    const skipped = await runStep(step(await workflow('plan.yml'), 'Plan skipped (no Twilio credentials)'), cwd, { ...prEnv, HAS_TWILIO_CREDENTIALS: 'false' });
+    expect(skipped.code).toBe(0);
+    expect(gh.comments[0]!.body).toMatch(/^<!-- sinkops:sticky -->\n### sinkops plan skipped\n/);
+    // A fork's read-only token: the comment fails, the step still passes and the summary says it.
+    const fork = await runStep(step(await workflow('plan.yml'), 'Plan skipped (no Twilio credentials)'), cwd, { ...prEnv, GITHUB_TOKEN: 'read-only' });
+    expect(fork.code).toBe(0);
+    expect(fork.stdout).toContain('::warning::Could not comment on the pull request');
+    expect(fork.summary).toContain('sinkops plan skipped');
+  });
+});
