@@ -2,36 +2,48 @@
  * Checks that run before the first request of an apply: a plan that cannot be applied whole
  * must change nothing at all.
  */
-import type { ConfigValue } from '../desired/model.js';
+import type { ConfigValue, SourceLocation } from '../desired/model.js';
 import { SinkopsError } from '../errors.js';
-import type { Plan, PlannedAction, SinkSpec } from '../plan/model.js';
+import type { Plan } from '../plan/model.js';
+import { SENSITIVE_DISPLAY } from '../plan/sensitive.js';
 
-function specOf(action: PlannedAction): SinkSpec | undefined {
-  return 'after' in action ? action.after : undefined;
+/** A sink whose configuration may be sent: a desired sink, or the `after` of a planned action. */
+export interface OutgoingSink {
+  readonly name: string;
+  readonly source?: SourceLocation;
+  readonly sinkConfiguration: Readonly<Record<string, ConfigValue>>;
 }
 
-function locate(action: PlannedAction): string {
-  const source = 'source' in action ? action.source : undefined;
-  return source === undefined ? `"${action.name}"` : `"${action.name}" (${source.file}:${source.line})`;
+function locate(sink: OutgoingSink): string {
+  return sink.source === undefined ? `"${sink.name}"` : `"${sink.name}" (${sink.source.file}:${sink.source.line})`;
+}
+
+/** What the plan's actions would send. */
+function outgoing(plan: Plan): OutgoingSink[] {
+  return plan.actions.flatMap((a) =>
+    'after' in a ? [{ name: a.name, source: a.source, sinkConfiguration: a.after.sinkConfiguration }] : [],
+  );
+}
+
+/** Every configuration value the plan would send is known (see assertKnown). */
+export function assertResolved(plan: Plan): void {
+  assertKnown(outgoing(plan));
 }
 
 /**
- * Every configuration value the plan would send must be known. A value is unknown when the
- * environment variable it references is not set; `plan` shows that as a warning, `apply` refuses.
+ * Every configuration value that may be sent must be known. A value is unknown when the
+ * environment variable it references is not set; `plan` shows that as a warning, `apply` refuses —
+ * the CLI checks the desired sinks (or a saved plan) before connecting, the executor the plan.
  * All problems are reported at once; the message names sink, key and variable, never a value.
  */
-export function assertResolved(plan: Plan): void {
+export function assertKnown(sinks: readonly OutgoingSink[]): void {
   const problems: string[] = [];
-  for (const action of plan.actions) {
-    const spec = specOf(action);
-    if (spec === undefined) continue;
-    for (const [key, config] of Object.entries(spec.sinkConfiguration)) {
+  for (const sink of sinks) {
+    for (const [key, config] of Object.entries(sink.sinkConfiguration)) {
       if (config.value !== undefined) continue;
       const vars = config.envRefs.length > 0 ? config.envRefs.join(', ') : '(none recorded)';
       const noun = config.envRefs.length > 1 ? 'variables' : 'variable';
-      problems.push(
-        `sink ${locate(action)}: sink_configuration.${key} needs environment ${noun} ${vars}, which is not set`,
-      );
+      problems.push(`sink ${locate(sink)}: sink_configuration.${key} needs environment ${noun} ${vars}, which is not set`);
     }
   }
   if (problems.length === 0) return;
@@ -59,10 +71,8 @@ export function assertNoPlanErrors(plan: Plan): void {
  */
 export function sensitiveValues(plan: Plan): string[] {
   const found = new Set<string>();
-  for (const action of plan.actions) {
-    const spec = specOf(action);
-    if (spec === undefined) continue;
-    for (const config of Object.values(spec.sinkConfiguration)) {
+  for (const sink of outgoing(plan)) {
+    for (const config of Object.values(sink.sinkConfiguration)) {
       if (config.sensitive && config.value !== undefined && String(config.value) !== '') found.add(String(config.value));
     }
   }
@@ -71,7 +81,7 @@ export function sensitiveValues(plan: Plan): string[] {
 
 export function scrub(text: string, secrets: readonly string[]): string {
   let out = text;
-  for (const secret of secrets) out = out.split(secret).join('(sensitive value)');
+  for (const secret of secrets) out = out.split(secret).join(SENSITIVE_DISPLAY);
   return out;
 }
 

@@ -10,6 +10,7 @@ import { SinkopsError } from '../errors.js';
 import { sinkFingerprint } from '../plan/canonical.js';
 import type { Plan, PlannedAction, PlanOptions, SinkSpec } from '../plan/model.js';
 import type { SavedAction, SavedPlan } from '../plan/plan-file.js';
+import type { OutgoingSink } from './preflight.js';
 import type { RemoteSink, RemoteState } from '../remote/model.js';
 
 /** Where a literal secret (written in the repository, no `${VAR}`) is read again from. */
@@ -40,14 +41,28 @@ export function assertCurrent(saved: SavedPlan, remote: RemoteState): void {
   }
 }
 
-/** The saved plan as an executable Plan; call `assertCurrent` first. */
-export function planFromSaved(
-  saved: SavedPlan,
-  remote: RemoteState,
-  env: EnvLookup,
-  literal: LiteralSecretLookup,
-  options: PlanOptions,
-): Plan {
+/**
+ * The saved plan with its sensitive values resolved: `${VAR}` templates from `env`, literals
+ * (written in the repository, so not in the file) through `literal`. Needs no network, so a missing
+ * variable is found before anything is sent (see `sinksToSend` and assertKnown).
+ */
+export function resolveSecrets(saved: SavedPlan, env: EnvLookup, literal: LiteralSecretLookup): SavedPlan {
+  const resolve = (name: string, spec: SinkSpec): SinkSpec => ({
+    ...spec,
+    sinkConfiguration: Object.fromEntries(
+      Object.entries(spec.sinkConfiguration).map(([key, v]) => [key, resolveValue(name, key, v, env, literal)]),
+    ),
+  });
+  return { ...saved, actions: saved.actions.map((a) => ('after' in a ? { ...a, after: resolve(a.name, a.after) } : a)) };
+}
+
+/** What the saved plan would send, for the pre-flight check of its values. */
+export function sinksToSend(saved: SavedPlan): OutgoingSink[] {
+  return saved.actions.flatMap((a) => ('after' in a ? [{ name: a.name, source: a.source, sinkConfiguration: a.after.sinkConfiguration }] : []));
+}
+
+/** The saved plan as an executable Plan; call `assertCurrent` (and `resolveSecrets`) first. */
+export function planFromSaved(saved: SavedPlan, remote: RemoteState, options: PlanOptions): Plan {
   if (saved.errors.length > 0) {
     throw new SinkopsError('PLAN_FILE', `${saved.file} has plan errors and cannot be applied`, {
       details: saved.errors.map((e) => `${e.source.file}:${e.source.line}:${e.source.column}: ${e.message}`),
@@ -59,42 +74,37 @@ export function planFromSaved(
     if (sink === undefined) throw new SinkopsError('STALE_PLAN', `${a.name}: ${a.sid} no longer exists`);
     return sink;
   };
-  const resolve = (name: string, spec: SinkSpec): SinkSpec => ({
-    ...spec,
-    sinkConfiguration: Object.fromEntries(
-      Object.entries(spec.sinkConfiguration).map(([key, v]) => [key, resolveValue(name, key, v, env, literal)]),
-    ),
-  });
-  const actions = saved.actions.flatMap((a: SavedAction): PlannedAction[] => [toAction(a)].flat());
-  function toAction(a: SavedAction): PlannedAction | [] {
+  const toActions = (a: SavedAction): PlannedAction[] => {
     const common = { name: a.name, reasons: a.reasons, changes: a.changes };
     switch (a.action) {
       case 'noop':
         return []; // sends nothing; assertCurrent has checked that its sink is as planned
       case 'create':
-        return { ...common, action: 'create', source: a.source, after: resolve(a.name, a.after) };
+        return [{ ...common, action: 'create', source: a.source, after: a.after }];
       case 'update':
       case 'replace':
-        return { ...common, action: a.action, source: a.source, sid: a.sid, before: current(a), after: resolve(a.name, a.after) };
+        return [{ ...common, action: a.action, source: a.source, sid: a.sid, before: current(a), after: a.after }];
       case 'adopt':
-        return { ...common, action: 'adopt', source: a.source, sid: a.sid, before: current(a), after: resolve(a.name, a.after), replace: a.replace };
+        return [{ ...common, action: 'adopt', source: a.source, sid: a.sid, before: current(a), after: a.after, replace: a.replace }];
       case 'delete':
-        return { ...common, action: 'delete', sid: a.sid, before: current(a) };
+        return [{ ...common, action: 'delete', sid: a.sid, before: current(a) }];
       case 'blocked':
-        return {
-          ...common,
-          action: 'blocked',
-          intended: a.intended,
-          sid: a.sid,
-          before: bySid.get(a.sid) ?? placeholder(a),
-          reason: a.reason,
-          subscriptions: a.subscriptions,
-          ...(a.source ? { source: a.source } : {}),
-        };
+        return [
+          {
+            ...common,
+            action: 'blocked',
+            intended: a.intended,
+            sid: a.sid,
+            before: bySid.get(a.sid) ?? placeholder(a),
+            reason: a.reason,
+            subscriptions: a.subscriptions,
+            ...(a.source ? { source: a.source } : {}),
+          },
+        ];
     }
-  }
+  };
   return {
-    actions,
+    actions: saved.actions.flatMap(toActions),
     summary: saved.summary,
     unmanaged: [],
     warnings: saved.warnings,

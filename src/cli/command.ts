@@ -46,6 +46,18 @@ export function flag(values: OptionValues, name: string): boolean {
   return values[name] === true;
 }
 
+/**
+ * `--stack S`, shared by every command that reads markers: it becomes part of `[sinkops:S/<name>]`,
+ * so it is held to a short name of lowercase letters, digits and dashes.
+ */
+export function stackOption(values: OptionValues): string | undefined {
+  const stack = stringOption(values, 'stack');
+  if (stack !== undefined && !/^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/.test(stack)) {
+    throw new SinkopsError('USAGE', `--stack must be lowercase letters, digits and dashes (at most 32), not '${stack}'`);
+  }
+  return stack;
+}
+
 /** A string option that must be one of `choices` (the first is the default); anything else is a usage error. */
 export function choiceOption<const C extends readonly [string, ...string[]]>(values: OptionValues, name: string, choices: C): C[number] {
   const value = stringOption(values, name, choices[0]);

@@ -1,10 +1,9 @@
 /**
  * A schema-valid document → DesiredSink: `${ENV}` resolved, secrets marked, defaults applied.
  */
-import type { ConfigValue, DesiredSink, Diagnostic, DiagnosticCode, Severity, SinkType } from './model.js';
+import { SECRET_CONFIG_KEYS, type ConfigValue, type DesiredSink, type Diagnostic, type DiagnosticCode, type Severity, type SinkType } from './model.js';
 import { interpolate, type EnvLookup } from './env.js';
 import type { ParsedDocument } from './parse-documents.js';
-import { SECRET_KEYS } from './schema-errors.js';
 import { locateOffset, toPosition } from './yaml-locate.js';
 
 /** Values Twilio assumes when a key is left out, so that leaving it out compares equal. */
@@ -50,7 +49,7 @@ export function buildSink(parsed: ParsedDocument, env: EnvLookup): BuiltSink {
 
   for (const [key, raw] of Object.entries(rawConfig)) {
     const path = ['sink_configuration', key];
-    const secretKey = SECRET_KEYS.includes(key);
+    const secretKey = SECRET_CONFIG_KEYS.has(key);
     if (typeof raw !== 'string') {
       config[key] = { value: raw, sensitive: false, envRefs: [] };
       continue;

@@ -6,6 +6,16 @@
 export const SINK_TYPES = ['kinesis', 'webhook', 'segment'] as const;
 export type SinkType = (typeof SINK_TYPES)[number];
 
+export function isSinkType(value: string): value is SinkType {
+  return (SINK_TYPES as readonly string[]).includes(value);
+}
+
+/**
+ * Configuration keys whose values are secrets wherever they come from (the repository, Twilio):
+ * never printed, logged, hashed or written to a plan file (SPEC §2).
+ */
+export const SECRET_CONFIG_KEYS: ReadonlySet<string> = new Set(['external_id', 'write_key']);
+
 /** A place in a YAML source file; line and column are 1-based. */
 export interface SourceLocation {
   readonly file: string;

@@ -3,7 +3,7 @@
  * positions are attached by the caller, which holds the YAML nodes.
  */
 import type { ErrorObject } from 'ajv';
-import { SINK_TYPES, type SinkType } from './model.js';
+import { SECRET_CONFIG_KEYS, SINK_TYPES, type SinkType } from './model.js';
 import { suggestionSuffix } from './did-you-mean.js';
 import type { SinkSchema } from './schema.js';
 
@@ -15,9 +15,6 @@ export interface SchemaProblem {
   readonly target: 'key' | 'value';
   readonly message: string;
 }
-
-/** Keys whose values are secrets: never echoed, even in an error message. */
-export const SECRET_KEYS: readonly string[] = ['external_id', 'write_key'];
 
 function pointerToPath(pointer: string): string[] {
   if (pointer === '') return [];
@@ -44,7 +41,7 @@ function display(path: readonly string[]): string {
 function showValue(path: readonly string[], data: unknown): string | undefined {
   if (typeof data !== 'string') return undefined;
   const last = path[path.length - 1];
-  if (path[0] === 'sink_configuration' && last !== undefined && SECRET_KEYS.includes(last)) return undefined;
+  if (path[0] === 'sink_configuration' && last !== undefined && SECRET_CONFIG_KEYS.has(last)) return undefined;
   if (data.includes('${')) return undefined;
   const quoted = JSON.stringify(data);
   return quoted.length > 60 ? `${quoted.slice(0, 56)}..."` : quoted;

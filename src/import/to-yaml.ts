@@ -1,20 +1,9 @@
 import { Document } from 'yaml';
+import { isSinkType, SECRET_CONFIG_KEYS } from '../desired/model.js';
+import { sinkSchema } from '../desired/schema.js';
 import { hasAnyMarker } from '../plan/marker.js';
+import { compareText } from '../plan/order.js';
 import type { RemoteSink } from '../remote/model.js';
-
-/** Keys whose values are secrets: replaced by `${VAR}` references, never written to the repository. */
-const SECRET_KEYS: Readonly<Record<string, readonly string[]>> = {
-  kinesis: ['external_id'],
-  segment: ['write_key'],
-  webhook: [],
-};
-
-/** Twilio's webhook configuration keys sinkops declares; others it returns are not part of the desired state. */
-const DECLARED_KEYS: Readonly<Record<string, readonly string[]>> = {
-  kinesis: ['arn', 'role_arn', 'external_id'],
-  webhook: ['destination', 'method', 'batch_events'],
-  segment: ['write_key'],
-};
 
 export interface ImportedSink {
   /** The sink's name in the repository (also its file name, `<name>.yaml`). */
@@ -46,12 +35,15 @@ export function importSinks(
   const used = new Set(taken);
   const sinks: ImportedSink[] = [];
   const skipped: { sid: string; reason: string }[] = [];
-  for (const sink of [...remote].sort((a, b) => a.sid.localeCompare(b.sid))) {
-    const declared = DECLARED_KEYS[sink.sinkType];
-    if (declared === undefined) {
+  // The keys a sink file may declare, per type, come from the sink schema: other keys Twilio
+  // returns are not part of the desired state, and secrets become `${VAR}` references.
+  const { configKeys } = sinkSchema();
+  for (const sink of [...remote].sort((a, b) => compareText(a.sid, b.sid))) {
+    if (!isSinkType(sink.sinkType)) {
       skipped.push({ sid: sink.sid, reason: `sink_type ${sink.sinkType} is not managed by sinkops` });
       continue;
     }
+    const declared = configKeys[sink.sinkType];
     const pinnedBy = pinned.get(sink.sid);
     if (pinnedBy !== undefined) {
       skipped.push({ sid: sink.sid, reason: `already in the repository as ${pinnedBy} (sid pin)` });
@@ -68,7 +60,7 @@ export function importSinks(
     for (const key of declared) {
       const value = sink.sinkConfiguration[key];
       if (value === undefined || value === null) continue;
-      if (SECRET_KEYS[sink.sinkType]?.includes(key)) {
+      if (SECRET_CONFIG_KEYS.has(key)) {
         const variable = `${name.toUpperCase().replace(/-/g, '_')}_${key.toUpperCase()}`;
         variables.push({ name: variable, holds: `${key} of ${sink.sid}` });
         config[key] = `\${${variable}}`;

@@ -5,8 +5,10 @@
  * refuse a stale saved plan, and `sinkFingerprint` lets apply check one sink at a time.
  */
 import { createHash } from 'node:crypto';
+import { SECRET_CONFIG_KEYS } from '../desired/model.js';
 import type { RemoteSink } from '../remote/model.js';
-import { SENSITIVE_CONFIG_KEYS, SENSITIVE_DISPLAY } from './sensitive.js';
+import { compareText } from './order.js';
+import { SENSITIVE_DISPLAY } from './sensitive.js';
 
 /** JSON with object keys sorted at every level, so equal data always gives equal text. */
 export function canonicalJson(value: unknown): string {
@@ -32,7 +34,7 @@ function sortKeys(value: unknown): unknown {
 function canonicalSink(sink: RemoteSink): unknown {
   const config: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(sink.sinkConfiguration)) {
-    config[key] = SENSITIVE_CONFIG_KEYS.has(key) ? SENSITIVE_DISPLAY : value;
+    config[key] = SECRET_CONFIG_KEYS.has(key) ? SENSITIVE_DISPLAY : value;
   }
   return {
     sid: sink.sid,
@@ -43,7 +45,7 @@ function canonicalSink(sink: RemoteSink): unknown {
   };
 }
 
-function sha256(text: string): string {
+export function sha256(text: string): string {
   return `sha256:${createHash('sha256').update(text).digest('hex')}`;
 }
 
@@ -54,6 +56,6 @@ export function sinkFingerprint(sink: RemoteSink): string {
 
 /** `sha256:<hex>` of every remote sink, sorted by SID: the plan's `basis`. */
 export function remoteBasis(sinks: readonly RemoteSink[]): string {
-  const sorted = [...sinks].sort((a, b) => (a.sid < b.sid ? -1 : a.sid > b.sid ? 1 : 0));
+  const sorted = [...sinks].sort((a, b) => compareText(a.sid, b.sid));
   return sha256(canonicalJson(sorted.map(canonicalSink)));
 }

@@ -12,17 +12,12 @@
  * A desired value that is unknown (its environment variable is not set) is never a change: it is
  * reported to the caller, who warns.
  */
-import type { ConfigValue, DesiredSink } from '../desired/model.js';
+import { SECRET_CONFIG_KEYS, type DesiredSink } from '../desired/model.js';
 import type { RemoteSink } from '../remote/model.js';
 import { canonicalJson } from './canonical.js';
 import type { FieldChange } from './model.js';
-import { SENSITIVE_CONFIG_KEYS, SENSITIVE_DISPLAY } from './sensitive.js';
-/** The sink types sinkops manages; any other remote type (for example `email`) is left alone. */
-const MANAGEABLE_TYPES: ReadonlySet<string> = new Set(['kinesis', 'webhook', 'segment']);
+import { SENSITIVE_DISPLAY } from './sensitive.js';
 
-export function isManageableType(sinkType: string): boolean {
-  return MANAGEABLE_TYPES.has(sinkType);
-}
 
 /** The comparable form of one configuration value, with the type's defaults applied. */
 function normalise(sinkType: string, key: string, value: unknown): string {
@@ -41,10 +36,6 @@ function normalise(sinkType: string, key: string, value: unknown): string {
 export function displayValue(value: unknown, sensitive: boolean): string {
   if (sensitive) return SENSITIVE_DISPLAY;
   return JSON.stringify(value) ?? 'null';
-}
-
-export function displayConfigValue(value: ConfigValue): string {
-  return displayValue(value.value, value.sensitive || value.value === undefined);
 }
 
 /** The field that identifies a sink's destination, per type: a cheap index for lookalike search. */
@@ -95,7 +86,7 @@ export function compareImmutable(desired: DesiredSink, remote: RemoteSink): Conf
     const d = Object.hasOwn(wanted, key) ? wanted[key] : undefined;
     const hasRemote = Object.hasOwn(actual, key) && actual[key] !== undefined && actual[key] !== null;
     const r = hasRemote ? actual[key] : undefined;
-    const sensitive = (d?.sensitive ?? false) || SENSITIVE_CONFIG_KEYS.has(key);
+    const sensitive = (d?.sensitive ?? false) || SECRET_CONFIG_KEYS.has(key);
     if (d !== undefined && d.value === undefined) {
       unknownKeys.push(key);
       // Unknown is not a difference, unless the remote sink has no such key at all.

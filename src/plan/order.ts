@@ -29,7 +29,8 @@ export interface Orderable {
   readonly sid?: string;
 }
 
-function compareText(a: string, b: string): number {
+/** Code-unit order: the same on every machine, unlike localeCompare. */
+export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 

@@ -9,6 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';
+import { interpolate } from '../desired/env.js';
 import type { ConfigValue, SinkType, SourceLocation } from '../desired/model.js';
 import { SinkopsError } from '../errors.js';
 import type { ActionReason, FieldChange, PlanError, PlanSummary, PlanWarning, SinkSpec } from './model.js';
@@ -113,11 +114,10 @@ function location(s: JsonSource): SourceLocation {
   return { file: s.file, line: s.line, column: s.column };
 }
 
-/** `${NAME}` references of a template; `$${` is a literal `${` (SPEC §2). */
+/** The `${NAME}` references of a template, read by the loader's own parser (src/desired/env.ts). */
 export function templateRefs(template: string): string[] {
-  const refs: string[] = [];
-  for (const m of template.matchAll(/\$\$\{|\$\{([^}]*)\}/g)) if (m[1] !== undefined) refs.push(m[1]);
-  return refs;
+  const parsed = interpolate(template, {});
+  return parsed.ok ? [...parsed.envRefs] : [];
 }
 
 function spec(a: JsonAction): SinkSpec {

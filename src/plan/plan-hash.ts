@@ -13,12 +13,12 @@
  *   against guesses offline.
  * A plan read back from a saved plan file hashes equal to the plan it was saved from.
  */
-import { createHash } from 'node:crypto';
 import type { ConfigValue } from '../desired/model.js';
 import { SinkopsError } from '../errors.js';
-import { canonicalJson } from './canonical.js';
+import { canonicalJson, sha256 } from './canonical.js';
 import type { Plan, PlannedAction, SinkSpec } from './model.js';
 import { sortActions } from './order.js';
+import { isHidden } from './sensitive.js';
 
 /** Stands for a sensitive value written literally in the repository (no `${VAR}` template). */
 const LITERAL_SECRET = '(sensitive literal)';
@@ -27,7 +27,7 @@ export const PLAN_HASH_PATTERN = /^sha256:[0-9a-f]{64}$/;
 
 function hashedValue(value: ConfigValue): unknown {
   // An unknown value (its variable unset) is shown like a secret, so it is hashed like one.
-  if (value.sensitive || value.value === undefined) return { template: value.template ?? LITERAL_SECRET };
+  if (isHidden(value)) return { template: value.template ?? LITERAL_SECRET };
   return { value: value.value };
 }
 
@@ -56,7 +56,7 @@ function hashedAction(action: Exclude<PlannedAction, { action: 'noop' }>): unkno
 /** `sha256:<hex>` of what applying `plan` would do (see the module comment for what it covers). */
 export function planHash(plan: Pick<Plan, 'actions'>): string {
   const acting = sortActions(plan.actions).flatMap((a) => (a.action === 'noop' ? [] : [hashedAction(a)]));
-  return `sha256:${createHash('sha256').update(canonicalJson({ plan_hash_version: 1, actions: acting })).digest('hex')}`;
+  return sha256(canonicalJson({ plan_hash_version: 1, actions: acting }));
 }
 
 /** A `--expect-plan-hash` value, checked for shape so that a typo is a usage error, not a mismatch. */

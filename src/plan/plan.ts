@@ -3,11 +3,12 @@
  * options. It reads no file, network, clock or environment, and its output does not depend on the
  * order of its inputs (both are sorted first), so the same inputs always give the same plan.
  */
-import type { DesiredSink } from '../desired/model.js';
+// Remote sinks of other types (for example `email`) are never managed: isSinkType tells them apart.
+import { isSinkType, type DesiredSink } from '../desired/model.js';
 import { SinkopsError } from '../errors.js';
 import type { RemoteSink, RemoteState } from '../remote/model.js';
 import { remoteBasis } from './canonical.js';
-import { compareDescription, compareImmutable, desiredLookalikeKey, isManageableType, remoteLookalikeKey } from './compare.js';
+import { compareDescription, compareImmutable, desiredLookalikeKey, remoteLookalikeKey } from './compare.js';
 import { hasAnyMarker, parseMarker, withMarker } from './marker.js';
 import type {
   ActionKind,
@@ -20,12 +21,12 @@ import type {
   PlanWarning,
   SinkSpec,
 } from './model.js';
-import { sortActions } from './order.js';
+import { compareText, sortActions } from './order.js';
 import * as msg from './warnings.js';
 
 export { sinkFingerprint } from './canonical.js';
 
-const bySid = (a: RemoteSink, b: RemoteSink): number => (a.sid < b.sid ? -1 : a.sid > b.sid ? 1 : 0);
+const bySid = (a: RemoteSink, b: RemoteSink): number => compareText(a.sid, b.sid);
 
 /** Oldest first (dateCreated, then SID): the tie-break when choosing among duplicates. */
 const byAge = (a: RemoteSink, b: RemoteSink): number => {
@@ -59,7 +60,7 @@ export function plan(desired: readonly DesiredSink[], remote: RemoteState, optio
   const markerOf = new Map<string, string>();
   const managedByName = new Map<string, RemoteSink[]>();
   for (const sink of sinks) {
-    const name = isManageableType(sink.sinkType) ? parseMarker(sink.description, stack) : undefined;
+    const name = isSinkType(sink.sinkType) ? parseMarker(sink.description, stack) : undefined;
     if (name === undefined) continue;
     markerOf.set(sink.sid, name);
     managedByName.set(name, [...(managedByName.get(name) ?? []), sink]);
@@ -83,7 +84,7 @@ export function plan(desired: readonly DesiredSink[], remote: RemoteState, optio
         continue;
       }
       error = msg.planError('PINNED_SID_NOT_FOUND', d, `${d.name}: pinned sid ${d.sid} does not exist in the account`);
-    } else if (!isManageableType(sink.sinkType)) {
+    } else if (!isSinkType(sink.sinkType)) {
       error = msg.planError('PINNED_SID_TYPE', d, `${d.name}: pinned sid ${d.sid} is a ${sink.sinkType} sink, which sinkops does not manage`);
     } else if (claims.has(d.sid)) {
       error = msg.planError('PINNED_SID_CONFLICT', d, `${d.name}: sid ${d.sid} is also pinned by ${claims.get(d.sid)}`);
@@ -238,7 +239,7 @@ function indexLookalikes(unmanaged: readonly RemoteSink[]): Map<string, RemoteSi
   const index = new Map<string, RemoteSink[]>();
   for (const sink of unmanaged) {
     // Sinks marked by another stack are that stack's, not candidates for adoption.
-    if (!isManageableType(sink.sinkType) || hasAnyMarker(sink.description)) continue;
+    if (!isSinkType(sink.sinkType) || hasAnyMarker(sink.description)) continue;
     const key = remoteLookalikeKey(sink) ?? '';
     const bucket = index.get(key);
     if (bucket === undefined) index.set(key, [sink]);

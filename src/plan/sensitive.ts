@@ -1,6 +1,9 @@
-/** What counts as a secret when it comes from Twilio, and how secrets are displayed (SPEC §2). */
+/** How secrets are shown (SPEC §2): which values are hidden, and the text that stands for them. */
+import type { ConfigValue } from '../desired/model.js';
 
 export const SENSITIVE_DISPLAY = '(sensitive value)';
 
-/** Keys whose remote values are secrets whatever the YAML says. */
-export const SENSITIVE_CONFIG_KEYS: ReadonlySet<string> = new Set(['external_id', 'write_key']);
+/** Shown as SENSITIVE_DISPLAY: a secret, or a value not known (its environment variable is unset). */
+export function isHidden(value: ConfigValue): boolean {
+  return value.sensitive || value.value === undefined;
+}

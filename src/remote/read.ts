@@ -1,16 +1,16 @@
 import type { SinksApi } from '../twilio/api.js';
-import type { RemoteSink, RemoteState } from './model.js';
+import type { RemoteState } from './model.js';
 
 /**
  * Reads the account in as few requests as the API allows: every sink (`GET /v1/Sinks`, all pages) and
  * the in-use ones (`GET /v1/Sinks?InUse=true`), concurrently. Never one request per sink.
- * Subscriptions are not read here: only the sinks a plan wants to remove need them (see
- * `withSubscriptions`).
+ * Sinks keep the API's order (the planner sorts what it reads). Subscriptions are not read here:
+ * only the sinks a plan wants to remove need them (see `withSubscriptions`).
  */
 export async function readRemoteState(api: SinksApi): Promise<RemoteState> {
   const [sinks, inUse] = await Promise.all([api.listSinks(), api.listSinks({ inUse: true })]);
   return {
-    sinks: sortBySid(sinks),
+    sinks,
     inUse: new Set(inUse.map((s) => s.sid)),
     subscriptionsBySink: new Map(),
   };
@@ -31,8 +31,4 @@ export async function withSubscriptions(
     wanted.map(async (sid) => [sid, (await api.listSubscriptions({ sinkSid: sid })).map((s) => s.sid).sort()] as const),
   );
   return { ...state, subscriptionsBySink: new Map([...state.subscriptionsBySink, ...found]) };
-}
-
-function sortBySid(sinks: readonly RemoteSink[]): RemoteSink[] {
-  return [...sinks].sort((a, b) => (a.sid < b.sid ? -1 : a.sid > b.sid ? 1 : 0));
 }

@@ -4,7 +4,8 @@
  */
 import type { ConfigValue } from '../desired/model.js';
 import type { PlanSummary, PlannedAction, SinkSpec } from '../plan/model.js';
-import { SENSITIVE_DISPLAY } from '../plan/sensitive.js';
+import { displayValue } from '../plan/compare.js';
+import { isHidden } from '../plan/sensitive.js';
 
 export const NO_CHANGES = 'No changes. Twilio sinks match the repository.';
 
@@ -93,7 +94,7 @@ export function sinkRef(action: PlannedAction): string {
 }
 
 export function displayConfig(value: ConfigValue): string {
-  return value.sensitive || value.value === undefined ? SENSITIVE_DISPLAY : JSON.stringify(value.value);
+  return displayValue(value.value, isHidden(value));
 }
 
 /** The fields of a sink to be created, as `[path, displayed value]`, configuration keys sorted. */
@@ -109,6 +110,3 @@ export function specFields(spec: SinkSpec): [string, string][] {
   return fields;
 }
 
-export function pluralise(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}

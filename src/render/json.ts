@@ -1,10 +1,10 @@
 /** The JSON renderer (SPEC §6): the plan in its wire form, noops listed only when verbose. */
-import type { ConfigValue, SourceLocation } from '../desired/model.js';
+import type { SourceLocation } from '../desired/model.js';
 import { sinkFingerprint } from '../plan/canonical.js';
 import type { ActionReason, FieldChange, Plan, PlannedAction, SinkSpec } from '../plan/model.js';
 import { planHash } from '../plan/plan-hash.js';
 import { PLAN_FORMAT_VERSION, type JsonAction, type JsonAfter, type JsonChange, type JsonPlan, type JsonReason, type JsonScalar, type JsonSource } from '../plan/plan-json.js';
-import { SENSITIVE_DISPLAY } from '../plan/sensitive.js';
+import { isHidden, SENSITIVE_DISPLAY } from '../plan/sensitive.js';
 import type { RenderOptions } from './options.js';
 
 export function renderJson(plan: Plan, options: RenderOptions): string {
@@ -46,10 +46,6 @@ function change(c: FieldChange): JsonChange {
 
 function reason(r: ActionReason): JsonReason {
   return r.kind === 'in-use' ? { kind: 'in-use', subscriptions: [...r.subscriptions] } : { ...r };
-}
-
-function isHidden(value: ConfigValue): boolean {
-  return value.sensitive || value.value === undefined;
 }
 
 /** `after` plus its `sensitive_refs`: values a reader can see, and where the hidden ones come from. */

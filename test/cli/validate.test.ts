@@ -1,16 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
-import { bufferIo, REPO_ROOT, removeTree, tempTree, WEBHOOK } from '../desired/helpers.js';
+import { bufferIo, REPO_ROOT, tempTrees, WEBHOOK } from '../desired/helpers.js';
 
-const made: string[] = [];
-async function tree(files: Record<string, string>): Promise<string> {
-  const dir = await tempTree(files);
-  made.push(dir);
-  return dir;
-}
-afterEach(async () => {
-  await Promise.all(made.splice(0).map(removeTree));
-});
+const tree = tempTrees();
 
 const BROKEN = {
   'sinks/a.yaml': WEBHOOK('a'),

@@ -3,6 +3,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { afterEach } from 'vitest';
 import type { Io } from '../../src/cli/io.js';
 
 export interface BufferIo extends Io {
@@ -43,3 +44,19 @@ export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 
 export const WEBHOOK = (name: string, extra = ''): string =>
   `name: ${name}\ndescription: The ${name} sink\nsink_type: webhook\nsink_configuration:\n  destination: https://example.org/${name}\n${extra}`;
+
+/**
+ * `tree(files)` for a test file: each call makes a temporary tree (see tempTree), removed after the
+ * test that made it.
+ */
+export function tempTrees(): (files: Record<string, string>) => Promise<string> {
+  const made: string[] = [];
+  afterEach(async () => {
+    await Promise.all(made.splice(0).map(removeTree));
+  });
+  return async (files) => {
+    const dir = await tempTree(files);
+    made.push(dir);
+    return dir;
+  };
+}

@@ -1,21 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadDesired, type ParseCache } from '../../src/desired/load.js';
 import { formatDiagnostic, hasErrors } from '../../src/desired/model.js';
 import { sinkSchemaObject } from '../../src/desired/schema.js';
 import { Ajv } from 'ajv';
-import { REPO_ROOT, removeTree, tempTree, WEBHOOK } from './helpers.js';
+import { REPO_ROOT, removeTree, tempTree, tempTrees, WEBHOOK } from './helpers.js';
 
-const made: string[] = [];
-async function tree(files: Record<string, string>): Promise<string> {
-  const dir = await tempTree(files);
-  made.push(dir);
-  return dir;
-}
-afterEach(async () => {
-  await Promise.all(made.splice(0).map(removeTree));
-});
+const tree = tempTrees();
 
 describe('loadDesired: valid sinks', () => {
   it('builds the desired sinks with defaults, sources and secrets marked', async () => {

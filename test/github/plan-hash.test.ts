@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planFromSaved } from '../../src/apply/saved-plan.js';
+import { planFromSaved, resolveSecrets } from '../../src/apply/saved-plan.js';
 import type { DesiredSink } from '../../src/desired/model.js';
 import type { Plan } from '../../src/plan/model.js';
 import { readPlanFile } from '../../src/plan/plan-file.js';
@@ -103,7 +103,8 @@ describe('planHash', () => {
     expect(json).not.toContain('EXT-s3cr3t-1');
     const saved = readPlanFile(json, 'plan.json');
     const remoteNow = state(w.sinks, w.inUse);
-    const back = planFromSaved(saved, remoteNow, { EXT_ID: 'EXT-s3cr3t-1' }, () => undefined, { ...PLAN, mode: 'apply' });
+    const resolved = resolveSecrets(saved, { EXT_ID: 'EXT-s3cr3t-1' }, () => undefined);
+    const back = planFromSaved(resolved, remoteNow, { ...PLAN, mode: 'apply' });
     expect(planHash(back)).toBe(hash);
   });
 

@@ -1,7 +1,7 @@
 import { request } from 'undici';
 import { SinkopsError } from '../../errors.js';
 import { parseMarker } from '../../plan/marker.js';
-import { EXIT, stringOption, type Command } from '../command.js';
+import { EXIT, stackOption, stringOption, type Command } from '../command.js';
 import { connect } from '../connect.js';
 
 /** The emulator's record of test events: what a user would read from the Kinesis stream. */
@@ -30,7 +30,7 @@ export const activateCommand: Command = {
   async run({ values, positionals, io, logger }) {
     const name = positionals[0];
     if (name === undefined) throw new SinkopsError('USAGE', "activate needs the sink's NAME. Run 'sinkops activate --help' for usage.");
-    const stack = stringOption(values, 'stack');
+    const stack = stackOption(values);
     const testId = stringOption(values, 'test-id');
     const local = values['local'] === true;
     const connection = await connect(io, { local, logger });

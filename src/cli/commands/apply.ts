@@ -9,15 +9,15 @@ import {
   progressReporter,
   renderApplyResult,
 } from '../../apply/index.js';
-import { assertCurrent, planFromSaved } from '../../apply/saved-plan.js';
-import type { DesiredSink } from '../../desired/model.js';
+import { assertKnown } from '../../apply/preflight.js';
+import { assertCurrent, planFromSaved, resolveSecrets, sinksToSend } from '../../apply/saved-plan.js';
 import { SinkopsError } from '../../errors.js';
-import type { Plan } from '../../plan/model.js';
-import { readPlanFile, templateRefs, type SavedPlan } from '../../plan/plan-file.js';
+import type { Plan, PlanOptions } from '../../plan/model.js';
+import { readPlanFile, type SavedPlan } from '../../plan/plan-file.js';
 import { parsePlanHash, planChangedError, planHash } from '../../plan/plan-hash.js';
 import { assertSafe, DEFAULT_MAX_DELETES, hasChanges } from '../../plan/safety.js';
 import { readRemoteState } from '../../remote/read.js';
-import { renderPlan } from '../../render/index.js';
+import { renderPlan, RENDER_FORMATS } from '../../render/index.js';
 import { choiceOption, EXIT, flag, stringOption, type Command, type OptionValues } from '../command.js';
 import { computePlan, loadDesiredOrFail } from '../compute-plan.js';
 import { confirmApply } from '../confirm.js';
@@ -37,51 +37,24 @@ function positiveInt(values: OptionValues, name: string, fallback: number, min: 
 }
 
 /**
- * `apply` needs every secret it could send: a missing variable stops it before the first request
- * (SPEC §4), not after the account was read. `refs` lists (sink, key, variables) triples.
+ * A saved plan with its secrets resolved from this environment. Literal secrets (written in the
+ * repository, warned by validate) are not in the file: they are read again from `--dir`.
  */
-function assertEnvSet(refs: readonly { name: string; key: string; vars: readonly string[] }[], env: Io['env']): void {
-  const problems = refs.flatMap(({ name, key, vars }) => {
-    const missing = vars.filter((v) => (env[v] ?? '') === '');
-    return missing.length === 0
-      ? []
-      : [`sink "${name}": sink_configuration.${key} needs environment variable${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, which ${missing.length > 1 ? 'are' : 'is'} not set`];
-  });
-  if (problems.length === 0) return;
-  throw new SinkopsError(
-    'CONFIG',
-    problems.length === 1 ? `Cannot apply: ${problems[0]}. Nothing was sent.` : `Cannot apply: ${problems.length} configuration values are unknown. Nothing was sent.`,
-    { details: problems.length === 1 ? [] : problems },
+async function loadSavedPlan(file: string, values: OptionValues, io: Io): Promise<SavedPlan> {
+  const saved = readPlanFile(await readFile(resolve(io.cwd, file), 'utf8'), file);
+  const needsLiterals = sinksToSend(saved).some((s) =>
+    Object.values(s.sinkConfiguration).some((v) => v.sensitive && v.template === undefined),
   );
+  const desired = needsLiterals ? await loadDesiredOrFail(stringOption(values, 'dir', 'sinks'), io) : undefined;
+  const byName = new Map(desired?.sinks.map((s) => [s.name, s]));
+  return resolveSecrets(saved, io.env, (name, key) => byName.get(name)?.sinkConfiguration[key]?.value);
 }
 
-function desiredRefs(sinks: readonly DesiredSink[]) {
-  return sinks.flatMap((s) => Object.entries(s.sinkConfiguration).map(([key, v]) => ({ name: s.name, key, vars: v.envRefs })));
-}
-
-function savedRefs(saved: SavedPlan) {
-  return saved.actions.flatMap((a) =>
-    'after' in a
-      ? Object.entries(a.after.sinkConfiguration).map(([key, v]) => ({ name: a.name, key, vars: v.template === undefined ? [] : templateRefs(v.template) }))
-      : [],
-  );
-}
-
-/** A saved plan, checked against the account as it is now and resolved from this environment. */
-async function savedPlan(saved: SavedPlan, values: OptionValues, io: Io, connection: Connection): Promise<Plan> {
+/** A saved plan checked against the account as it is now (refused when stale). */
+async function currentPlan(saved: SavedPlan, connection: Connection, options: PlanOptions): Promise<Plan> {
   const remote = await readRemoteState(connection.api);
   assertCurrent(saved, remote);
-  // Literal secrets (written in the repository, warned by validate) are not in the file: read them again.
-  let desired: Map<string, DesiredSink> | undefined;
-  const needsLiterals = saved.actions.some(
-    (a) => 'after' in a && Object.values(a.after.sinkConfiguration).some((v) => v.sensitive && v.template === undefined),
-  );
-  if (needsLiterals) {
-    const state = await loadDesiredOrFail(stringOption(values, 'dir', 'sinks'), io);
-    desired = new Map(state.sinks.map((s) => [s.name, s]));
-  }
-  const literal = (name: string, key: string) => desired?.get(name)?.sinkConfiguration[key]?.value;
-  return planFromSaved(saved, remote, io.env, literal, planOptionsFrom(values, 'apply'));
+  return planFromSaved(saved, remote, options);
 }
 
 /** `--expect-plan-hash` refused the plan: the plan itself, in the result's format. */
@@ -125,7 +98,7 @@ export const applyCommand: Command = {
     'expect-plan-hash': { type: 'string' },
   },
   async run({ values, positionals, io, logger }) {
-    const format = choiceOption(values, 'format', ['text', 'markdown', 'json']);
+    const format = choiceOption(values, 'format', RENDER_FORMATS);
     const parallelism = positiveInt(values, 'parallelism', DEFAULT_PARALLELISM, 1);
     const maxDeletes = positiveInt(values, 'max-deletes', DEFAULT_MAX_DELETES, 0);
     const dryRun = flag(values, 'dry-run');
@@ -134,9 +107,9 @@ export const applyCommand: Command = {
     const expectedRaw = stringOption(values, 'expect-plan-hash');
     const expectedHash = expectedRaw === undefined ? undefined : parsePlanHash(expectedRaw, '--expect-plan-hash');
     const desired = planFile === undefined ? await loadDesiredOrFail(stringOption(values, 'dir', 'sinks'), io) : undefined;
-    const saved =
-      planFile === undefined ? undefined : readPlanFile(await readFile(resolve(io.cwd, planFile), 'utf8'), planFile);
-    assertEnvSet(saved ? savedRefs(saved) : desiredRefs(desired!.sinks), io.env);
+    const saved = planFile === undefined ? undefined : await loadSavedPlan(planFile, values, io);
+    // Every secret that could be sent must be set: checked before connecting, so nothing is sent (SPEC §4).
+    assertKnown(saved ? sinksToSend(saved) : (desired?.sinks ?? []));
 
     const limiter = new AdaptiveLimiter(parallelism);
     const connection = await connect(io, {
@@ -149,7 +122,7 @@ export const applyCommand: Command = {
     try {
       const plan =
         saved !== undefined
-          ? await savedPlan(saved, values, io, connection)
+          ? await currentPlan(saved, connection, options)
           : (await computePlan(desired!, connection.api, options)).plan;
       const human = format === 'text';
       if (human) io.stdout.write(renderPlan(plan, 'text', { color: useColor(io), verbose: false }));

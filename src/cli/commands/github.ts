@@ -5,13 +5,12 @@ import { GitHubClient } from '../../github/client.js';
 import { githubConfigFromEnv } from '../../github/config.js';
 import { resolvePullRequest } from '../../github/pull-request.js';
 import { DEFAULT_COMMENT_AUTHOR, findSticky, fitComment, planHashOf, upsertSticky, type StickyOptions } from '../../github/sticky.js';
-import { EXIT, flag, stringOption, type Command, type CommandContext } from '../command.js';
-import { planOptionsFrom } from './plan.js';
+import { EXIT, flag, stackOption, stringOption, type Command, type CommandContext } from '../command.js';
 
 const SUBCOMMANDS = ['comment', 'reviewed-hash'] as const;
 
 function stickyOptions(values: CommandContext['values']): StickyOptions {
-  const stack = planOptionsFrom(values, 'plan').stack; // the same --stack rules as plan and apply
+  const stack = stackOption(values);
   return {
     ...(stack === undefined ? {} : { stack }),
     author: stringOption(values, 'author', DEFAULT_COMMENT_AUTHOR),

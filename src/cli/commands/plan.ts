@@ -1,10 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { SinkopsError } from '../../errors.js';
 import type { PlanOptions } from '../../plan/model.js';
 import { assertSafe, hasChanges } from '../../plan/safety.js';
-import { renderPlan } from '../../render/index.js';
-import { choiceOption, EXIT, flag, stringOption, type Command, type CommandContext } from '../command.js';
+import { renderPlan, RENDER_FORMATS } from '../../render/index.js';
+import { choiceOption, EXIT, flag, stackOption, stringOption, type Command, type CommandContext } from '../command.js';
 import { computePlan, loadDesiredOrFail } from '../compute-plan.js';
 import { connect } from '../connect.js';
 import { useColor } from '../io.js';
@@ -12,10 +11,7 @@ import { watchPlans } from '../watch.js';
 
 
 export function planOptionsFrom(values: CommandContext['values'], mode: PlanOptions['mode']): PlanOptions {
-  const stack = stringOption(values, 'stack');
-  if (stack !== undefined && !/^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/.test(stack)) {
-    throw new SinkopsError('USAGE', `--stack must be lowercase letters, digits and dashes (at most 32), not '${stack}'`);
-  }
+  const stack = stackOption(values);
   return {
     ...(stack !== undefined ? { stack } : {}),
     prune: !flag(values, 'no-prune'),
@@ -55,7 +51,7 @@ export const planCommand: Command = {
   },
   async run({ values, io, logger }) {
     const dir = stringOption(values, 'dir', 'sinks');
-    const format = choiceOption(values, 'format', ['text', 'markdown', 'json']);
+    const format = choiceOption(values, 'format', RENDER_FORMATS);
     const options = planOptionsFrom(values, 'plan');
     const render = { color: useColor(io), verbose: flag(values, 'verbose') };
     const desired = await loadDesiredOrFail(dir, io);
