@@ -73,7 +73,8 @@ export function readPlanFile(text: string, file: string): SavedPlan {
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new SinkopsError('PLAN_FILE', `${file} is not a sinkops plan: ${(e as Error).message}`, { cause: e });
+    const message = (e as Error).message;
+    throw new SinkopsError('PLAN_FILE', `${jsonErrorPlace(text, file, message)}: not a sinkops plan: ${message}`, { cause: e });
   }
   const version = typeof data === 'object' && data !== null ? (data as Record<string, unknown>)['format_version'] : undefined;
   if (version !== PLAN_FORMAT_VERSION) {
@@ -89,6 +90,15 @@ export function readPlanFile(text: string, file: string): SavedPlan {
     throw new SinkopsError('PLAN_FILE', `${file} does not match the plan schema`, { details });
   }
   return fromJson(data as JsonPlan, file);
+}
+
+/** `file:line:column` of a JSON syntax error (V8 reports a character offset), or the file alone. */
+function jsonErrorPlace(text: string, file: string, message: string): string {
+  const at = /at position (\d+)/.exec(message);
+  if (at === null) return file;
+  const before = text.slice(0, Number(at[1]));
+  const line = before.split('\n').length;
+  return `${file}:${line}:${before.length - before.lastIndexOf('\n')}`;
 }
 
 function fromJson(json: JsonPlan, file: string): SavedPlan {

@@ -65,6 +65,10 @@ describe('readPlanFile', () => {
     expect(e.message).toContain('format_version 2');
   });
 
+  it('locates a JSON syntax error in the file', () => {
+    expect(planFileError('{\n  "format_version": 1,\n}').message).toMatch(/^plan\.json:3:1: not a sinkops plan: /);
+  });
+
   it('refuses a file that is not JSON, or does not match the schema', () => {
     expect(planFileError('{').code).toBe('PLAN_FILE');
     const data = JSON.parse(text) as { actions: Record<string, unknown>[] };
