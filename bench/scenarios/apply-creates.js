@@ -18,7 +18,7 @@ const PARALLELISM = 20;
 const SLACK = 1.3;
 
 /** @type {import('../../dist/plan/model.js').PlanOptions} */
-const APPLY_OPTIONS = { prune: true, allowEmpty: false, mode: 'apply' };
+const APPLY_OPTIONS = { prune: true };
 
 /**
  * Plans the creates against an empty emulator and applies them; returns the time and what the

@@ -16,7 +16,7 @@ const RUNS = 3;
 const REFRESH_CONCURRENCY = 10;
 
 /** @type {import('../../dist/plan/model.js').PlanOptions} */
-const PLAN_OPTIONS = { prune: true, allowEmpty: false, mode: 'plan' };
+const PLAN_OPTIONS = { prune: true };
 
 /**
  * @param {{

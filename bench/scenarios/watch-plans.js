@@ -30,7 +30,7 @@ const QUIET_MS = 250;
 const SAVE_TIMEOUT_MS = 5000;
 
 /** @type {import('../../dist/plan/model.js').PlanOptions} */
-const PLAN_OPTIONS = { prune: true, allowEmpty: false, mode: 'plan' };
+const PLAN_OPTIONS = { prune: true };
 const RENDER = { color: false, verbose: false };
 
 /**
@@ -131,6 +131,7 @@ export async function watchScenario(s) {
       io: { stdout: recorder.stdout, stderr, stdin: Readable.from([]), env: FIXTURE_ENV, cwd: s.cwd },
       remote,
       options: PLAN_OPTIONS,
+      allowEmpty: false,
       format: 'text',
       render: RENDER,
       signal: abort.signal,

@@ -1,38 +1,20 @@
 /**
  * The words and symbols for one result, shared by the final summary and the progress lines so the
- * two always agree. Symbols follow Terraform: `+` create, `~` update, `+/-` replace, `-` delete,
- * `!` blocked.
+ * two always agree. Symbols and verbs come from the action vocabulary (src/plan/action.ts).
  */
-import type { ActionResult, ExecutableAction } from './model.js';
+import { symbolOf as actionSymbol, traitsOf, verbOf, type ActionSymbol } from '../plan/action.js';
+import type { ActionResult } from './model.js';
 
-type Verb = 'create' | 'update' | 'adopt' | 'replace' | 'delete';
-
-function verbOf(action: ExecutableAction): Verb {
-  if (action.action === 'blocked') return action.intended === 'adopt' ? 'replace' : action.intended;
-  if (action.action === 'adopt' && action.replace) return 'replace';
-  return action.action;
+export function symbolOf(result: ActionResult): ActionSymbol {
+  return result.status === 'blocked' ? '!' : actionSymbol(result.action);
 }
 
-const SYMBOL: Readonly<Record<Verb, string>> = { create: '+', update: '~', adopt: '~', replace: '+/-', delete: '-' };
-
-const PAST: Readonly<Record<Verb, string>> = {
-  create: 'created',
-  update: 'updated',
-  adopt: 'adopted',
-  replace: 'replaced',
-  delete: 'deleted',
-};
-
-export function symbolOf(result: ActionResult): string {
-  return result.status === 'blocked' ? '!' : SYMBOL[verbOf(result.action)];
-}
-
-/** `created`, `would delete`, `failed to replace`, `blocked`, `skipped create`. */
+/** `created`, `would delete`, `failed to replace`, `blocked delete of`, `skipped create of`. */
 export function outcomeOf(result: ActionResult): string {
   const verb = verbOf(result.action);
   switch (result.status) {
     case 'applied':
-      return result.action.action === 'adopt' && result.action.replace ? 'adopted and replaced' : PAST[verb];
+      return traitsOf(result.action).past;
     case 'planned':
       return `would ${verb}`;
     case 'failed':

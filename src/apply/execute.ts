@@ -1,13 +1,15 @@
 /**
  * The apply executor: runs a plan's actions against a SinksApi, phase by phase.
  *
- * Phases run one after another, in the plan's documented order (deletes last, after the creates
- * they may depend on): creates → updates and adopts → replaces (new first, then old deleted) →
- * deletes. Within a phase, actions run concurrently through an adaptive limiter. A failure does not
- * stop independent actions; it is reported in the result.
+ * Phases run one after another, one per rank of the documented order (src/plan/action.ts: creates →
+ * updates → adopts → replaces, new first then old deleted → blocked, which send nothing → deletes).
+ * Grouping by rank rather than trusting the array order keeps "creates before deletes" true for any
+ * plan given to us. Within a phase, actions run concurrently through an adaptive limiter. A failure
+ * does not stop independent actions; it is reported in the result.
  */
+import { rankOf } from '../plan/action.js';
 import type { Plan, PlannedAction } from '../plan/model.js';
-import type { SinksApi } from '../twilio/api.js';
+import type { SinksApi } from '../remote/api.js';
 import { AdaptiveLimiter } from './limiter.js';
 import {
   RESULT_STATUSES,
@@ -20,33 +22,6 @@ import {
 } from './model.js';
 import { assertNoPlanErrors, assertResolved, sensitiveValues } from './preflight.js';
 import { runAction, type RunContext } from './run-action.js';
-
-/**
- * The phase an action runs in. The plan arrives sorted by the one documented order
- * (src/plan/order.ts: create < update < adopt < replace < blocked < delete); phases follow it, with
- * two executor-specific choices: updates and adopts share a phase (both only change a description),
- * and an adopt whose configuration differs runs with the replaces, since it is one. Grouping here
- * rather than trusting the array order keeps "creates before deletes" true for any plan given to
- * us. Actions the planner blocked send nothing and are reported first.
- */
-export function phaseOf(action: ExecutableAction): number {
-  switch (action.action) {
-    case 'blocked':
-      return 0;
-    case 'create':
-      return 1;
-    case 'update':
-      return 2;
-    case 'adopt':
-      return action.replace ? 3 : 2;
-    case 'replace':
-      return 3;
-    case 'delete':
-      return 4;
-  }
-}
-
-const PHASE_COUNT = 5;
 
 function isExecutable(action: PlannedAction): action is ExecutableAction {
   return action.action !== 'noop';
@@ -94,10 +69,14 @@ export async function execute(plan: Plan, api: SinksApi, options: ApplyOptions):
     options.onProgress?.({ completed, total: actions.length, result });
   };
 
-  const phases: number[][] = Array.from({ length: PHASE_COUNT }, () => []);
-  actions.forEach((action, index) => phases[phaseOf(action)]?.push(index));
+  const phases = new Map<number, number[]>();
+  actions.forEach((action, index) => {
+    const phase = phases.get(rankOf(action));
+    if (phase === undefined) phases.set(rankOf(action), [index]);
+    else phase.push(index);
+  });
 
-  for (const indexes of phases) {
+  for (const [, indexes] of [...phases].sort(([a], [b]) => a - b)) {
     await Promise.all(
       indexes.map(async (index) => {
         const action = actions[index] as ExecutableAction;

@@ -1,9 +1,8 @@
 /** The apply stage's public surface. */
-export { execute, countResults, phaseOf } from './execute.js';
+export { execute, countResults } from './execute.js';
 export { AdaptiveLimiter, type Permit } from './limiter.js';
 export { assertResolved, assertNoPlanErrors } from './preflight.js';
-export { applyExitCode } from './exit-code.js';
-export { renderApplyResult, renderText, renderMarkdown, renderJson, summaryLine, type ApplyResultFormat } from './render-result.js';
+export { renderApplyResult, renderText, renderMarkdown, renderJson, summaryLine } from './render-result.js';
 export { progressReporter, formatProgress } from './progress.js';
 export { describeResult } from './describe.js';
 export type {

@@ -4,7 +4,8 @@
  */
 import type { ConfigValue, SourceLocation } from '../desired/model.js';
 import { SinkopsError } from '../errors.js';
-import type { Plan } from '../plan/model.js';
+import type { Plan, PlannedAction } from '../plan/model.js';
+import type { SavedAction } from '../plan/saved-plan.js';
 import { SENSITIVE_DISPLAY } from '../plan/sensitive.js';
 
 /** A sink whose configuration may be sent: a desired sink, or the `after` of a planned action. */
@@ -18,16 +19,14 @@ function locate(sink: OutgoingSink): string {
   return sink.source === undefined ? `"${sink.name}"` : `"${sink.name}" (${sink.source.file}:${sink.source.line})`;
 }
 
-/** What the plan's actions would send. */
-function outgoing(plan: Plan): OutgoingSink[] {
-  return plan.actions.flatMap((a) =>
-    'after' in a ? [{ name: a.name, source: a.source, sinkConfiguration: a.after.sinkConfiguration }] : [],
-  );
+/** What the actions would send: a plan's, or a saved plan's before it is checked against the account. */
+export function outgoing(actions: readonly (PlannedAction | SavedAction)[]): OutgoingSink[] {
+  return actions.flatMap((a) => ('after' in a ? [{ name: a.name, source: a.source, sinkConfiguration: a.after.sinkConfiguration }] : []));
 }
 
 /** Every configuration value the plan would send is known (see assertKnown). */
 export function assertResolved(plan: Plan): void {
-  assertKnown(outgoing(plan));
+  assertKnown(outgoing(plan.actions));
 }
 
 /**
@@ -71,7 +70,7 @@ export function assertNoPlanErrors(plan: Plan): void {
  */
 export function sensitiveValues(plan: Plan): string[] {
   const found = new Set<string>();
-  for (const sink of outgoing(plan)) {
+  for (const sink of outgoing(plan.actions)) {
     for (const config of Object.values(sink.sinkConfiguration)) {
       if (config.sensitive && config.value !== undefined && String(config.value) !== '') found.add(String(config.value));
     }

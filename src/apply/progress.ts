@@ -3,7 +3,7 @@
  * Only on a terminal; in CI logs (not a TTY) the final summary says it all, and a thousand progress
  * lines would bury it.
  */
-import type { OutputStream } from '../cli/io.js';
+import type { OutputStream } from '../io.js';
 import { describeResult } from './describe.js';
 import type { ProgressEvent } from './model.js';
 

@@ -2,11 +2,10 @@
  * The final apply summary, in the formats `--format` offers. Renderers read results only; results
  * never hold configuration values, so nothing sensitive can be rendered.
  */
+import type { RenderFormat, Renderers } from '../render/index.js';
 import { escapeMarkdown } from '../render/markdown-escape.js';
 import { detailOf, describeResult, outcomeOf, sidsOf, symbolOf } from './describe.js';
 import type { ActionResult, ApplyResult } from './model.js';
-
-export type ApplyResultFormat = 'text' | 'markdown' | 'json';
 
 export const APPLY_RESULT_FORMAT_VERSION = 1;
 
@@ -70,12 +69,12 @@ export function renderJson(result: ApplyResult): string {
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
 
-const RENDERERS: Readonly<Record<ApplyResultFormat, (result: ApplyResult) => string>> = {
+const RENDERERS: Renderers<ApplyResult> = {
   text: renderText,
   markdown: renderMarkdown,
   json: renderJson,
 };
 
-export function renderApplyResult(result: ApplyResult, format: ApplyResultFormat): string {
-  return RENDERERS[format](result);
+export function renderApplyResult(result: ApplyResult, format: RenderFormat): string {
+  return RENDERERS[format](result, { color: false, verbose: false });
 }

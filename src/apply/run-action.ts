@@ -9,7 +9,7 @@ import type { Logger } from '../log/logger.js';
 import type { AdoptAction, ReplaceAction, SinkSpec } from '../plan/model.js';
 // The planner's words for a blocked action, so plan and apply say the same thing.
 import { inUseReason } from '../plan/warnings.js';
-import type { SinksApi } from '../twilio/api.js';
+import type { SinksApi } from '../remote/api.js';
 import type { ActionResult, ExecutableAction } from './model.js';
 import { resolvedConfiguration, scrub } from './preflight.js';
 

@@ -1,7 +1,7 @@
 import type { ParseArgsConfig } from 'node:util';
 import { SinkopsError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import type { Io } from './io.js';
+import type { Io } from '../io.js';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 export type OptionValues = Record<string, string | boolean | (string | boolean)[] | undefined>;

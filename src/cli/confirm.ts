@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import { SinkopsError } from '../errors.js';
-import type { Io } from './io.js';
+import type { Io } from '../io.js';
 
 /**
  * Terraform's confirmation: only the word `yes` proceeds. Off a terminal there is nobody to ask,

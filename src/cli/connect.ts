@@ -1,13 +1,15 @@
 import type { DesiredSink } from '../desired/model.js';
+import type { Io } from '../io.js';
 import { openLocalAccount } from '../local/local-account.js';
 import type { Logger } from '../log/logger.js';
+import type { SinksApi } from '../remote/api.js';
 import { TwilioClient } from '../twilio/client.js';
 import { configFromEnv } from '../twilio/config.js';
-import type { Io } from './io.js';
 
 /** An open connection to an account: Twilio's, or the embedded local one. */
 export interface Connection {
-  readonly api: TwilioClient;
+  /** The account, through the seam the client, the local account and test fakes share. */
+  readonly api: SinksApi;
   /** For humans: `https://events.twilio.com` or `local account (.sinkops/local-account.json)`. */
   readonly target: string;
   /** The local account's emulator origin (its `/__emulator/…` paths), when `--local`. */

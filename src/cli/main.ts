@@ -2,10 +2,10 @@ import { parseArgs } from 'node:util';
 import { didYouMean, suggestionSuffix } from '../desired/did-you-mean.js';
 import { isSinkopsError, SinkopsError } from '../errors.js';
 import { createLogger, isValidLevel, resolveLevel } from '../log/logger.js';
+import { processIo, type Io } from '../io.js';
 import { VERSION } from '../version.js';
 import { EXIT, type Command, type OptionSpec } from './command.js';
 import { COMMANDS } from './commands/index.js';
-import { processIo, type Io } from './io.js';
 
 /** Options every command accepts. */
 const GLOBAL_OPTIONS: OptionSpec = {

@@ -3,12 +3,12 @@ import { watch } from 'chokidar';
 import { loadDesired, type ParseCache } from '../desired/load.js';
 import { formatDiagnostic, hasErrors } from '../desired/model.js';
 import { isSinkopsError } from '../errors.js';
+import type { Io } from '../io.js';
 import type { PlanOptions } from '../plan/model.js';
 import { plan } from '../plan/plan.js';
 import { assertSafe } from '../plan/safety.js';
 import type { RemoteState } from '../remote/model.js';
-import { renderPlan } from '../render/index.js';
-import type { Io } from './io.js';
+import { renderPlan, type RenderFormat } from '../render/index.js';
 
 export interface WatchOptions {
   readonly dir: string;
@@ -16,7 +16,9 @@ export interface WatchOptions {
   /** Read once at start: a save re-plans against it without a request (restart to refresh). */
   readonly remote: RemoteState;
   readonly options: PlanOptions;
-  readonly format: 'text' | 'markdown' | 'json';
+  /** `--allow-empty`: a plan that prunes every managed sink is shown without the refusal. */
+  readonly allowEmpty: boolean;
+  readonly format: RenderFormat;
   readonly render: { readonly color: boolean; readonly verbose: boolean };
   /** Stops watching; the process's SIGINT/SIGTERM do the same. */
   readonly signal?: AbortSignal;
@@ -51,7 +53,7 @@ export async function watchPlans(w: WatchOptions): Promise<number> {
     const next = plan(desired.sinks, w.remote, w.options);
     lines.push(renderPlan(next, w.format, w.render));
     try {
-      assertSafe(next, { maxDeletes: Number.POSITIVE_INFINITY, allowEmpty: w.options.allowEmpty });
+      assertSafe(next, { maxDeletes: Number.POSITIVE_INFINITY, allowEmpty: w.allowEmpty });
     } catch (e) {
       if (!isSinkopsError(e)) throw e;
       lines.push([`Error: ${e.message}`, ...e.details.map((d) => `  ${d}`)].join('\n') + '\n');

@@ -1,34 +1,28 @@
 import { pino, type Logger as PinoLogger, type LevelWithSilent } from 'pino';
-import type { Io } from '../cli/io.js';
+import { SECRET_CONFIG_KEYS } from '../desired/model.js';
+import type { Io } from '../io.js';
 
 export type Logger = PinoLogger;
 
+/** Credentials by name, wherever they appear in a logged object. */
+const CREDENTIAL_KEYS = ['authorization', 'password', 'authToken', 'apiSecret'] as const;
+
 /**
- * Paths pino removes before a line is written. Authorization headers and credentials by name;
- * sensitive configuration values never reach the logger in the first place (they are passed as
- * `(sensitive value)`), and these paths are the second line of defence.
+ * Paths pino removes before a line is written: authorization headers, credentials by name, and the
+ * secret configuration keys (SECRET_CONFIG_KEYS, the one list) under either spelling of the
+ * configuration. Sensitive configuration values never reach the logger in the first place (they are
+ * passed as `(sensitive value)`); these paths are the second line of defence.
  */
-export const REDACT_PATHS = [
+export const REDACT_PATHS: readonly string[] = [
   'headers.authorization',
   'headers.Authorization',
   'req.headers.authorization',
   'request.headers.authorization',
-  'authorization',
-  'password',
-  'authToken',
-  'apiSecret',
-  '*.authorization',
-  '*.password',
-  '*.authToken',
-  '*.apiSecret',
-  'sinkConfiguration.external_id',
-  'sinkConfiguration.write_key',
-  'sink_configuration.external_id',
-  'sink_configuration.write_key',
-  '*.sinkConfiguration.external_id',
-  '*.sinkConfiguration.write_key',
-  '*.sink_configuration.external_id',
-  '*.sink_configuration.write_key',
+  ...CREDENTIAL_KEYS.flatMap((key) => [key, `*.${key}`]),
+  ...['sinkConfiguration', 'sink_configuration'].flatMap((config) =>
+    [...SECRET_CONFIG_KEYS].flatMap((key) => [`${config}.${key}`, `*.${config}.${key}`]),
+  ),
+  // The form field of a create request holds the whole configuration as JSON text.
   'SinkConfiguration',
   '*.SinkConfiguration',
 ];
@@ -49,7 +43,7 @@ export function isValidLevel(level: string): boolean {
  * pino-pretty, synchronously, so that log lines and output interleave in order.
  */
 export async function createLogger(io: Io, level: LevelWithSilent): Promise<Logger> {
-  const options = { level, base: null, redact: { paths: REDACT_PATHS, censor: '[redacted]' } };
+  const options = { level, base: null, redact: { paths: [...REDACT_PATHS], censor: '[redacted]' } };
   const stream = { write: (line: string) => void io.stderr.write(line) };
   if (io.stderr.isTTY === true && level !== 'silent') {
     const { default: pretty } = await import('pino-pretty');

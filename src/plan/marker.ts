@@ -37,6 +37,11 @@ export function parseMarker(description: string, stack?: string): string | undef
   return NAME.test(name) ? name : undefined;
 }
 
+/** The sinkops marker (of any stack) that `description` ends with, brackets included. */
+export function trailingMarker(description: string): string | undefined {
+  return TRAILING_MARKER.exec(description)?.[0];
+}
+
 /** Whether the description ends with any sinkops marker, of this stack or another. */
 export function hasAnyMarker(description: string): boolean {
   return TRAILING_MARKER.test(description);

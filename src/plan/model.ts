@@ -4,9 +4,9 @@
  */
 import type { ConfigValue, SinkType, SourceLocation } from '../desired/model.js';
 import type { RemoteSink } from '../remote/model.js';
+import type { ActionKind } from './action.js';
 
-/** The closed set of actions (SPEC §4). `blocked` is an action the planner refused to plan. */
-export type ActionKind = 'create' | 'update' | 'adopt' | 'replace' | 'delete' | 'noop' | 'blocked';
+export type { ActionKind } from './action.js';
 
 /** What a sink should look like once an action is applied. */
 export interface SinkSpec {
@@ -149,10 +149,6 @@ export interface PlanOptions {
   readonly stack?: string;
   /** Delete managed sinks that left the repository (default true; `--no-prune`). */
   readonly prune: boolean;
-  /** Permit a plan that deletes every managed sink (`--allow-empty`). */
-  readonly allowEmpty: boolean;
-  /** `plan` compares unknown sensitive values as unknown (warning); `apply` treats them as errors. */
-  readonly mode: 'plan' | 'apply';
 }
 
 export interface Plan {

@@ -1,30 +1,12 @@
 /**
- * The one documented order of actions, used by the planner, every renderer and apply.
- *
- * Precedence (lowest first):
- *   create < update < adopt < replace < blocked < delete < noop
- * then by name, then by SID (plain code-unit comparison, never locale-dependent).
- *
- * Why: creates go first and deletes last (as gitops-engine prunes last), so a failure halfway
- * leaves extra sinks rather than missing ones; in-place updates and adoptions come before
- * replacements, whose delete half is the riskiest step before the prunes; blocked actions sit
- * next to the deletes they stand in for; noops change nothing and are listed last.
+ * The one documented order of actions, used by the planner, every renderer, the plan hash and
+ * apply: by rank (src/plan/action.ts says which and why), then by name, then by SID — plain
+ * code-unit comparison, never locale-dependent.
  */
-import type { ActionKind } from './model.js';
-
-const RANK: Readonly<Record<ActionKind, number>> = {
-  create: 0,
-  update: 1,
-  adopt: 2,
-  replace: 3,
-  blocked: 4,
-  delete: 5,
-  noop: 6,
-};
+import { rankOf, type ActionShape } from './action.js';
 
 /** Anything ordered like an action: planned actions, and the actions of a saved plan. */
-export interface Orderable {
-  readonly action: ActionKind;
+export interface Orderable extends ActionShape {
   readonly name: string;
   readonly sid?: string;
 }
@@ -35,7 +17,7 @@ export function compareText(a: string, b: string): number {
 }
 
 export function compareActions(a: Orderable, b: Orderable): number {
-  return RANK[a.action] - RANK[b.action] || compareText(a.name, b.name) || compareText(a.sid ?? '', b.sid ?? '');
+  return rankOf(a) - rankOf(b) || compareText(a.name, b.name) || compareText(a.sid ?? '', b.sid ?? '');
 }
 
 /** A sorted copy. */

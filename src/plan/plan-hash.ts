@@ -16,7 +16,8 @@
 import type { ConfigValue } from '../desired/model.js';
 import { SinkopsError } from '../errors.js';
 import { canonicalJson, sha256 } from './canonical.js';
-import type { Plan, PlannedAction, SinkSpec } from './model.js';
+import type { PlannedAction, SinkSpec } from './model.js';
+import type { SavedAction } from './saved-plan.js';
 import { sortActions } from './order.js';
 import { isHidden } from './sensitive.js';
 
@@ -37,7 +38,10 @@ function hashedSpec(spec: SinkSpec): unknown {
   return { description: spec.description, sink_type: spec.sinkType, sink_configuration: config };
 }
 
-function hashedAction(action: Exclude<PlannedAction, { action: 'noop' }>): unknown {
+/** A planned action, or one read back from a saved plan: both hash alike. */
+type Hashable = PlannedAction | SavedAction;
+
+function hashedAction(action: Exclude<Hashable, { action: 'noop' }>): unknown {
   const base = { kind: action.action, name: action.name, sid: action.action === 'create' ? null : action.sid };
   switch (action.action) {
     case 'create':
@@ -54,7 +58,7 @@ function hashedAction(action: Exclude<PlannedAction, { action: 'noop' }>): unkno
 }
 
 /** `sha256:<hex>` of what applying `plan` would do (see the module comment for what it covers). */
-export function planHash(plan: Pick<Plan, 'actions'>): string {
+export function planHash(plan: { readonly actions: readonly Hashable[] }): string {
   const acting = sortActions(plan.actions).flatMap((a) => (a.action === 'noop' ? [] : [hashedAction(a)]));
   return sha256(canonicalJson({ plan_hash_version: 1, actions: acting }));
 }

@@ -2,7 +2,8 @@
  * The wire form of a plan (SPEC §6): what `plan --format json` prints and `plan --out` saves.
  * snake_case keys; sensitive values as "(sensitive value)" with their `${VAR}` template in
  * `sensitive_refs`, so a saved plan carries everything apply needs except the secrets themselves.
- * schemas/plan.schema.json describes it; readers check `format_version`.
+ * schemas/plan.schema.json describes it; readers check `format_version`. The codec
+ * (src/plan/codec.ts) writes and reads it.
  */
 import type { ActionKind, PlanErrorCode, PlanWarningCode } from './model.js';
 
@@ -56,6 +57,8 @@ export interface JsonAction {
   readonly sensitive_refs?: Readonly<Record<string, string | null>>;
   /** sinkFingerprint of the sink when planned: apply refuses to act on a sink that changed since. */
   readonly before_fingerprint?: string;
+  /** The acted-on sink's type, when it differs from `sink_type` (a replace that changes the type). */
+  readonly before_sink_type?: string;
   /** adopt: the configuration differs too, so the adopted sink is replaced. */
   readonly replace?: boolean;
   /** blocked: */

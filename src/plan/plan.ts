@@ -10,8 +10,8 @@ import type { RemoteSink, RemoteState } from '../remote/model.js';
 import { remoteBasis } from './canonical.js';
 import { compareDescription, compareImmutable, desiredLookalikeKey, remoteLookalikeKey } from './compare.js';
 import { hasAnyMarker, parseMarker, withMarker } from './marker.js';
+import { emptySummary } from './action.js';
 import type {
-  ActionKind,
   ActionReason,
   FieldChange,
   Plan,
@@ -29,11 +29,8 @@ export { sinkFingerprint } from './canonical.js';
 const bySid = (a: RemoteSink, b: RemoteSink): number => compareText(a.sid, b.sid);
 
 /** Oldest first (dateCreated, then SID): the tie-break when choosing among duplicates. */
-const byAge = (a: RemoteSink, b: RemoteSink): number => {
-  const da = a.dateCreated ?? '\uffff';
-  const db = b.dateCreated ?? '\uffff';
-  return da < db ? -1 : da > db ? 1 : bySid(a, b);
-};
+const byAge = (a: RemoteSink, b: RemoteSink): number =>
+  compareText(a.dateCreated ?? '\uffff', b.dateCreated ?? '\uffff') || bySid(a, b);
 
 /** Mutable working state of one planning run. */
 interface Ctx {
@@ -44,11 +41,28 @@ interface Ctx {
   readonly errors: PlanError[];
 }
 
+/** Who owns which remote sink: this stack's markers, read from the descriptions. */
+interface Ownership {
+  /** Remote sinks by SID. */
+  readonly bySid: ReadonlyMap<string, RemoteSink>;
+  /** The managed name of each managed sink, by SID. */
+  readonly markerOf: ReadonlyMap<string, string>;
+  /** Managed sinks by the name in their marker (several when markers were duplicated). */
+  readonly managedByName: ReadonlyMap<string, readonly RemoteSink[]>;
+}
+
+/** Which desired name each `sid:` pin gives its sink to, and which names' pins are errors. */
+interface Pins {
+  /** Pinned SID → the desired name that claims it. */
+  readonly claims: ReadonlyMap<string, string>;
+  /** Desired names whose pin is a plan error: neither changed nor pruned. */
+  readonly failed: ReadonlySet<string>;
+}
+
 export function plan(desired: readonly DesiredSink[], remote: RemoteState, options: PlanOptions): Plan {
   const ctx: Ctx = { remote, options, actions: [], warnings: [], errors: [] };
-  const stack = options.stack;
   const sinks = [...remote.sinks].sort(bySid);
-  const wanted = [...desired].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const wanted = [...desired].sort((a, b) => compareText(a.name, b.name));
   const wantedNames = new Set<string>();
   for (const d of wanted) {
     // The loader reports duplicate names as diagnostics; reaching here with one is a caller bug.
@@ -56,7 +70,29 @@ export function plan(desired: readonly DesiredSink[], remote: RemoteState, optio
     wantedNames.add(d.name);
   }
 
-  // Ownership: managed = this stack's marker on a type sinkops can manage.
+  const owned = readOwnership(sinks, options.stack);
+  const pins = claimPins(ctx, wanted, wantedNames, owned);
+  const unmanaged = sinks.filter((s) => !owned.markerOf.has(s.sid) && !pins.claims.has(s.sid));
+  const lookalikes = indexLookalikes(unmanaged);
+  for (const d of wanted) planDesired(ctx, d, owned, pins, lookalikes);
+  planPrunes(ctx, wantedNames, owned, pins);
+
+  const actions = sortActions(ctx.actions);
+  const summary = emptySummary();
+  for (const a of actions) summary[a.action] += 1;
+  return {
+    actions,
+    summary,
+    unmanaged,
+    warnings: [...ctx.warnings].sort(compareWarnings),
+    errors: [...ctx.errors].sort((a, b) => compareText(a.name, b.name)),
+    basis: remoteBasis(sinks),
+    options,
+  };
+}
+
+/** Managed = this stack's marker on a type sinkops can manage. */
+function readOwnership(sinks: readonly RemoteSink[], stack: string | undefined): Ownership {
   const markerOf = new Map<string, string>();
   const managedByName = new Map<string, RemoteSink[]>();
   for (const sink of sinks) {
@@ -65,20 +101,22 @@ export function plan(desired: readonly DesiredSink[], remote: RemoteState, optio
     markerOf.set(sink.sid, name);
     managedByName.set(name, [...(managedByName.get(name) ?? []), sink]);
   }
-  const bySidMap = new Map(sinks.map((s) => [s.sid, s]));
+  return { bySid: new Map(sinks.map((s) => [s.sid, s])), markerOf, managedByName };
+}
 
-  // Pins first: each pinned SID is claimed by one desired name, or the pin is an error.
+/** Pins first: each pinned SID is claimed by one desired name, or the pin is an error. */
+function claimPins(ctx: Ctx, wanted: readonly DesiredSink[], wantedNames: ReadonlySet<string>, owned: Ownership): Pins {
   const claims = new Map<string, string>();
   const failed = new Set<string>();
   for (const d of wanted) {
     if (d.sid === undefined) continue;
-    const sink = bySidMap.get(d.sid);
-    const owner = markerOf.get(d.sid);
+    const sink = owned.bySid.get(d.sid);
+    const owner = owned.markerOf.get(d.sid);
     let error: PlanError | undefined;
     if (sink === undefined) {
       // An adopt that replaced its sink deleted the pinned SID and left the marker on the new
       // sink: the marker finds it now, so the stale pin is no error (it can never come back).
-      const successors = managedByName.get(d.name);
+      const successors = owned.managedByName.get(d.name);
       if (successors !== undefined) {
         ctx.warnings.push(msg.stalePin(d, d.sid, successors));
         continue;
@@ -98,75 +136,62 @@ export function plan(desired: readonly DesiredSink[], remote: RemoteState, optio
       claims.set(d.sid, d.name);
     }
   }
-  const claimedByOther = (sink: RemoteSink, name: string): boolean => {
-    const claimant = claims.get(sink.sid);
-    return claimant !== undefined && claimant !== name;
-  };
-  const unmanaged = sinks.filter((s) => !markerOf.has(s.sid) && !claims.has(s.sid));
-  const lookalikes = indexLookalikes(unmanaged);
+  return { claims, failed };
+}
 
-  for (const d of wanted) {
-    for (const [key, value] of Object.entries(d.sinkConfiguration)) {
-      if (value.value === undefined) ctx.warnings.push(msg.unknownSensitive(d, key));
-    }
-    if (failed.has(d.name)) continue; // shown as an error; its sinks are neither changed nor pruned
-    const own = (managedByName.get(d.name) ?? []).filter((s) => !claimedByOther(s, d.name));
-    const pinned = d.sid === undefined ? undefined : bySidMap.get(d.sid);
-    const finished = pinned === undefined || markerOf.has(pinned.sid) ? undefined : interruptedAdopt(ctx, d, pinned, own);
-    if (pinned !== undefined && finished !== undefined) {
-      // An adopt that replaced its sink was stopped between create and delete: finish it.
-      planDuplicates(ctx, d.name, own, finished, d);
-      removeOrBlock(ctx, d.name, pinned, [{ kind: 'pinned', sid: pinned.sid }, { kind: 'duplicate-marker', keep: finished.sid }], d);
-      planExisting(ctx, d, finished, undefined);
-    } else if (pinned !== undefined) {
-      const owner = markerOf.get(pinned.sid);
-      planDuplicates(ctx, d.name, [pinned, ...own.filter((s) => s.sid !== pinned.sid)], pinned, d);
-      if (owner === undefined) planAdopt(ctx, d, pinned);
-      else planExisting(ctx, d, pinned, owner === d.name ? undefined : owner);
-    } else if (own.length === 0) {
-      planCreate(ctx, d, lookalikes);
-    } else {
-      const keep = chooseKept(ctx, d, own);
-      planDuplicates(ctx, d.name, own, keep, d);
-      planExisting(ctx, d, keep, undefined);
-    }
+/** The actions for one desired sink: keep, adopt, finish an interrupted adoption, or create. */
+function planDesired(ctx: Ctx, d: DesiredSink, owned: Ownership, pins: Pins, lookalikes: ReadonlyMap<string, readonly RemoteSink[]>): void {
+  for (const [key, value] of Object.entries(d.sinkConfiguration)) {
+    if (value.value === undefined) ctx.warnings.push(msg.unknownSensitive(d, key));
   }
+  if (pins.failed.has(d.name)) return; // shown as an error; its sinks are neither changed nor pruned
+  const claimedByOther = (sink: RemoteSink): boolean => {
+    const claimant = pins.claims.get(sink.sid);
+    return claimant !== undefined && claimant !== d.name;
+  };
+  const own = (owned.managedByName.get(d.name) ?? []).filter((s) => !claimedByOther(s));
+  const pinned = d.sid === undefined ? undefined : owned.bySid.get(d.sid);
+  const finished = pinned === undefined || owned.markerOf.has(pinned.sid) ? undefined : interruptedAdopt(ctx, d, pinned, own);
+  if (pinned !== undefined && finished !== undefined) {
+    // An adopt that replaced its sink was stopped between create and delete: finish it.
+    planDuplicates(ctx, d.name, own, finished, d);
+    removeOrBlock(ctx, d.name, pinned, [{ kind: 'pinned', sid: pinned.sid }, { kind: 'duplicate-marker', keep: finished.sid }], d);
+    planExisting(ctx, d, finished, undefined);
+  } else if (pinned !== undefined) {
+    const owner = owned.markerOf.get(pinned.sid);
+    planDuplicates(ctx, d.name, [pinned, ...own.filter((s) => s.sid !== pinned.sid)], pinned, d);
+    if (owner === undefined) planAdopt(ctx, d, pinned);
+    else planExisting(ctx, d, pinned, owner === d.name ? undefined : owner);
+  } else if (own.length === 0) {
+    planCreate(ctx, d, lookalikes);
+  } else {
+    const keep = chooseKept(ctx, d, own);
+    planDuplicates(ctx, d.name, own, keep, d);
+    planExisting(ctx, d, keep, undefined);
+  }
+}
 
-  // Prune: managed names that left the repository (sinks claimed by a rename excepted).
+/** Prune: managed names that left the repository (sinks claimed by a rename excepted). */
+function planPrunes(ctx: Ctx, wantedNames: ReadonlySet<string>, owned: Ownership, pins: Pins): void {
   const kept: { name: string; sink: RemoteSink }[] = [];
-  for (const [name, group] of [...managedByName].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const [name, group] of [...owned.managedByName].sort(([a], [b]) => compareText(a, b))) {
     if (wantedNames.has(name)) continue;
     for (const sink of group) {
-      if (claims.has(sink.sid)) continue;
-      if (options.prune) removeOrBlock(ctx, name, sink, [{ kind: 'pruned' }], undefined);
+      if (pins.claims.has(sink.sid)) continue;
+      if (ctx.options.prune) removeOrBlock(ctx, name, sink, [{ kind: 'pruned' }], undefined);
       else kept.push({ name, sink });
     }
   }
   if (kept.length > 0) ctx.warnings.push(msg.pruneDisabled(kept));
-
-  const actions = sortActions(ctx.actions);
-  const summary: Record<ActionKind, number> = { create: 0, update: 0, adopt: 0, replace: 0, delete: 0, noop: 0, blocked: 0 };
-  for (const a of actions) summary[a.action] += 1;
-  return {
-    actions,
-    summary,
-    unmanaged,
-    warnings: [...ctx.warnings].sort(compareWarnings),
-    errors: [...ctx.errors].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
-    basis: remoteBasis(sinks),
-    options,
-  };
 }
 
 function compareWarnings(a: PlanWarning, b: PlanWarning): number {
-  const ka = [a.name ?? '', a.code, a.sid ?? '', a.message];
-  const kb = [b.name ?? '', b.code, b.sid ?? '', b.message];
-  for (let i = 0; i < ka.length; i += 1) {
-    const x = ka[i] ?? '';
-    const y = kb[i] ?? '';
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return 0;
+  return (
+    compareText(a.name ?? '', b.name ?? '') ||
+    compareText(a.code, b.code) ||
+    compareText(a.sid ?? '', b.sid ?? '') ||
+    compareText(a.message, b.message)
+  );
 }
 
 function inUse(ctx: Ctx, sid: string): boolean {

@@ -3,6 +3,7 @@
  * anything, and the error names the flag that overrides the limit.
  */
 import { SinkopsError } from '../errors.js';
+import { removesSink } from './action.js';
 import type { Plan } from './model.js';
 
 /** `--max-deletes` when not given: enough for routine clean-ups, small enough to stop a wipe-out. */
@@ -17,11 +18,7 @@ export interface SafetyLimits {
 
 /** Sinks the plan removes: deletes, the old half of replaces, and adoptions that replace. */
 export function countDeletes(plan: Plan): number {
-  let n = 0;
-  for (const a of plan.actions) {
-    if (a.action === 'delete' || a.action === 'replace' || (a.action === 'adopt' && a.replace)) n += 1;
-  }
-  return n;
+  return plan.actions.filter(removesSink).length;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { SinksApi } from '../twilio/api.js';
+import type { SinksApi } from './api.js';
 import type { RemoteState } from './model.js';
 
 /**

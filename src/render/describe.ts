@@ -4,6 +4,7 @@
  */
 import type { ConfigValue } from '../desired/model.js';
 import type { PlanSummary, PlannedAction, SinkSpec } from '../plan/model.js';
+import { summaryParts } from '../plan/action.js';
 import { displayValue } from '../plan/compare.js';
 import { isHidden } from '../plan/sensitive.js';
 
@@ -12,43 +13,11 @@ export const NO_CHANGES = 'No changes. Twilio sinks match the repository.';
 /**
  * `Plan: 1 to create, 1 to update, 1 to replace, 1 to delete.` Like Terraform, the four common kinds
  * are always printed (a reader scans for the same words each time); `adopt` and `blocked` are
- * rarer and appear only when non-zero. Noops are not changes and are not counted here.
+ * rarer and appear only when non-zero (src/plan/action.ts says which). Noops are not counted here.
  */
 export function summaryLine(summary: PlanSummary): string {
-  const parts = [`${summary.create} to create`, `${summary.update} to update`];
-  if (summary.adopt > 0) parts.push(`${summary.adopt} to adopt`);
-  parts.push(`${summary.replace} to replace`, `${summary.delete} to delete`);
-  if (summary.blocked > 0) parts.push(`${summary.blocked} blocked`);
-  return `Plan: ${parts.join(', ')}.`;
+  return `Plan: ${summaryParts(summary).join(', ')}.`;
 }
-
-/** Terraform's symbols; an adoption that replaces the sink is shown as the replacement it is. */
-export function symbolOf(action: PlannedAction): string {
-  switch (action.action) {
-    case 'create':
-      return '+';
-    case 'update':
-      return '~';
-    case 'adopt':
-      return action.replace ? '+/-' : '~';
-    case 'replace':
-      return '+/-';
-    case 'delete':
-      return '-';
-    case 'blocked':
-      return '!';
-    case 'noop':
-      return '=';
-  }
-}
-
-export const LEGEND: readonly (readonly [string, string])[] = [
-  ['+', 'create'],
-  ['~', 'update in place (or adopt)'],
-  ['+/-', 'replace (the new sink is created before the old one is deleted)'],
-  ['-', 'delete'],
-  ['!', 'blocked (in use by a subscription; not planned)'],
-];
 
 /** One line saying what happens to the sink and why. */
 export function headline(action: PlannedAction): string {

@@ -1,6 +1,7 @@
 /**
  * The renderers, interchangeable and keyed by `--format`. Each reads a Plan and returns a string;
  * none computes what changed (the planner did). The PR comment is the Markdown renderer's output.
+ * Apply results have their own set of the same shape (src/apply/render-result.ts).
  */
 import type { Plan } from '../plan/model.js';
 import { renderJson } from './json.js';
@@ -12,9 +13,10 @@ export type { RenderFormat, RenderOptions } from './options.js';
 export { RENDER_FORMATS } from './options.js';
 export { MARKDOWN_LIMIT } from './markdown.js';
 
-export type Renderer = (plan: Plan, options: RenderOptions) => string;
+/** One renderer per format, for one kind of document (a plan, an apply result). */
+export type Renderers<T> = Readonly<Record<RenderFormat, (value: T, options: RenderOptions) => string>>;
 
-export const RENDERERS: Readonly<Record<RenderFormat, Renderer>> = {
+export const RENDERERS: Renderers<Plan> = {
   text: renderText,
   markdown: renderMarkdown,
   json: renderJson,

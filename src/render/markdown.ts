@@ -6,7 +6,8 @@
  */
 import type { Plan, PlannedAction } from '../plan/model.js';
 import { planHash, planHashComment } from '../plan/plan-hash.js';
-import { NO_CHANGES, headline, specFields, summaryLine, symbolOf } from './describe.js';
+import { labelOf, symbolOf } from '../plan/action.js';
+import { NO_CHANGES, headline, specFields, summaryLine } from './describe.js';
 import { documentDiff } from './document.js';
 import { escapeMarkdown, fenceFor } from './markdown-escape.js';
 import type { RenderOptions } from './options.js';
@@ -105,8 +106,7 @@ export function renderMarkdown(plan: Plan, options: RenderOptions): string {
 function tableRow(action: PlannedAction): string {
   const sid = action.action === 'create' ? '' : `\`${action.sid}\``;
   const what = action.action === 'create' ? action.after.sinkType : `${action.before.sinkType}, ${action.before.status}`;
-  const verb = action.action === 'adopt' && action.replace ? 'adopt + replace' : action.action === 'blocked' ? `blocked ${action.intended}` : action.action;
-  return `| \`${symbolOf(action)}\` | ${verb} | \`${action.name}\` | ${sid} | ${escapeMarkdown(`${what}: ${headline(action)}`)} |\n`;
+  return `| \`${symbolOf(action)}\` | ${labelOf(action)} | \`${action.name}\` | ${sid} | ${escapeMarkdown(`${what}: ${headline(action)}`)} |\n`;
 }
 
 function detailsBlock(action: PlannedAction): string {

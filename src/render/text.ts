@@ -8,7 +8,8 @@
  */
 import type { FieldChange, Plan, PlannedAction } from '../plan/model.js';
 import { documentDiff } from './document.js';
-import { LEGEND, NO_CHANGES, headline, sinkRef, specFields, summaryLine, symbolOf } from './describe.js';
+import { LEGEND, symbolOf, type ActionSymbol } from '../plan/action.js';
+import { NO_CHANGES, headline, sinkRef, specFields, summaryLine } from './describe.js';
 import type { RenderOptions } from './options.js';
 
 const CODES = { green: 32, yellow: 33, red: 31, magenta: 35, cyan: 36, bold: 1, dim: 2 } as const;
@@ -57,10 +58,10 @@ export function renderText(plan: Plan, options: RenderOptions): string {
   return `${out.join('\n')}\n`;
 }
 
-function colourSymbol(symbol: string, paint: (c: Colour, t: string) => string): string {
-  const colour: Colour =
-    symbol === '+' ? 'green' : symbol === '~' ? 'yellow' : symbol === '+/-' ? 'magenta' : symbol === '-' ? 'red' : symbol === '!' ? 'red' : 'dim';
-  return paint(colour, symbol);
+const SYMBOL_COLOUR: Readonly<Record<ActionSymbol, Colour>> = { '+': 'green', '~': 'yellow', '+/-': 'magenta', '-': 'red', '!': 'red', '=': 'dim' };
+
+function colourSymbol(symbol: ActionSymbol, paint: (c: Colour, t: string) => string): string {
+  return paint(SYMBOL_COLOUR[symbol], symbol);
 }
 
 function actionBlock(action: PlannedAction, paint: (c: Colour, t: string) => string): string[] {

@@ -5,7 +5,7 @@ import { SinkopsError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { RemoteSink, Subscription } from '../remote/model.js';
 import { VERSION } from '../version.js';
-import type { CreateSinkInput, ListSinksOptions, SinksApi } from './api.js';
+import type { CreateSinkInput, ListSinksOptions, SinksApi } from '../remote/api.js';
 import type { TwilioConfig } from './config.js';
 import { isSinkFromCreate } from './create-match.js';
 import { HttpTransport, type ApiRequest } from './transport.js';

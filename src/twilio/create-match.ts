@@ -1,5 +1,5 @@
 import type { RemoteSink } from '../remote/model.js';
-import type { CreateSinkInput } from './api.js';
+import type { CreateSinkInput } from '../remote/api.js';
 
 /** JSON values equal regardless of object key order. */
 export function jsonEqual(a: unknown, b: unknown): boolean {

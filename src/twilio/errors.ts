@@ -59,7 +59,3 @@ export function twilioApiError(
     options,
   );
 }
-
-export function isTwilioApiError(e: unknown): e is TwilioApiError {
-  return e instanceof TwilioApiError;
-}

@@ -123,7 +123,7 @@ export function planOf(actions: readonly PlannedAction[], overrides: Partial<Pla
     warnings: [],
     errors: [],
     basis: 'sha256:0000',
-    options: { prune: true, allowEmpty: false, mode: 'apply' },
+    options: { prune: true },
     ...overrides,
   };
 }

@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { applyExitCode } from '../../src/apply/exit-code.js';
+import { applyExitCode } from '../../src/cli/exit-code.js';
 import { execute } from '../../src/apply/execute.js';
 import type { ActionResult, ApplyResult } from '../../src/apply/model.js';
 import { formatProgress, progressReporter } from '../../src/apply/progress.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach } from 'vitest';
-import type { Io } from '../../src/cli/io.js';
+import type { Io } from '../../src/io.js';
 
 export interface BufferIo extends Io {
   out(): string;

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { planFromSaved, resolveSecrets } from '../../src/apply/saved-plan.js';
 import type { DesiredSink } from '../../src/desired/model.js';
 import type { Plan } from '../../src/plan/model.js';
-import { readPlanFile } from '../../src/plan/plan-file.js';
+import { readPlanFile } from '../../src/plan/codec.js';
 import { parsePlanHash, planHash } from '../../src/plan/plan-hash.js';
 import { plan } from '../../src/plan/plan.js';
+import { planFromSaved, resolveSecrets } from '../../src/plan/saved-plan.js';
 import type { RemoteSink } from '../../src/remote/model.js';
 import { renderPlan } from '../../src/render/index.js';
 import { PLAN, desired, dfSid, lit, remote, secret, sid, state } from '../plan/helpers.js';
@@ -104,7 +104,7 @@ describe('planHash', () => {
     const saved = readPlanFile(json, 'plan.json');
     const remoteNow = state(w.sinks, w.inUse);
     const resolved = resolveSecrets(saved, { EXT_ID: 'EXT-s3cr3t-1' }, () => undefined);
-    const back = planFromSaved(resolved, remoteNow, { ...PLAN, mode: 'apply' });
+    const back = planFromSaved(resolved, remoteNow, PLAN);
     expect(planHash(back)).toBe(hash);
   });
 

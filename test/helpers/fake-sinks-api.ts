@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { RemoteSink, Subscription } from '../../src/remote/model.js';
-import type { CreateSinkInput, ListSinksOptions, SinksApi } from '../../src/twilio/api.js';
+import type { CreateSinkInput, ListSinksOptions, SinksApi } from '../../src/remote/api.js';
 import { TwilioApiError } from '../../src/twilio/errors.js';
 
 export type FakeOperation =

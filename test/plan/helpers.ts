@@ -75,7 +75,7 @@ export function state(
   };
 }
 
-export const PLAN: PlanOptions = { prune: true, allowEmpty: false, mode: 'plan' };
+export const PLAN: PlanOptions = { prune: true };
 
 export function dfSid(n: number): string {
   return `DF${n.toString(16).padStart(32, '0')}`;

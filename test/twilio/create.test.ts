@@ -1,6 +1,6 @@
 import { errors } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CreateSinkInput } from '../../src/twilio/api.js';
+import type { CreateSinkInput } from '../../src/remote/api.js';
 import { calls, JSON_HEADERS, mockAgent, mockClient, ORIGIN, sinkSid, sinksPage, wireSink } from './helpers.js';
 
 let agent = mockAgent();

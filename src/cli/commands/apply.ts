@@ -2,28 +2,28 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import {
   AdaptiveLimiter,
-  applyExitCode,
   assertNoPlanErrors,
   assertResolved,
   execute,
   progressReporter,
   renderApplyResult,
 } from '../../apply/index.js';
-import { assertKnown } from '../../apply/preflight.js';
-import { assertCurrent, planFromSaved, resolveSecrets, sinksToSend } from '../../apply/saved-plan.js';
+import { assertKnown, outgoing } from '../../apply/preflight.js';
 import { SinkopsError } from '../../errors.js';
-import type { Plan, PlanOptions } from '../../plan/model.js';
-import { readPlanFile, type SavedPlan } from '../../plan/plan-file.js';
+import { useColor, type Io } from '../../io.js';
+import { computePlan, computeSavedPlan } from '../../pipeline/compute-plan.js';
+import { readPlanFile } from '../../plan/codec.js';
+import type { Plan } from '../../plan/model.js';
 import { parsePlanHash, planChangedError, planHash } from '../../plan/plan-hash.js';
 import { assertSafe, DEFAULT_MAX_DELETES, hasChanges } from '../../plan/safety.js';
-import { readRemoteState } from '../../remote/read.js';
+import { resolveSecrets, type SavedPlan } from '../../plan/saved-plan.js';
 import { renderPlan, RENDER_FORMATS } from '../../render/index.js';
 import { choiceOption, EXIT, flag, stringOption, type Command, type OptionValues } from '../command.js';
-import { computePlan, loadDesiredOrFail } from '../compute-plan.js';
 import { confirmApply } from '../confirm.js';
-import { connect, type Connection } from '../connect.js';
-import { useColor, type Io } from '../io.js';
-import { planOptionsFrom } from './plan.js';
+import { connect } from '../connect.js';
+import { applyExitCode } from '../exit-code.js';
+import { loadDesiredOrFail } from '../load-desired.js';
+import { PLANNING_HELP, PLANNING_OPTIONS, planOptionsFrom } from '../planning-options.js';
 
 const DEFAULT_PARALLELISM = 10;
 
@@ -42,19 +42,12 @@ function positiveInt(values: OptionValues, name: string, fallback: number, min: 
  */
 async function loadSavedPlan(file: string, values: OptionValues, io: Io): Promise<SavedPlan> {
   const saved = readPlanFile(await readFile(resolve(io.cwd, file), 'utf8'), file);
-  const needsLiterals = sinksToSend(saved).some((s) =>
+  const needsLiterals = outgoing(saved.actions).some((s) =>
     Object.values(s.sinkConfiguration).some((v) => v.sensitive && v.template === undefined),
   );
   const desired = needsLiterals ? await loadDesiredOrFail(stringOption(values, 'dir', 'sinks'), io) : undefined;
   const byName = new Map(desired?.sinks.map((s) => [s.name, s]));
   return resolveSecrets(saved, io.env, (name, key) => byName.get(name)?.sinkConfiguration[key]?.value);
-}
-
-/** A saved plan checked against the account as it is now (refused when stale). */
-async function currentPlan(saved: SavedPlan, connection: Connection, options: PlanOptions): Promise<Plan> {
-  const remote = await readRemoteState(connection.api);
-  assertCurrent(saved, remote);
-  return planFromSaved(saved, remote, options);
 }
 
 /** `--expect-plan-hash` refused the plan: the plan itself, in the result's format. */
@@ -72,28 +65,20 @@ export const applyCommand: Command = {
   positionals: ['plan.json'],
   help: {
     'plan.json': 'a plan saved by `sinkops plan --out`: applied exactly, refused when the account changed since',
-    '--dir DIR': 'folder of sink YAML files (default sinks)',
+    ...PLANNING_HELP,
     '--dry-run': 'show what would be done; send no creating, changing or deleting request',
     '--yes': 'apply without asking (required when not on a terminal)',
     '--parallelism N': `actions in flight at once (default ${DEFAULT_PARALLELISM}; narrows itself on HTTP 429)`,
     '--max-deletes N': `refuse plans that delete more sinks than this, replacements included (default ${DEFAULT_MAX_DELETES})`,
-    '--no-prune': 'keep managed sinks that are no longer in the repository',
-    '--allow-empty': 'permit a plan that deletes every managed sink',
-    '--stack S': 'manage only sinks marked [sinkops:S/<name>]',
-    '--local': 'use the embedded local account (.sinkops/local-account.json)',
     '--format F': 'the result summary as text (default), markdown or json',
     '--expect-plan-hash H': 'apply only if the plan is this reviewed one (its hash, as in the pull-request comment); otherwise print the plan and apply nothing',
   },
   options: {
-    dir: { type: 'string' },
+    ...PLANNING_OPTIONS,
     'dry-run': { type: 'boolean' },
     yes: { type: 'boolean', short: 'y' },
     parallelism: { type: 'string' },
     'max-deletes': { type: 'string' },
-    'no-prune': { type: 'boolean' },
-    'allow-empty': { type: 'boolean' },
-    stack: { type: 'string' },
-    local: { type: 'boolean' },
     format: { type: 'string' },
     'expect-plan-hash': { type: 'string' },
   },
@@ -102,14 +87,14 @@ export const applyCommand: Command = {
     const parallelism = positiveInt(values, 'parallelism', DEFAULT_PARALLELISM, 1);
     const maxDeletes = positiveInt(values, 'max-deletes', DEFAULT_MAX_DELETES, 0);
     const dryRun = flag(values, 'dry-run');
-    const options = planOptionsFrom(values, 'apply');
+    const options = planOptionsFrom(values);
     const planFile = positionals[0];
     const expectedRaw = stringOption(values, 'expect-plan-hash');
     const expectedHash = expectedRaw === undefined ? undefined : parsePlanHash(expectedRaw, '--expect-plan-hash');
     const desired = planFile === undefined ? await loadDesiredOrFail(stringOption(values, 'dir', 'sinks'), io) : undefined;
     const saved = planFile === undefined ? undefined : await loadSavedPlan(planFile, values, io);
     // Every secret that could be sent must be set: checked before connecting, so nothing is sent (SPEC §4).
-    assertKnown(saved ? sinksToSend(saved) : (desired?.sinks ?? []));
+    assertKnown(saved ? outgoing(saved.actions) : (desired?.sinks ?? []));
 
     const limiter = new AdaptiveLimiter(parallelism);
     const connection = await connect(io, {
@@ -121,8 +106,8 @@ export const applyCommand: Command = {
     });
     try {
       const plan =
-        saved !== undefined
-          ? await currentPlan(saved, connection, options)
+        saved !== undefined && planFile !== undefined
+          ? await computeSavedPlan(saved, planFile, connection.api, options)
           : (await computePlan(desired!, connection.api, options)).plan;
       const human = format === 'text';
       if (human) io.stdout.write(renderPlan(plan, 'text', { color: useColor(io), verbose: false }));
@@ -134,7 +119,7 @@ export const applyCommand: Command = {
       }
       assertNoPlanErrors(plan);
       if (!hasChanges(plan)) return EXIT.OK;
-      assertSafe(plan, { maxDeletes, allowEmpty: options.allowEmpty });
+      assertSafe(plan, { maxDeletes, allowEmpty: flag(values, 'allow-empty') });
       assertResolved(plan);
       if (!dryRun && !flag(values, 'yes')) await confirmApply(io, `apply these changes to ${connection.target}`);
 

@@ -1,4 +1,4 @@
-import type { RemoteSink, SinkStatus, Subscription } from '../remote/model.js';
+import type { RemoteSink, SinkStatus, Subscription } from './model.js';
 
 export interface ListSinksOptions {
   readonly inUse?: boolean;

@@ -1,5 +1,5 @@
-import { EXIT } from '../cli/command.js';
-import type { ApplyResult } from './model.js';
+import type { ApplyResult } from '../apply/model.js';
+import { EXIT } from './command.js';
 
 /**
  * SPEC §5: 0 when everything went through, 1 when any action failed (or was skipped because the

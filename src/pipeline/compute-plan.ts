@@ -1,0 +1,42 @@
+/**
+ * The middle of the pipeline: read the remote state, then plan (pure). It talks to the account through the SinksApi seam only, so the Twilio client, the local account
+ * and the test fakes all serve.
+ */
+import type { DesiredState } from '../desired/model.js';
+import type { Plan, PlanOptions } from '../plan/model.js';
+import { plan } from '../plan/plan.js';
+import { assertCurrent, planFromSaved, type SavedPlan } from '../plan/saved-plan.js';
+import type { SinksApi } from '../remote/api.js';
+import type { RemoteState } from '../remote/model.js';
+import { readRemoteState, withSubscriptions } from '../remote/read.js';
+
+/**
+ * Reads the account and plans; only when the plan blocks the removal of in-use sinks does it ask
+ * which subscriptions hold them, and plan again so the plan names them.
+ */
+export async function computePlan(
+  desired: DesiredState,
+  api: SinksApi,
+  options: PlanOptions,
+  cached?: RemoteState,
+): Promise<{ plan: Plan; remote: RemoteState }> {
+  let remote = cached ?? (await readRemoteState(api));
+  let result = plan(desired.sinks, remote, options);
+  const blocked = result.actions.flatMap((a) => (a.action === 'blocked' ? [a.sid] : []));
+  const enriched = await withSubscriptions(api, remote, blocked);
+  if (enriched !== remote) {
+    remote = enriched;
+    result = plan(desired.sinks, remote, options);
+  }
+  return { plan: result, remote };
+}
+
+/**
+ * `apply plan.json`: the saved plan checked against the account as it is now, and made executable.
+ * Refused (STALE_PLAN) when any sink it touches changed since it was planned.
+ */
+export async function computeSavedPlan(saved: SavedPlan, file: string, api: SinksApi, options: PlanOptions): Promise<Plan> {
+  const remote = await readRemoteState(api);
+  assertCurrent(saved, remote, file);
+  return planFromSaved(saved, remote, options);
+}
