@@ -3,8 +3,8 @@
  * `activate NAME` sends a test event (status `validating`), and `activate NAME --test-id ID` with the
  * id read from the stream (the emulator's /__emulator/sinks/{Sid}/test-events) makes it `active`.
  */
-import { describe, expect, it } from 'vitest';
-import { runCli, startE2eEmulator, writeRepo, type SinkDoc } from './helpers/index.js';
+import { describe, expect, it, vi } from 'vitest';
+import { E2E_TEST_TIMEOUT_MS, runCli, startE2eEmulator, writeRepo, type SinkDoc } from './helpers/index.js';
 import { listSinks, markerName } from './helpers/account.js';
 
 const STREAM: SinkDoc = {
@@ -18,6 +18,8 @@ const STREAM: SinkDoc = {
   },
 };
 const SECRET = { ORDERS_EXTERNAL_ID: 'activate-ext-id-s3cr3t' };
+
+vi.setConfig({ testTimeout: E2E_TEST_TIMEOUT_MS, hookTimeout: E2E_TEST_TIMEOUT_MS });
 
 async function testIds(url: string, sid: string): Promise<string[]> {
   const res = await fetch(`${url}/__emulator/sinks/${sid}/test-events`);

@@ -5,10 +5,13 @@
  * sink, and no secret in any output or log. The faults are drawn from a seeded generator, so a
  * failure can be replayed (request order still varies with concurrency).
  */
-import { describe, expect, it } from 'vitest';
-import { E2E_AUTH_TOKEN, expectNoSecrets, startE2eEmulator, writeRepo } from './helpers/index.js';
+import { describe, expect, it, vi } from 'vitest';
+import { E2E_AUTH_TOKEN, expectNoSecrets, PROCESS_TEST_TIMEOUT_MS, startE2eEmulator, writeRepo } from './helpers/index.js';
 import { mutating } from './helpers/account.js';
 import { applyUntilSettled, BIG_SECRETS, bigDesired, bigSeed, expectConvergedBig } from './helpers/big-account.js';
+
+// Each apply is a new process (applyUntilSettled), as after a crash or a failed CI job.
+vi.setConfig({ testTimeout: PROCESS_TEST_TIMEOUT_MS, hookTimeout: PROCESS_TEST_TIMEOUT_MS });
 
 /** mulberry32: a small seeded generator, so each run meets the same stream of fault draws. */
 function seeded(seed: number): () => number {

@@ -2,57 +2,153 @@
  * Crash safety (SPEC §7, §11): `apply` killed with SIGKILL at any point, then run again until it
  * finishes, leaves exactly the desired state — no duplicate sink, no lost unmanaged or in-use sink.
  * The kill points are counted in mutating requests the emulator has answered, so they land in the
- * create phase (1, 3, 7), at its end (15), in the middle of replacements (26, 38: a new sink made,
- * its old one not yet deleted) and among the deletes (44 of 47).
+ * create phase (1, 3, 7), at its end (15), in the middle of replacements (26, 38) and among the
+ * deletes (44 of 47); one more lands right after a replacement sink is created, before the sink it
+ * replaces is deleted.
+ *
+ * The process is killed the moment the emulator answers the chosen request, before the answer is
+ * written back, so a kill point is exact whatever the machine's load. Each test has its own
+ * emulator and repository.
  */
-import { describe, expect, it } from 'vitest';
-import { startCli, startE2eEmulator, writeRepo } from './helpers/index.js';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import type { IncomingMessage, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import type { LoggedRequest } from '../../src/emulator/index.js';
+import { PROCESS_TEST_TIMEOUT_MS, startCli, startE2eEmulator, writeRepo, type CliProcess, type E2eEmulator } from './helpers/index.js';
 import { listSinks, markerName, mutating } from './helpers/account.js';
 import { applyUntilSettled, BIG_MAX_DELETES, BIG_SECRETS, bigDesired, bigSeed, expectConvergedBig } from './helpers/big-account.js';
+
+vi.setConfig({ testTimeout: PROCESS_TEST_TIMEOUT_MS, hookTimeout: PROCESS_TEST_TIMEOUT_MS });
 
 /** Latency per request: slow enough that a kill lands mid-apply, fast enough for a quick suite. */
 const LATENCY_MS = 25;
 const KILL_AFTER = [1, 3, 7, 15, 26, 38, 44];
+/** SIDs of the sinks the big account's replacements replace (bigSeed: r-1 … r-12). */
+const REPLACED = new Set(bigSeed().sinks.filter((s) => /\[sinkops:r-\d+\]$/.test(s.description)).map((s) => s.sid!));
 
-/** Kill points after which the account held two sinks for one name (a replacement half done). */
-const halfDone: number[] = [];
+/** Decides, as the emulator answers each request, whether to kill the apply now. */
+type KillWhen = (answered: LoggedRequest, mutatingSoFar: number) => boolean;
 
-async function killedThenFinished(killAfter: number): Promise<{ seen: number; runs: number }> {
-  const emu = await startE2eEmulator(bigSeed(), { faults: { latencyMs: LATENCY_MS } });
+const afterMutating =
+  (n: number): KillWhen =>
+  (_, mutatingSoFar) =>
+    mutatingSoFar >= n;
+
+/**
+ * The first sink created once replacing has begun (a replacement's first request, its in-use check,
+ * names the sink it replaces; creates all come before): a replacement made, the sink it replaces not
+ * yet deleted, as no client has seen the create's answer.
+ */
+function atFirstReplacementCreated(): KillWhen {
+  let replacing = false;
+  return (r) => {
+    if ([...REPLACED].some((sid) => r.path.includes(sid))) replacing = true;
+    return replacing && r.method === 'POST' && r.path === '/v1/Sinks' && r.status === 201;
+  };
+}
+
+/** API requests (not `/__emulator/…` control requests) each emulator of this file received, by port. */
+const received = new Map<number, number>();
+const onRequestStart = (message: unknown): void => {
+  const { request, server } = message as { request: IncomingMessage; server: Server };
+  const address = server.address();
+  if (address === null || typeof address === 'string' || request.url?.startsWith('/__emulator/')) return;
+  const { port } = address as AddressInfo;
+  received.set(port, (received.get(port) ?? 0) + 1);
+};
+subscribe('http.server.request.start', onRequestStart);
+afterAll(() => unsubscribe('http.server.request.start', onRequestStart));
+
+/** The big account in an emulator that tells, as it answers each API request, what it answered. */
+async function observedEmulator(): Promise<{ emu: E2eEmulator; onAnswer: (f: (r: LoggedRequest, mutatingSoFar: number) => void) => void; idle: () => Promise<void> }> {
+  let answered = 0;
+  let mutatingSoFar = 0;
+  const listeners: ((r: LoggedRequest, mutatingSoFar: number) => void)[] = [];
+  // The emulator logs one debug line per API request, synchronously, just before it sends the answer.
+  const logger = pino(
+    { level: 'debug', base: null },
+    {
+      write(line: string) {
+        const entry = JSON.parse(line) as { msg?: string } & LoggedRequest;
+        if (entry.msg !== 'emulator request') return;
+        const request: LoggedRequest = { method: entry.method, path: entry.path, status: entry.status };
+        answered += 1;
+        mutatingSoFar += mutating([request]).length;
+        for (const listener of [...listeners]) listener(request, mutatingSoFar);
+      },
+    },
+  );
+  const emu = await startE2eEmulator(bigSeed(), { faults: { latencyMs: LATENCY_MS }, logger });
+  const port = Number(new URL(emu.url).port);
+  return {
+    emu,
+    onAnswer: (f) => listeners.push(f),
+    /**
+     * Resolves once every API request the emulator received has been answered (requests in flight
+     * when a client died are still carried out, their outcome unknown to it). A control request's
+     * round trip first, so that whatever a killed client had sent has been read by then.
+     */
+    async idle() {
+      await emu.requests();
+      await new Promise<void>((resolve) => {
+        const check = (): void => {
+          if (answered >= (received.get(port) ?? 0)) {
+            listeners.splice(listeners.indexOf(check), 1);
+            resolve();
+          }
+        };
+        listeners.push(check);
+        check();
+      });
+    },
+  };
+}
+
+/**
+ * Starts `apply`, kills it (SIGKILL) as the emulator answers the request `killWhen` picks, then
+ * re-runs apply until it finishes. Returns the mutating requests answered at the kill, and whether,
+ * after the kill, two managed sinks carried one name (a replacement made, the sink it replaces not
+ * yet deleted).
+ */
+async function killedThenFinished(killWhen: KillWhen, what: string): Promise<{ seen: number; halfDone: boolean }> {
+  const { emu, onAnswer, idle } = await observedEmulator();
   const cwd = await writeRepo({ 'sinks/all.yaml': bigDesired() });
   const env = { ...emu.env, ...BIG_SECRETS };
 
-  const cli = startCli(['apply', '--yes', '--parallelism', '4', '--max-deletes', BIG_MAX_DELETES], { cwd, env, timeoutMs: 30_000 });
+  let cli: CliProcess | undefined;
   let seen = 0;
-  let finished = false;
-  void cli.exited.then(() => (finished = true));
-  while (!finished) {
-    seen = mutating(await emu.requests()).length;
-    if (seen >= killAfter) break;
-    await new Promise((r) => setTimeout(r, 3));
-  }
-  cli.child.kill('SIGKILL');
+  let killing = false;
+  onAnswer((request, mutatingSoFar) => {
+    if (!killing && cli !== undefined && killWhen(request, mutatingSoFar)) {
+      killing = true;
+      seen = mutatingSoFar;
+      cli.child.kill('SIGKILL');
+    }
+  });
+  cli = startCli(['apply', '--yes', '--parallelism', '4', '--max-deletes', BIG_MAX_DELETES], { cwd, env });
   const killed = await cli.exited;
   // The kill must have interrupted the apply, or the test proves nothing.
-  expect(killed.signal, `apply finished before ${killAfter} mutating requests\n${killed.stdout}\n${killed.stderr}`).toBe('SIGKILL');
+  expect(killed.signal, `apply finished before ${what}\n${killed.stdout}\n${killed.stderr}`).toBe('SIGKILL');
 
-  // Requests in flight when the client died are still carried out (outcome unknown to it): wait for them.
-  await new Promise((r) => setTimeout(r, LATENCY_MS * 3));
+  await idle();
   const names = (await listSinks(emu)).map((s) => markerName(s.description)).filter((n) => n !== undefined);
-  if (new Set(names).size < names.length) halfDone.push(killAfter);
+  const halfDone = new Set(names).size < names.length;
 
-  const runs = await applyUntilSettled(cwd, env, ['--parallelism', '4'], 4);
+  await applyUntilSettled(cwd, env, ['--parallelism', '4'], 4);
   await expectConvergedBig(emu);
-  return { seen, runs: runs.length };
+  return { seen, halfDone };
 }
 
 describe('apply killed with SIGKILL', () => {
   it.concurrent.each(KILL_AFTER)('after %i mutating requests: re-running converges with no duplicate and no loss', async (n) => {
-    const { seen } = await killedThenFinished(n);
+    const { seen } = await killedThenFinished(afterMutating(n), `${n} mutating requests`);
     expect(seen).toBeGreaterThanOrEqual(n);
   });
 
-  it('landed at least once between creating a replacement and deleting the sink it replaces', () => {
-    expect(halfDone.length).toBeGreaterThan(0);
+  it.concurrent('landed between creating a replacement and deleting the sink it replaces: re-running converges', async () => {
+    const { halfDone } = await killedThenFinished(atFirstReplacementCreated(), 'a replacement was created');
+    expect(halfDone).toBe(true);
   });
 });

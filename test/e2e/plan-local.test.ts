@@ -5,12 +5,14 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { copyIntoRepo, expectNoSecrets, REPO_ROOT, runCli, type CliResult } from './helpers/index.js';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { copyIntoRepo, E2E_TEST_TIMEOUT_MS, expectNoSecrets, REPO_ROOT, runCli, type CliResult } from './helpers/index.js';
 
 const STATE = join('.sinkops', 'local-account.json');
 /** The project's sinks take their secrets from these; apply needs them, plan does not. */
 const SINK_SECRETS = { KINESIS_EXTERNAL_ID: 'kinesis-ext-LOCAL-SECRET-6b2f', SEGMENT_WRITE_KEY: 'segment-wk-LOCAL-SECRET-0c9d' };
+
+vi.setConfig({ testTimeout: E2E_TEST_TIMEOUT_MS, hookTimeout: E2E_TEST_TIMEOUT_MS });
 
 let cwd: string;
 const runs: Record<string, CliResult> = {};

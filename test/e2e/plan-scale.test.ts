@@ -3,9 +3,9 @@
  * 41 subscriptions on 40 of them: the request log must show 3 pages of sinks, 1 page of in-use
  * sinks, and one subscription lookup per blocked sink only, whatever the number of sinks.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { EmulatorSeed, SeedSink } from '../../src/emulator/index.js';
-import { managed, runCli, sid, startE2eEmulator, writeRepo, type CliResult, type E2eEmulator, type SinkDoc } from './helpers/index.js';
+import { E2E_TEST_TIMEOUT_MS, managed, runCli, sid, startE2eEmulator, writeRepo, type CliResult, type E2eEmulator, type SinkDoc } from './helpers/index.js';
 
 const MANAGED = 2010; // m-0000 … m-2009
 const UNMANAGED = 490; // 2,500 in all
@@ -13,6 +13,8 @@ const IN_USE = 40; // m-0000 … m-0039 have subscriptions
 const BLOCKED = 10; // m-0000 … m-0009 left the repository while in use
 const name = (i: number) => `m-${String(i).padStart(4, '0')}`;
 const config = (i: number) => ({ destination: `https://example.org/hooks/${i}`, method: 'POST' });
+
+vi.setConfig({ testTimeout: E2E_TEST_TIMEOUT_MS, hookTimeout: E2E_TEST_TIMEOUT_MS });
 
 function seed(): EmulatorSeed {
   const sinks: SeedSink[] = [];

@@ -1,3 +1,6 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { SinkopsError } from '../../src/errors.js';
 import { call, createSinkForm, emulator, sequence, WEBHOOK } from './helpers.js';
@@ -153,8 +156,18 @@ describe('closing', () => {
   it('does not wait out the latency of requests in flight', async () => {
     const { startEmulator } = await import('../../src/emulator/index.js');
     const emu = await startEmulator({ faults: { latencyMs: 10_000 } });
+    const port = Number(new URL(emu.url).port);
+    // In flight: the emulator has the request (and is waiting out its latency).
+    const arrived = new Promise<void>((resolve) => {
+      const onStart = (message: unknown): void => {
+        if (((message as { server: Server }).server.address() as AddressInfo | null)?.port !== port) return;
+        unsubscribe('http.server.request.start', onStart);
+        resolve();
+      };
+      subscribe('http.server.request.start', onStart);
+    });
     const pending = call(emu, 'GET', '/v1/Sinks').catch((e: unknown) => e);
-    await new Promise((r) => setTimeout(r, 50));
+    await arrived;
     const started = performance.now();
     await emu.close();
     expect(performance.now() - started).toBeLessThan(1000);

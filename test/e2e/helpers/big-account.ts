@@ -8,7 +8,7 @@
 import { expect } from 'vitest';
 import type { EmulatorSeed } from '../../../src/emulator/index.js';
 import { expectConverged, listSinks, listSubscriptions } from './account.js';
-import { runCli, type CliResult } from './cli.js';
+import { runCliProcess, type CliOptions, type CliResult } from './cli.js';
 import { managed, sid, type E2eEmulator } from './emulator.js';
 import type { SinkDoc } from './repo.js';
 
@@ -86,16 +86,18 @@ export async function expectConvergedBig(emu: E2eEmulator): Promise<void> {
 /**
  * Runs `apply --yes` (plus `extraArgs`) until it exits 0 or 3 (done; 3 = the in-use sinks were
  * blocked), at most `maxRuns` times. Returns every run, so a test can show them when it fails.
+ * Each run is a new process (`runCliProcess`), as after a crash; `runner` can be `runCli` instead.
  */
 export async function applyUntilSettled(
   cwd: string,
   env: Readonly<Record<string, string>>,
   extraArgs: readonly string[],
   maxRuns: number,
+  runner: (args: readonly string[], options: CliOptions) => Promise<CliResult> = runCliProcess,
 ): Promise<CliResult[]> {
   const runs: CliResult[] = [];
   for (let i = 0; i < maxRuns; i++) {
-    const r = await runCli(['apply', '--yes', '--max-deletes', BIG_MAX_DELETES, ...extraArgs], { cwd, env, timeoutMs: 60_000 });
+    const r = await runner(['apply', '--yes', '--max-deletes', BIG_MAX_DELETES, ...extraArgs], { cwd, env });
     runs.push(r);
     if (r.code === 0 || r.code === 3) return runs;
   }
