@@ -13,7 +13,9 @@ export type ErrorCode =
   | 'STALE_PLAN' // a saved plan no longer matches the remote state
   | 'PLAN_FILE' // a saved plan cannot be read (version, shape)
   | 'REFUSED' // the user (or the absence of a terminal) declined
-  | 'NOT_FOUND'; // a named thing does not exist
+  | 'NOT_FOUND' // a named thing does not exist
+  | 'LOCKED' // another sinkops is applying to the same account (the lease) or using the local account (its lock)
+  | 'DEADLINE'; // the command ran out of time (`--deadline`), or was cancelled: requests in flight were aborted
 
 export class SinkopsError extends Error {
   readonly code: ErrorCode;

@@ -13,7 +13,8 @@ const SRC = fileURLToPath(new URL('../src/', import.meta.url));
 
 /** Lowest first. Stages on one line are peers: neither imports the other. */
 const STAGES: readonly (readonly string[])[] = [
-  ['errors.ts', 'version.ts', 'io.ts'], // foundations: typed errors, the version, the streams a run has
+  ['errors.ts', 'version.ts', 'io.ts', 'secrets.ts', 'terminal-safe.ts'], // foundations: typed errors, the version, the streams a run has, finding echoed secrets, text safe for a terminal
+  ['files.ts'], // the guarded reader of user-named files, which throws those typed errors
   ['desired'], // load desired state: YAML → validated, positioned sinks
   ['log'], // pino with redaction (of the secret keys desired/ defines)
   ['remote'], // the account as plain data, and the SinksApi seam every client implements

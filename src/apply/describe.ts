@@ -3,6 +3,7 @@
  * two always agree. Symbols and verbs come from the action vocabulary (src/plan/action.ts).
  */
 import { symbolOf as actionSymbol, traitsOf, verbOf, type ActionSymbol } from '../plan/action.js';
+import { terminalSafe } from '../terminal-safe.js';
 import type { ActionResult } from './model.js';
 
 export function symbolOf(result: ActionResult): ActionSymbol {
@@ -38,9 +39,14 @@ export function detailOf(result: ActionResult): string | undefined {
   return result.error ?? result.note ?? (result.status === 'skipped' ? 'the apply was interrupted' : undefined);
 }
 
-/** `+ created orders-webhook (DG…)`, `! blocked delete of legacy (DG…): in use by subscription DF…`. */
+/**
+ * `+ created orders-webhook (DG…)`, `! blocked delete of legacy (DG…): in use by subscription DF…`.
+ * A terminal line (the text summary and the progress lines): the name, SIDs and detail (Twilio's
+ * error text, subscription SIDs) are not sinkops's words, so each goes through terminalSafe.
+ */
 export function describeResult(result: ActionResult): string {
   const sids = sidsOf(result);
   const detail = detailOf(result);
-  return `${symbolOf(result)} ${outcomeOf(result)} ${result.action.name}${sids ? ` (${sids})` : ''}${detail ? `: ${detail}` : ''}`;
+  const name = terminalSafe(result.action.name);
+  return `${symbolOf(result)} ${outcomeOf(result)} ${name}${sids ? ` (${terminalSafe(sids)})` : ''}${detail ? `: ${terminalSafe(detail)}` : ''}`;
 }

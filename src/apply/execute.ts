@@ -57,7 +57,7 @@ export async function execute(plan: Plan, api: SinksApi, options: ApplyOptions):
   assertNoPlanErrors(plan);
   assertResolved(plan);
   const limiter = options.limiter ?? new AdaptiveLimiter(options.parallelism);
-  const ctx: RunContext = { api, dryRun: options.dryRun, logger: options.logger, secrets: sensitiveValues(plan) };
+  const ctx: RunContext = { api, stack: plan.options.stack, dryRun: options.dryRun, logger: options.logger, secrets: sensitiveValues(plan) };
 
   const actions = plan.actions.filter(isExecutable);
   const results: ActionResult[] = new Array<ActionResult>(actions.length);

@@ -6,7 +6,6 @@ import type { ConfigValue, SourceLocation } from '../desired/model.js';
 import { SinkopsError } from '../errors.js';
 import type { Plan, PlannedAction } from '../plan/model.js';
 import type { SavedAction } from '../plan/saved-plan.js';
-import { SENSITIVE_DISPLAY } from '../plan/sensitive.js';
 
 /** A sink whose configuration may be sent: a desired sink, or the `after` of a planned action. */
 export interface OutgoingSink {
@@ -65,8 +64,8 @@ export function assertNoPlanErrors(plan: Plan): void {
 }
 
 /**
- * The resolved sensitive values of a plan, longest first, so that error text from the API (which
- * might echo a request) can be scrubbed before it is stored, logged or rendered.
+ * The resolved sensitive values of a plan, so that error text from the API (which might echo a
+ * request, in any encoding) can be scrubbed before it is stored, logged or rendered.
  */
 export function sensitiveValues(plan: Plan): string[] {
   const found = new Set<string>();
@@ -75,13 +74,7 @@ export function sensitiveValues(plan: Plan): string[] {
       if (config.sensitive && config.value !== undefined && String(config.value) !== '') found.add(String(config.value));
     }
   }
-  return [...found].sort((a, b) => b.length - a.length);
-}
-
-export function scrub(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) out = out.split(secret).join(SENSITIVE_DISPLAY);
-  return out;
+  return [...found];
 }
 
 /** The wire form of a configuration: resolved values only (assertResolved has run). */

@@ -1,7 +1,8 @@
 /**
  * Progress for long applies: one line per finished action, `[12/1000] + created orders-webhook (DG…)`.
  * Only on a terminal; in CI logs (not a TTY) the final summary says it all, and a thousand progress
- * lines would bury it.
+ * lines would bury it. Remote text in a line (Twilio's error messages, SIDs) is escaped by
+ * describeResult, the one place that words a result for the terminal.
  */
 import type { OutputStream } from '../io.js';
 import { describeResult } from './describe.js';

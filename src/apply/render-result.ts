@@ -1,6 +1,8 @@
 /**
  * The final apply summary, in the formats `--format` offers. Renderers read results only; results
- * never hold configuration values, so nothing sensitive can be rendered.
+ * never hold configuration values, so nothing sensitive can be rendered. Names, SIDs and details
+ * (Twilio's error text) are escaped for where they go: terminalSafe in the text lines (via
+ * describeResult), escapeMarkdown in every Markdown cell; JSON.stringify escapes for JSON.
  */
 import type { RenderFormat, Renderers } from '../render/index.js';
 import { escapeMarkdown } from '../render/markdown-escape.js';

@@ -3,18 +3,30 @@
  * description with its ownership marker (so the next plan finds the sink instead of creating
  * another), a replace creates before it deletes, and a delete lists the sink's subscriptions again
  * right before it is sent.
+ *
+ * Right before anything that changes or removes an existing sink, the sink is read again: it must
+ * still be this stack's (an adoption's: still nobody's in this stack) and still be what the plan
+ * saw. A marker removed in the Console during the prompt or a long apply, or a configuration
+ * changed since the plan, leaves the sink untouched and the action refused.
  */
 import { isSinkopsError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import type { AdoptAction, ReplaceAction, SinkSpec } from '../plan/model.js';
+import { canonicalJson } from '../plan/canonical.js';
+import { markerFor, parseMarker } from '../plan/marker.js';
+import type { AdoptAction, DeleteAction, ReplaceAction, SinkSpec, UpdateAction } from '../plan/model.js';
+import type { RemoteSink } from '../remote/model.js';
 // The planner's words for a blocked action, so plan and apply say the same thing.
+import { SENSITIVE_DISPLAY } from '../plan/sensitive.js';
 import { inUseReason } from '../plan/warnings.js';
+import { scrubSecrets } from '../secrets.js';
 import type { SinksApi } from '../remote/api.js';
 import type { ActionResult, ExecutableAction } from './model.js';
-import { resolvedConfiguration, scrub } from './preflight.js';
+import { resolvedConfiguration } from './preflight.js';
 
 export interface RunContext {
   readonly api: SinksApi;
+  /** `--stack`: whose markers make a sink ours. */
+  readonly stack: string | undefined;
   readonly dryRun: boolean;
   readonly logger: Logger;
   /** Resolved sensitive values, scrubbed out of any error text we keep. */
@@ -38,9 +50,10 @@ function isRefusal(status: number | undefined): boolean {
   return status !== undefined && status >= 400 && status < 500 && ![401, 403, 404, 429].includes(status);
 }
 
+/** An error's text, with every encoding of every secret of the plan replaced. */
 function message(e: unknown, ctx: RunContext): string {
   const text = e instanceof Error ? e.message : String(e);
-  return scrub(text, ctx.secrets);
+  return scrubSecrets(text, ctx.secrets, SENSITIVE_DISPLAY);
 }
 
 async function holders(api: SinksApi, sid: string): Promise<string[]> {
@@ -49,13 +62,57 @@ async function holders(api: SinksApi, sid: string): Promise<string[]> {
   return subscriptions.filter((s) => s.sinkSid === sid).map((s) => s.sid);
 }
 
+/** An action on a sink that exists: the sink it targets as planned, and whose it must still be. */
+type Targeting = UpdateAction | AdoptAction | ReplaceAction | DeleteAction;
+
+/** What the re-check compares: the description (which carries the marker), type and configuration; not the status, which Twilio changes on its own. */
+function content(sink: RemoteSink): string {
+  return canonicalJson([sink.description, sink.sinkType, sink.sinkConfiguration]);
+}
+
+/**
+ * Names the sink's marker may carry for the action to go ahead, or `unowned` when the action takes
+ * a sink no name of this stack holds (an adoption, or the pinned half of an interrupted one).
+ */
+function expectedOwner(action: Targeting): readonly string[] | 'unowned' {
+  if (action.action === 'adopt' || action.reasons.some((r) => r.kind === 'pinned')) return 'unowned';
+  const renamed = action.reasons.flatMap((r) => (r.kind === 'renamed' ? [r.from] : []));
+  return [action.name, ...renamed];
+}
+
+/** Why the sink may no longer be touched, or undefined when it is still as planned; a gone sink says so. */
+async function recheck(action: Targeting, ctx: RunContext): Promise<{ readonly refused?: string; readonly gone?: true }> {
+  let now: RemoteSink;
+  try {
+    now = await ctx.api.fetchSink(action.sid);
+  } catch (e) {
+    if (httpStatus(e) === 404) return { gone: true };
+    throw e;
+  }
+  const owner = parseMarker(now.description, ctx.stack);
+  const expected = expectedOwner(action);
+  if (expected === 'unowned' ? owner !== undefined : owner === undefined || !expected.includes(owner)) {
+    const wanted = expected === 'unowned' ? 'no marker of this stack' : markerFor(expected[0] ?? action.name, ctx.stack);
+    return { refused: `refused: ${action.sid} no longer carries ${wanted} (its description changed since the plan); nothing was sent for it` };
+  }
+  if (content(now) !== content(action.before)) {
+    return { refused: `refused: ${action.sid} changed since the plan (description, type or configuration); nothing was sent for it. Plan again.` };
+  }
+  return {};
+}
+
 type DeleteOutcome =
   | { readonly kind: 'deleted'; readonly note?: string }
   | { readonly kind: 'planned' }
+  | { readonly kind: 'refused'; readonly reason: string }
   | { readonly kind: 'blocked'; readonly subscriptions: readonly string[]; readonly reason: string };
 
-/** Re-checks the subscriptions, then deletes. Throws only on failures that are not a refusal. */
-async function guardedDelete(sid: string, ctx: RunContext): Promise<DeleteOutcome> {
+/** Reads the sink and its subscriptions again, then deletes. Throws only on failures that are not a refusal. */
+async function guardedDelete(action: Targeting, ctx: RunContext): Promise<DeleteOutcome> {
+  const sid = action.sid;
+  const check = await recheck(action, ctx);
+  if (check.gone === true) return ctx.dryRun ? { kind: 'planned' } : { kind: 'deleted', note: 'already deleted' };
+  if (check.refused !== undefined) return { kind: 'refused', reason: check.refused };
   const held = await holders(ctx.api, sid);
   if (held.length > 0) return { kind: 'blocked', subscriptions: held, reason: inUseReason(held) };
   if (ctx.dryRun) return { kind: 'planned' };
@@ -86,6 +143,9 @@ async function createFrom(spec: SinkSpec, ctx: RunContext): Promise<string> {
 async function runReplace(action: ReplaceAction | AdoptAction, ctx: RunContext): Promise<ActionResult> {
   // Checked before the create as well: a replace whose old sink cannot go is not started, so no
   // second sink with the same marker is left behind (the planner would have blocked it too).
+  const check = await recheck(action, ctx);
+  if (check.gone === true) return { action, status: 'failed', error: `${action.sid} no longer exists; nothing was sent. Plan again.` };
+  if (check.refused !== undefined) return { action, status: 'failed', error: check.refused };
   const before = await holders(ctx.api, action.sid);
   if (before.length > 0) {
     return { action, status: 'blocked', subscriptions: before, error: inUseReason(before) };
@@ -100,7 +160,7 @@ async function runReplace(action: ReplaceAction | AdoptAction, ctx: RunContext):
   }
   ctx.logger.info({ action: action.action, name: action.name, sid: newSid }, 'replacement sink created');
   try {
-    const outcome = await guardedDelete(action.sid, ctx);
+    const outcome = await guardedDelete(action, ctx);
     if (outcome.kind === 'blocked') {
       return {
         action,
@@ -109,6 +169,9 @@ async function runReplace(action: ReplaceAction | AdoptAction, ctx: RunContext):
         subscriptions: outcome.subscriptions,
         error: `created ${newSid}, but the old sink ${action.sid} was not deleted: ${outcome.reason}`,
       };
+    }
+    if (outcome.kind === 'refused') {
+      return { action, status: 'failed', newSid, error: `created ${newSid}, but the old sink ${action.sid} was not deleted: ${outcome.reason}` };
     }
     const note = outcome.kind === 'deleted' ? outcome.note : undefined;
     return { action, status: 'applied', newSid, ...(note !== undefined ? { note } : {}) };
@@ -132,21 +195,23 @@ async function runOne(action: ExecutableAction, ctx: RunContext): Promise<Action
       return { action, status: 'applied', newSid: await createFrom(action.after, ctx) };
     }
     case 'adopt':
-      if (action.replace) return runReplace(action, ctx);
+    case 'update': {
+      if (action.action === 'adopt' && action.replace) return runReplace(action, ctx);
+      const check = await recheck(action, ctx);
+      if (check.gone === true) return { action, status: 'failed', error: `${action.sid} no longer exists; nothing was sent. Plan again.` };
+      if (check.refused !== undefined) return { action, status: 'failed', error: check.refused };
       if (ctx.dryRun) return { action, status: 'planned' };
       await ctx.api.updateSink(action.sid, { description: action.after.description });
       return { action, status: 'applied' };
-    case 'update':
-      if (ctx.dryRun) return { action, status: 'planned' };
-      await ctx.api.updateSink(action.sid, { description: action.after.description });
-      return { action, status: 'applied' };
+    }
     case 'replace':
       return runReplace(action, ctx);
     case 'delete': {
-      const outcome = await guardedDelete(action.sid, ctx);
+      const outcome = await guardedDelete(action, ctx);
       if (outcome.kind === 'blocked') {
         return { action, status: 'blocked', subscriptions: outcome.subscriptions, error: outcome.reason };
       }
+      if (outcome.kind === 'refused') return { action, status: 'failed', error: outcome.reason };
       if (outcome.kind === 'planned') return { action, status: 'planned' };
       return { action, status: 'applied', ...(outcome.note ? { note: outcome.note } : {}) };
     }

@@ -11,6 +11,11 @@ export interface CommandContext {
   readonly positionals: readonly string[];
   readonly io: Io;
   readonly logger: Logger;
+  /**
+   * Secrets scrubbed from everything the command prints: the environment's credentials already;
+   * a command adds each sensitive value it loads (see rememberSecrets).
+   */
+  readonly secrets: Set<string>;
 }
 
 /** One subcommand. Parsing and help are generic (src/cli/main.ts); `run` returns the exit code. */

@@ -26,6 +26,8 @@ export interface ConnectOptions {
   readonly seedFrom?: readonly DesiredSink[];
   /** `--stack`: a new local account's managed sinks carry this stack's markers. */
   readonly stack?: string;
+  /** The command's `--deadline` (src/cli/deadline.ts): aborting it cancels every request and retry. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -37,6 +39,7 @@ export async function connect(io: Io, options: ConnectOptions): Promise<Connecti
   const clientOptions = {
     logger: options.logger,
     ...(options.onRateLimited ? { onRateLimited: options.onRateLimited } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
   };
   if (options.local) {
     const account = await openLocalAccount(io.cwd, options.logger, options.seedFrom ?? [], options.stack);

@@ -1,8 +1,11 @@
 import { parseArgs } from 'node:util';
 import { didYouMean, suggestionSuffix } from '../desired/did-you-mean.js';
 import { isSinkopsError, SinkopsError } from '../errors.js';
-import { createLogger, isValidLevel, resolveLevel } from '../log/logger.js';
 import { processIo, type Io } from '../io.js';
+import { createLogger, isValidLevel, resolveLevel } from '../log/logger.js';
+import { SENSITIVE_DISPLAY } from '../plan/sensitive.js';
+import { credentialsIn, scrubbingStream } from '../secrets.js';
+import { terminalSafe } from '../terminal-safe.js';
 import { VERSION } from '../version.js';
 import { EXIT, type Command, type OptionSpec } from './command.js';
 import { COMMANDS } from './commands/index.js';
@@ -73,8 +76,18 @@ function usageError(cmdName: string | undefined, message: string): SinkopsError 
 /**
  * Runs one sinkops invocation and returns its exit code. Never throws: this is the single place
  * where errors become exit codes and messages.
+ *
+ * Everything it prints, logs included, passes through streams that scrub every known secret in
+ * every encoding: the credentials in the environment from the start, and each sensitive
+ * configuration value once a command has loaded it (`CommandContext.secrets`).
  */
-export async function run(argv: readonly string[], io: Io): Promise<number> {
+export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
+  const secrets = new Set(credentialsIn(rawIo.env));
+  const io: Io = {
+    ...rawIo,
+    stdout: scrubbingStream(rawIo.stdout, secrets, SENSITIVE_DISPLAY),
+    stderr: scrubbingStream(rawIo.stderr, secrets, SENSITIVE_DISPLAY),
+  };
   const [first, ...rest] = argv;
   try {
     if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
@@ -119,21 +132,27 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       throw usageError(cmd.name, `--log-level must be one of fatal, error, warn, info, debug, trace, silent, not '${levelFlag}'`);
     }
     const logger = await createLogger(io, resolveLevel(levelFlag, io.env));
-    return await cmd.run({ values, positionals, io, logger });
+    return await cmd.run({ values, positionals, io, logger, secrets });
   } catch (e) {
     return reportError(e, io);
   }
 }
 
+/**
+ * The one place errors reach the terminal. Messages quote what Twilio said (an API error's text)
+ * and values from the account or the command line, so the message and each detail line go through
+ * terminalSafe whole (sinkops's own words hold no control characters); an internal error's stack is
+ * escaped line by line so that it keeps its lines.
+ */
 function reportError(e: unknown, io: Io): number {
   if (isSinkopsError(e)) {
-    io.stderr.write(`Error: ${e.message}\n`);
-    for (const line of e.details) io.stderr.write(`  ${line}\n`);
+    io.stderr.write(`Error: ${terminalSafe(e.message)}\n`);
+    for (const line of e.details) io.stderr.write(`  ${terminalSafe(line)}\n`);
     return EXIT.ERROR;
   }
   const detail = e instanceof Error ? (e.stack ?? e.message) : String(e);
   io.stderr.write(
-    `Internal error: ${detail}\n\nThis is a bug in sinkops ${VERSION}. Please report it with the command you ran and the output above (credentials are never printed).\n`,
+    `Internal error: ${detail.split('\n').map(terminalSafe).join('\n')}\n\nThis is a bug in sinkops ${VERSION}. Please report it with the command you ran and the output above (credentials are never printed).\n`,
   );
   return EXIT.ERROR;
 }

@@ -8,6 +8,7 @@ import type { PlanOptions } from '../plan/model.js';
 import { plan } from '../plan/plan.js';
 import { assertSafe } from '../plan/safety.js';
 import type { RemoteState } from '../remote/model.js';
+import { terminalSafe } from '../terminal-safe.js';
 import { renderPlan, type RenderFormat } from '../render/index.js';
 
 export interface WatchOptions {
@@ -56,7 +57,7 @@ export async function watchPlans(w: WatchOptions): Promise<number> {
       assertSafe(next, { maxDeletes: Number.POSITIVE_INFINITY, allowEmpty: w.allowEmpty });
     } catch (e) {
       if (!isSinkopsError(e)) throw e;
-      lines.push([`Error: ${e.message}`, ...e.details.map((d) => `  ${d}`)].join('\n') + '\n');
+      lines.push([`Error: ${terminalSafe(e.message)}`, ...e.details.map((d) => `  ${terminalSafe(d)}`)].join('\n') + '\n');
     }
     lines.push(`Watching ${w.dir}/ for changes (Ctrl-C to stop).\n`);
     return lines.join('');
@@ -82,7 +83,7 @@ export async function watchPlans(w: WatchOptions): Promise<number> {
     running = running
       .then(() => printPlan(onlyIfChanged))
       .catch((e: unknown) => {
-        w.io.stderr.write(`watch: ${e instanceof Error ? e.message : String(e)}\n`);
+        w.io.stderr.write(`watch: ${terminalSafe(e instanceof Error ? e.message : String(e))}\n`);
       });
   };
   // `atomic: false`: chokidar's atomic-save emulation delays unlink events and was seen to lose

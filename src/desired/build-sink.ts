@@ -56,7 +56,7 @@ export function buildSink(parsed: ParsedDocument, env: EnvLookup): BuiltSink {
     }
     const result = interpolate(raw, env);
     if (!result.ok) {
-      report('error', 'SCHEMA', path, `sink_configuration.${key} ${result.message}`);
+      report('error', result.reserved ? 'RESERVED_VARIABLE' : 'SCHEMA', path, `sink_configuration.${key} ${result.message}`);
       valid = false;
       continue;
     }

@@ -6,6 +6,19 @@
 
 export type EnvLookup = Readonly<Record<string, string | undefined>>;
 
+/**
+ * Variables a sink configuration may never read: sinkops's own credentials and the CI runner's
+ * (`TWILIO_AUTH_TOKEN`, `GITHUB_TOKEN`, `ACTIONS_RUNTIME_TOKEN`, …). A `${…}` value is sent to the
+ * sink's destination, so a repository (or a Console user whose value `import` copied) that could
+ * name them could make apply send them anywhere. Compared without regard to case.
+ */
+export const RESERVED_PREFIXES: readonly string[] = ['TWILIO_', 'GITHUB_', 'ACTIONS_', 'RUNNER_', 'SINKOPS_'];
+
+export function isReservedVariable(name: string): boolean {
+  const upper = name.toUpperCase();
+  return RESERVED_PREFIXES.some((prefix) => upper.startsWith(prefix));
+}
+
 export type Interpolation =
   | {
       readonly ok: true;
@@ -16,7 +29,7 @@ export type Interpolation =
       /** The referenced variables that are not set. */
       readonly missing: readonly string[];
     }
-  | { readonly ok: false; readonly message: string };
+  | { readonly ok: false; readonly reserved: boolean; readonly message: string };
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -57,10 +70,18 @@ export function interpolate(template: string, env: EnvLookup): Interpolation {
       // The text between the braces is not echoed: it may be a secret pasted in by mistake.
       return {
         ok: false,
+        reserved: false,
         message:
           close < 0
             ? "has an unclosed '${' (write '$${' for a literal '${')"
             : "has an invalid environment reference: '${' must be followed by a variable name (letters, digits, _) and '}' (write '$${' for a literal '${')",
+      };
+    }
+    if (isReservedVariable(name)) {
+      return {
+        ok: false,
+        reserved: true,
+        message: `may not reference \${${name}}: variables starting with ${RESERVED_PREFIXES.join(', ')} hold sinkops's own credentials and are never sent to a sink`,
       };
     }
     if (!envRefs.includes(name)) envRefs.push(name);
@@ -70,4 +91,13 @@ export function interpolate(template: string, env: EnvLookup): Interpolation {
     i = close + 1;
   }
   return { ok: true, value: missing.length > 0 ? undefined : out, envRefs, missing };
+}
+
+/**
+ * A string written so that `interpolate` gives it back unchanged: every `${` becomes `$${`. `import`
+ * writes every value read from Twilio this way, so a Console value can never become a template.
+ */
+export function literalTemplate(text: string): string {
+  // A function, not a replacement string: in one, `$$` would mean a single `$`.
+  return text.replaceAll('${', () => '$${');
 }

@@ -63,6 +63,7 @@ export type DiagnosticCode =
   | 'EMPTY_DOCUMENT'
   | 'NOT_A_MAPPING'
   | 'ENV_MISSING'
+  | 'RESERVED_VARIABLE'
   | 'LITERAL_SECRET'
   | 'FILE_TOO_LARGE'
   | 'BINARY_FILE'

@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { SinkopsError } from '../errors.js';
+import { readTextFile } from '../files.js';
 import type { EmulatorSeed, SeedSink, SeedSubscription } from './options.js';
 import { isoNow, newSid, SINK_SID_PATTERN, SUBSCRIPTION_SID_PATTERN } from './sids.js';
 import { isSinkStatus, isSinkType, SINK_STATUSES, SINK_TYPES, sinkConfigurationProblems } from './sink-config.js';
@@ -15,16 +15,15 @@ import { toSubscribedType } from './subscribed-type.js';
  * (give that sink a `sid`). Every problem is reported at once.
  */
 
+/**
+ * A seed of 10,000 sinks is about 2.6 MB of JSON; 32 MiB is ten times that and still parses in
+ * well under a second, so only a mistake (or a wrong path) reaches it.
+ */
+export const MAX_SEED_FILE_BYTES = 32 * 1024 * 1024;
+
 /** Reads a seed file (JSON, or YAML when it ends in .yaml/.yml) and checks it. */
 export async function loadSeed(path: string): Promise<EmulatorSeed> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new SinkopsError('NOT_FOUND', `seed file ${path} does not exist`);
-    throw new SinkopsError('CONFIG', `cannot read seed file ${path}: ${(e as Error).message}`, { cause: e });
-  }
+  const text = readTextFile(path, { what: 'a seed file', maxBytes: MAX_SEED_FILE_BYTES, code: 'CONFIG' });
   let raw: unknown;
   try {
     raw = /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { SinkopsError } from '../errors.js';
+import { fileProblemError, tryReadTextFile } from '../files.js';
 import { Sealer } from './seal.js';
 import { SINK_SID_PATTERN, SUBSCRIPTION_SID_PATTERN } from './sids.js';
 import { isSinkStatus, isSinkType } from './sink-config.js';
@@ -17,6 +18,12 @@ import { toSubscribedType } from './subscribed-type.js';
  */
 
 const FORMAT = 'sinkops-emulator-state';
+/**
+ * The emulator writes this file itself, at about 450 bytes a sink (sealed configuration, test
+ * events): 10,000 sinks are 4.3 MB. 64 MiB leaves room for ten times that plus test events, and
+ * bounds what a wrong path can cost.
+ */
+export const MAX_STATE_FILE_BYTES = 64 * 1024 * 1024;
 const VERSION = 1;
 
 interface SinkJson {
@@ -54,13 +61,16 @@ export class StateFile {
 
   /** Loads `path` into the (empty) store when the file exists. */
   static async open(path: string, authToken: string, store: Store): Promise<StateFile> {
+    const read = tryReadTextFile(path, MAX_STATE_FILE_BYTES);
     let text: string | undefined;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
-        throw new SinkopsError('CONFIG', `cannot read emulator state file ${path}: ${(e as Error).message}`, { cause: e });
-      }
+    if (read.ok) text = read.text;
+    else if (read.problem.kind !== 'unreadable' || read.problem.errno !== 'ENOENT') {
+      throw fileProblemError(path, read.problem, {
+        what: 'an emulator state file',
+        maxBytes: MAX_STATE_FILE_BYTES,
+        code: 'CONFIG',
+        details: ['The state file must be a regular file that the emulator wrote. To start with an empty account, use another path, or remove this one if it is a leftover.'],
+      });
     }
     if (text === undefined) return new StateFile(path, await Sealer.derive(authToken), store);
     const data = parseStateText(path, text);

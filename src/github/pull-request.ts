@@ -3,8 +3,8 @@
  * (`GITHUB_EVENT_PATH`): a `pull_request` event names it; after a push (a merge to main) it is the
  * pull request merged as `GITHUB_SHA`, asked of the API.
  */
-import { readFile } from 'node:fs/promises';
 import { SinkopsError } from '../errors.js';
+import { readTextFile } from '../files.js';
 import type { GitHubClient, PullRequestRef } from './client.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -18,7 +18,8 @@ export function parsePrNumber(text: string): number {
 export async function prFromEvent(eventPath: string): Promise<number | undefined> {
   let event: unknown;
   try {
-    event = JSON.parse(await readFile(eventPath, 'utf8'));
+    // GitHub writes this file, but the path comes from the environment: guarded like any other.
+    event = JSON.parse(readTextFile(eventPath, { what: 'the GitHub event file (GITHUB_EVENT_PATH)', maxBytes: 16 * 1024 * 1024, code: 'CONFIG' }));
   } catch (e) {
     throw new SinkopsError('CONFIG', `GITHUB_EVENT_PATH (${eventPath}) is not a readable JSON event: ${(e as Error).message}`, { cause: e });
   }

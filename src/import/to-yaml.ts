@@ -1,7 +1,8 @@
 import { Document } from 'yaml';
+import { literalTemplate } from '../desired/env.js';
 import { isSinkType, SECRET_CONFIG_KEYS } from '../desired/model.js';
 import { sinkSchema } from '../desired/schema.js';
-import { hasAnyMarker } from '../plan/marker.js';
+import { hasAnyMarker, isLease } from '../plan/marker.js';
 import { compareText } from '../plan/order.js';
 import type { RemoteSink } from '../remote/model.js';
 
@@ -49,6 +50,10 @@ export function importSinks(
       skipped.push({ sid: sink.sid, reason: `already in the repository as ${pinnedBy} (sid pin)` });
       continue;
     }
+    if (isLease(sink.description)) {
+      skipped.push({ sid: sink.sid, reason: 'the lease of a sinkops apply in progress' });
+      continue;
+    }
     if (hasAnyMarker(sink.description)) {
       skipped.push({ sid: sink.sid, reason: 'already managed by sinkops (its description carries a marker)' });
       continue;
@@ -65,7 +70,9 @@ export function importSinks(
         variables.push({ name: variable, holds: `${key} of ${sink.sid}` });
         config[key] = `\${${variable}}`;
       } else {
-        config[key] = key === 'batch_events' ? value === true || value === 'true' : value;
+        // Written literally: a `${…}` set in the Console must never become a template that apply
+        // would fill in from the operator's environment.
+        config[key] = key === 'batch_events' ? value === true || value === 'true' : typeof value === 'string' ? literalTemplate(value) : value;
       }
     }
     const doc = new Document({

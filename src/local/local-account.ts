@@ -6,6 +6,7 @@ import { startEmulator, type RunningEmulator } from '../emulator/index.js';
 import type { Logger } from '../log/logger.js';
 import type { TwilioConfig } from '../twilio/config.js';
 import { demoSeed } from './demo-seed.js';
+import { lockFile } from './lock.js';
 
 export const LOCAL_STATE_PATH = join('.sinkops', 'local-account.json');
 const LOCAL_ACCOUNT_SID = 'AC00000000000000000000000000000000';
@@ -32,6 +33,8 @@ export async function openLocalAccount(
 ): Promise<LocalAccount> {
   const statePath = join(cwd, LOCAL_STATE_PATH);
   await mkdir(join(cwd, '.sinkops'), { recursive: true });
+  // Held until close: a second process would load the same state and overwrite this one's changes.
+  const lock = lockFile(`${statePath}.lock`, relative(cwd, `${statePath}.lock`));
   const seed = existsSync(statePath) ? undefined : demoSeed(seedFrom, stack);
   const emulator: RunningEmulator = await startEmulator({
     host: '127.0.0.1',
@@ -42,6 +45,9 @@ export async function openLocalAccount(
     statePath,
     ...(seed ? { seed } : {}),
     logger,
+  }).catch((e: unknown) => {
+    lock.release();
+    throw e;
   });
   return {
     config: {
@@ -54,6 +60,12 @@ export async function openLocalAccount(
       pageSize: 1000,
     },
     displayPath: relative(cwd, statePath),
-    close: () => emulator.close(),
+    close: async () => {
+      try {
+        await emulator.close();
+      } finally {
+        lock.release();
+      }
+    },
   };
 }

@@ -1,6 +1,7 @@
 import { pino, type Logger as PinoLogger, type LevelWithSilent } from 'pino';
 import { SECRET_CONFIG_KEYS } from '../desired/model.js';
 import type { Io } from '../io.js';
+import { terminalSafe } from '../terminal-safe.js';
 
 export type Logger = PinoLogger;
 
@@ -38,17 +39,37 @@ export function isValidLevel(level: string): boolean {
   return LEVELS.includes(level.toLowerCase());
 }
 
+/** One JSON log line, terminal-safe, still one line of valid JSON. */
+function safeLine(line: string): string {
+  return `${terminalSafe(line.trimEnd())}\n`;
+}
+
+/** Every string inside a log record, terminal-safe. */
+function safeValues(value: unknown): unknown {
+  if (typeof value === 'string') return terminalSafe(value);
+  if (Array.isArray(value)) return value.map(safeValues);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [terminalSafe(k), safeValues(v)]));
+  }
+  return value;
+}
+
 /**
  * JSON logs to stderr (human output owns stdout). On a terminal the lines are made readable with
- * pino-pretty, synchronously, so that log lines and output interleave in order.
+ * pino-pretty, synchronously, so that log lines and output interleave in order. Every line goes
+ * through `io.stderr`, so whatever guards that stream (the CLI scrubs secrets there) guards logs too,
+ * and is made terminal-safe first: JSON leaves bidi and C1 characters raw, and its escapes are
+ * JSON's own, so a line stays valid JSON of the same value.
  */
 export async function createLogger(io: Io, level: LevelWithSilent): Promise<Logger> {
   const options = { level, base: null, redact: { paths: [...REDACT_PATHS], censor: '[redacted]' } };
-  const stream = { write: (line: string) => void io.stderr.write(line) };
   if (io.stderr.isTTY === true && level !== 'silent') {
-    const { default: pretty } = await import('pino-pretty');
+    const { prettyFactory } = await import('pino-pretty');
     const colorize = io.env['NO_COLOR'] === undefined || io.env['NO_COLOR'] === '';
-    return pino(options, pretty({ destination: 2, sync: true, colorize, ignore: 'time' }));
+    const pretty = prettyFactory({ colorize, ignore: 'time' });
+    // Formatted here and written through io.stderr like every other line, never to the fd itself.
+    // pino-pretty decodes the JSON and prints its strings raw, so they are escaped inside first.
+    return pino(options, { write: (line: string) => void io.stderr.write(pretty(JSON.stringify(safeValues(JSON.parse(line))))) });
   }
-  return pino(options, stream);
+  return pino(options, { write: (line: string) => void io.stderr.write(safeLine(line)) });
 }

@@ -3,11 +3,14 @@
  * and the test fakes all serve.
  */
 import type { DesiredState } from '../desired/model.js';
+import { SinkopsError } from '../errors.js';
+import { remoteBasis } from '../plan/canonical.js';
+import { isLease } from '../plan/marker.js';
 import type { Plan, PlanOptions } from '../plan/model.js';
 import { plan } from '../plan/plan.js';
 import { assertCurrent, planFromSaved, type SavedPlan } from '../plan/saved-plan.js';
 import type { SinksApi } from '../remote/api.js';
-import type { RemoteState } from '../remote/model.js';
+import type { RemoteSink, RemoteState } from '../remote/model.js';
 import { readRemoteState, withSubscriptions } from '../remote/read.js';
 
 /**
@@ -35,8 +38,30 @@ export async function computePlan(
  * `apply plan.json`: the saved plan checked against the account as it is now, and made executable.
  * Refused (STALE_PLAN) when any sink it touches changed since it was planned.
  */
-export async function computeSavedPlan(saved: SavedPlan, file: string, api: SinksApi, options: PlanOptions): Promise<Plan> {
+export async function computeSavedPlan(
+  saved: SavedPlan,
+  file: string,
+  api: SinksApi,
+  options: PlanOptions,
+): Promise<{ plan: Plan; remote: RemoteState }> {
   const remote = await readRemoteState(api);
   assertCurrent(saved, remote, file);
-  return planFromSaved(saved, remote, options);
+  return { plan: planFromSaved(saved, remote, options), remote };
+}
+
+/**
+ * Reads the account again and refuses (STALE_PLAN) when its sinks changed since `before` was read:
+ * apply calls it once it holds the lease, so what it applies is what the user confirmed. Lease
+ * sinks are sinkops's own bookkeeping and do not count.
+ */
+export async function assertUnchangedSince(api: SinksApi, before: RemoteState): Promise<void> {
+  const now = await readRemoteState(api);
+  if (remoteBasis(ownSinks(now.sinks)) === remoteBasis(ownSinks(before.sinks))) return;
+  throw new SinkopsError('STALE_PLAN', 'The account changed between the plan and the apply (another apply, or an edit in the Console); nothing was applied', {
+    details: ['Run the apply again: it plans anew against the account as it is now.'],
+  });
+}
+
+function ownSinks(sinks: readonly RemoteSink[]): RemoteSink[] {
+  return sinks.filter((s) => !isLease(s.description));
 }

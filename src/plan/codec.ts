@@ -194,10 +194,14 @@ function decodeChange(c: JsonChange): FieldChange {
   };
 }
 
-/** The `${NAME}` references of a template, read by the loader's own parser (src/desired/env.ts). */
-function templateRefs(template: string): string[] {
+/**
+ * The `${NAME}` references of a template, read by the loader's own parser (src/desired/env.ts),
+ * which also refuses sinkops's own credentials: a hand-edited plan file cannot make apply send them.
+ */
+function templateRefs(template: string, a: JsonAction, key: string): string[] {
   const parsed = interpolate(template, {});
-  return parsed.ok ? [...parsed.envRefs] : [];
+  if (!parsed.ok) throw new SinkopsError('PLAN_FILE', `${a.action} ${a.name}: sensitive_refs.${key} ${parsed.message}`);
+  return [...parsed.envRefs];
 }
 
 function decodeAfter(a: JsonAction): SinkSpec {
@@ -213,7 +217,7 @@ function decodeAfter(a: JsonAction): SinkSpec {
     const template = refs[key];
     config[key] =
       typeof template === 'string'
-        ? { value: undefined, sensitive: true, envRefs: templateRefs(template), template }
+        ? { value: undefined, sensitive: true, envRefs: templateRefs(template, a, key), template }
         : { value: undefined, sensitive: true, envRefs: [] };
   }
   return { description: after.description, sinkType: a.sink_type as SinkType, sinkConfiguration: config };

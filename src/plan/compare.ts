@@ -16,7 +16,7 @@ import { SECRET_CONFIG_KEYS, type DesiredSink } from '../desired/model.js';
 import type { RemoteSink } from '../remote/model.js';
 import { canonicalJson } from './canonical.js';
 import type { FieldChange } from './model.js';
-import { SENSITIVE_DISPLAY } from './sensitive.js';
+import { displayDesired, displayRemote } from './sensitive.js';
 
 
 /** The comparable form of one configuration value, with the type's defaults applied. */
@@ -30,12 +30,6 @@ function normalise(sinkType: string, key: string, value: unknown): string {
   if (value === undefined || value === null) return '\u0000absent';
   if (typeof value === 'object') return canonicalJson(value);
   return String(value);
-}
-
-/** How a value is displayed: JSON text (quoted strings), or the sensitive placeholder. */
-export function displayValue(value: unknown, sensitive: boolean): string {
-  if (sensitive) return SENSITIVE_DISPLAY;
-  return JSON.stringify(value) ?? 'null';
 }
 
 /** The field that identifies a sink's destination, per type: a cheap index for lookalike search. */
@@ -95,14 +89,23 @@ export function compareImmutable(desired: DesiredSink, remote: RemoteSink): Conf
       continue;
     }
     changes.push({
-      path: `sink_configuration.${key}`,
-      ...(hasRemote ? { before: displayValue(r, sensitive) } : {}),
-      ...(d !== undefined ? { after: displayValue(d.value, sensitive || d.value === undefined) } : {}),
+      path: `sink_configuration.${configKeyPath(key)}`,
+      ...(hasRemote ? { before: displayRemote(key, r) } : {}),
+      ...(d !== undefined ? { after: displayDesired(key, d) } : {}),
       forcesReplacement: true,
       sensitive,
     });
   }
   return { changes, unknownKeys };
+}
+
+/**
+ * A configuration key as it appears in a field path. Keys the repository declares are plain words;
+ * a key only the remote has could hold anything (a newline would forge lines in the diffs), so
+ * such a key is written as a JSON string.
+ */
+function configKeyPath(key: string): string {
+  return /^[A-Za-z0-9_-]+$/.test(key) ? key : JSON.stringify(key);
 }
 
 /** The one mutable field; undefined when equal. */

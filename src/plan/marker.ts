@@ -46,3 +46,17 @@ export function trailingMarker(description: string): string | undefined {
 export function hasAnyMarker(description: string): boolean {
   return TRAILING_MARKER.test(description);
 }
+
+/**
+ * The lease an apply holds on an account (src/apply/lease.ts) is a sink of its own, told apart by
+ * this marker: `[sinkops-lease:<stack>]`, or `[sinkops-lease:-]` without a stack. It is no sink of
+ * any stack's (parseMarker never reads it), and `import` leaves it alone.
+ */
+export function leaseMarker(stack?: string): string {
+  return `[sinkops-lease:${stack ?? '-'}]`;
+}
+
+/** Whether the description ends with a lease marker, of any stack. */
+export function isLease(description: string): boolean {
+  return /\[sinkops-lease:[^\]\s]+\]$/.test(description);
+}

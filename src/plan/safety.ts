@@ -29,18 +29,27 @@ export function hasChanges(plan: Plan): boolean {
   return plan.actions.some((a) => a.action !== 'noop');
 }
 
+/**
+ * "Empty": the plan deletes managed sinks and keeps none of the sinks it found (a mistyped or empty
+ * --dir). What it creates does not count — a wrong --dir holding one unrelated sink file would
+ * otherwise pass — and neither does a delete blocked because the sink is in use: it says nothing
+ * about the --dir being right. Counted from the summary, so a saved plan without its noops listed is
+ * judged by the same numbers.
+ */
+function keepsNoManagedSink(plan: Plan): boolean {
+  const { update, adopt, replace, noop } = plan.summary;
+  const blockedKeeps = plan.actions.filter((a) => a.action === 'blocked' && a.intended !== 'delete').length;
+  return plan.actions.some((a) => a.action === 'delete') && update + adopt + replace + noop + blockedKeeps === 0;
+}
+
 /** Throws UNSAFE_PLAN when the plan breaks a limit; the message names the overriding flag(s). */
 export function assertSafe(plan: Plan, limits: SafetyLimits): void {
   const problems: { flag: string; detail: string }[] = [];
   const deletes = countDeletes(plan);
-  // "Empty": every action is a delete, so no managed sink would remain (a mistyped --dir). A delete
-  // blocked because the sink is in use still counts as one: it says nothing about the --dir being right.
-  const removes = (a: Plan['actions'][number]): boolean => a.action === 'delete' || (a.action === 'blocked' && a.intended === 'delete');
-  const wipesAll = plan.actions.some((a) => a.action === 'delete') && plan.actions.every(removes);
-  if (wipesAll && !limits.allowEmpty) {
+  if (keepsNoManagedSink(plan) && !limits.allowEmpty) {
     problems.push({
       flag: '--allow-empty',
-      detail: `the plan deletes all ${deletes} managed sink(s) and keeps none (is --dir right?); pass --allow-empty to allow it`,
+      detail: `the plan deletes all ${deletes} managed sink(s) and keeps none of them (is --dir right?); pass --allow-empty to allow it`,
     });
   }
   if (deletes > limits.maxDeletes) {

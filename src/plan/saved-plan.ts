@@ -108,6 +108,29 @@ export function assertCurrent(saved: SavedPlan, remote: RemoteState, file: strin
 }
 
 /**
+ * The actions of a saved plan that take a sink no name of this stack owns: adoptions, and the
+ * deletion of the pinned half of an interrupted adoption. The file alone cannot vouch for them.
+ */
+export function pinnedTargets(saved: SavedPlan): { readonly name: string; readonly sid: string }[] {
+  return saved.actions.flatMap((a) =>
+    a.action === 'adopt' || (a.action === 'delete' && a.reasons.some((r) => r.kind === 'pinned')) ? [{ name: a.name, sid: a.sid }] : [],
+  );
+}
+
+/**
+ * A saved plan may take an unowned sink only where the repository pins it (`sid:` under that name),
+ * whatever the file says: a hand-edited plan cannot adopt, replace or delete someone else's sink.
+ * (Every other target is checked for this stack's marker right before it is touched.)
+ */
+export function assertPinned(saved: SavedPlan, pins: ReadonlyMap<string, string>, file: string): void {
+  const unpinned = pinnedTargets(saved).filter((t) => pins.get(t.sid) !== t.name);
+  if (unpinned.length === 0) return;
+  throw new SinkopsError('PLAN_FILE', `${file} takes sinks that the repository does not pin; nothing was applied`, {
+    details: unpinned.map((t) => `${t.name}: ${t.sid} is not pinned by \`sid: ${t.sid}\` under the name ${t.name} in --dir`),
+  });
+}
+
+/**
  * The saved plan with its sensitive values resolved: `${VAR}` templates from `env`, literals
  * (written in the repository, so not in the file) through `literal`. Needs no network, so a missing
  * variable is found before anything is sent (see apply's assertKnown).

@@ -2,11 +2,9 @@
  * Words and symbols shared by the renderers, so text, Markdown and JSON describe an action the
  * same way. Everything here reads the plan; nothing compares values.
  */
-import type { ConfigValue } from '../desired/model.js';
 import type { PlanSummary, PlannedAction, SinkSpec } from '../plan/model.js';
 import { summaryParts } from '../plan/action.js';
-import { displayValue } from '../plan/compare.js';
-import { isHidden } from '../plan/sensitive.js';
+import { displayDesired } from '../plan/sensitive.js';
 
 export const NO_CHANGES = 'No changes. Twilio sinks match the repository.';
 
@@ -62,10 +60,6 @@ export function sinkRef(action: PlannedAction): string {
   return `(${sid}, ${action.before.status})`;
 }
 
-export function displayConfig(value: ConfigValue): string {
-  return displayValue(value.value, isHidden(value));
-}
-
 /** The fields of a sink to be created, as `[path, displayed value]`, configuration keys sorted. */
 export function specFields(spec: SinkSpec): [string, string][] {
   const fields: [string, string][] = [
@@ -74,7 +68,7 @@ export function specFields(spec: SinkSpec): [string, string][] {
   ];
   for (const key of Object.keys(spec.sinkConfiguration).sort()) {
     const value = spec.sinkConfiguration[key];
-    if (value !== undefined) fields.push([`sink_configuration.${key}`, displayConfig(value)]);
+    if (value !== undefined) fields.push([`sink_configuration.${key}`, displayDesired(key, value)]);
   }
   return fields;
 }

@@ -8,7 +8,7 @@
  */
 import { diffLines } from 'diff';
 import type { FieldChange, PlannedAction, SinkSpec } from '../plan/model.js';
-import { displayConfig } from './describe.js';
+import { displayDesired } from '../plan/sensitive.js';
 
 export interface DocLine {
   readonly op: '+' | '-' | ' ';
@@ -33,7 +33,7 @@ function side(
     fields.set('sink_type', JSON.stringify(after.sinkType));
     for (const key of Object.keys(after.sinkConfiguration).sort()) {
       const value = after.sinkConfiguration[key];
-      if (value !== undefined) fields.set(`sink_configuration.${key}`, displayConfig(value));
+      if (value !== undefined) fields.set(`sink_configuration.${key}`, displayDesired(key, value));
     }
   }
   for (const c of changes) if (!fields.has(c.path)) fields.set(c.path, undefined);

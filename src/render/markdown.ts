@@ -1,15 +1,17 @@
 /**
  * The Markdown renderer: the pull-request comment (SPEC §9). A summary line, errors, a table of
  * actions, a collapsible diff per action, warnings and the unmanaged sinks. Text that does not come
- * from sinkops is escaped. The whole comment stays within MARKDOWN_LIMIT characters: when it would
- * not, the least important parts (action details first) are left out and a note says how much.
+ * from sinkops (every field of a remote sink, SIDs and names included: a saved plan or an API
+ * answer can carry anything) goes through src/render/markdown-escape.ts in the form its place
+ * needs. The whole comment stays within MARKDOWN_LIMIT characters: when it would not, the least
+ * important parts (action details first) are left out and a note says how much.
  */
 import type { Plan, PlannedAction } from '../plan/model.js';
 import { planHash, planHashComment } from '../plan/plan-hash.js';
 import { labelOf, symbolOf } from '../plan/action.js';
 import { NO_CHANGES, headline, specFields, summaryLine } from './describe.js';
 import { documentDiff } from './document.js';
-import { escapeMarkdown, fenceFor } from './markdown-escape.js';
+import { codeSpan, escapeHtml, escapeMarkdown, fencedBlock } from './markdown-escape.js';
 import type { RenderOptions } from './options.js';
 
 /** Below GitHub's 65,536-character comment limit, with room for the sticky comment's hidden marker. */
@@ -36,7 +38,7 @@ export function renderMarkdown(plan: Plan, options: RenderOptions): string {
     changing.length === 0 && plan.errors.length === 0
       ? `**${NO_CHANGES}**\n\n`
       : `**${summaryLine(plan.summary)}**${plan.errors.length > 0 ? ` The plan has ${plan.errors.length} error(s) and cannot be applied.` : ''}\n\n`;
-  const footer = `<sub>plan \`${hash}\` · basis \`${plan.basis}\`</sub>\n`;
+  const footer = `<sub>plan \`${hash}\` · basis ${codeSpan(plan.basis)}</sub>\n`;
 
   const errors: Section = {
     label: 'errors',
@@ -63,7 +65,7 @@ export function renderMarkdown(plan: Plan, options: RenderOptions): string {
     label: 'unmanaged sinks',
     header: `<details><summary>Unmanaged sinks (${plan.unmanaged.length}), never changed by sinkops</summary>\n\n| SID | Type | Status | Description |\n|---|---|---|---|\n`,
     items: plan.unmanaged.map(
-      (s) => `| \`${s.sid}\` | ${escapeMarkdown(s.sinkType)} | ${escapeMarkdown(s.status)} | ${escapeMarkdown(s.description)} |\n`,
+      (s) => `| ${codeSpan(s.sid)} | ${escapeMarkdown(s.sinkType)} | ${escapeMarkdown(s.status)} | ${escapeMarkdown(s.description)} |\n`,
     ),
     footer: '\n</details>\n\n',
   };
@@ -104,9 +106,9 @@ export function renderMarkdown(plan: Plan, options: RenderOptions): string {
 }
 
 function tableRow(action: PlannedAction): string {
-  const sid = action.action === 'create' ? '' : `\`${action.sid}\``;
+  const sid = action.action === 'create' ? '' : codeSpan(action.sid);
   const what = action.action === 'create' ? action.after.sinkType : `${action.before.sinkType}, ${action.before.status}`;
-  return `| \`${symbolOf(action)}\` | ${labelOf(action)} | \`${action.name}\` | ${sid} | ${escapeMarkdown(`${what}: ${headline(action)}`)} |\n`;
+  return `| \`${symbolOf(action)}\` | ${labelOf(action)} | ${codeSpan(action.name)} | ${sid} | ${escapeMarkdown(`${what}: ${headline(action)}`)} |\n`;
 }
 
 function detailsBlock(action: PlannedAction): string {
@@ -115,10 +117,9 @@ function detailsBlock(action: PlannedAction): string {
       ? specFields(action.after).map(([path, value]) => `+ ${path}: ${value}`)
       : documentDiff(action).map(({ op, text }) => `${op} ${text}`);
   const forcing = action.changes.filter((c) => c.forcesReplacement).map((c) => c.path);
-  const note = forcing.length > 0 ? `Forces replacement: ${forcing.map((p) => `\`${p}\``).join(', ')}\n\n` : '';
-  const content = lines.join('\n');
-  const fence = fenceFor(content);
-  const summary = `<code>${symbolOf(action)}</code> ${action.action} <code>${action.name}</code>`;
-  const diff = lines.length > 0 ? `${fence}diff\n${content}\n${fence}\n` : '_No field changes._\n';
+  const note = forcing.length > 0 ? `Forces replacement: ${forcing.map(codeSpan).join(', ')}\n\n` : '';
+  // The summary line opens an HTML block, where Markdown escapes are not read: HTML escaping there.
+  const summary = `<code>${symbolOf(action)}</code> ${action.action} <code>${escapeHtml(action.name)}</code>`;
+  const diff = lines.length > 0 ? fencedBlock('diff', lines) : '_No field changes._\n';
   return `<details><summary>${summary}</summary>\n\n${escapeMarkdown(headline(action))}\n\n${note}${diff}\n</details>\n\n`;
 }

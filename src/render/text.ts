@@ -3,13 +3,16 @@
  * (`# headline`, a symbol line, field lines with `# forces replacement`, the configuration diff),
  * unmanaged sinks, warnings, errors, and the summary line. ANSI colour only when asked.
  *
- * Every value from Twilio is printed through JSON.stringify (FieldChanges and specs already are),
- * so a description cannot smuggle terminal escape sequences.
+ * Every value that sinkops did not write (SIDs, types, statuses, descriptions, names, configuration
+ * keys, file names, messages quoting them) goes through terminalSafe before colour is added.
+ * JSON.stringify alone is not enough: it leaves DEL, C1 controls, bidi overrides and zero-width
+ * characters raw, and SIDs, types and statuses are printed unquoted.
  */
 import type { FieldChange, Plan, PlannedAction } from '../plan/model.js';
 import { documentDiff } from './document.js';
 import { LEGEND, symbolOf, type ActionSymbol } from '../plan/action.js';
 import { NO_CHANGES, headline, sinkRef, specFields, summaryLine } from './describe.js';
+import { terminalSafe } from '../terminal-safe.js';
 import type { RenderOptions } from './options.js';
 
 const CODES = { green: 32, yellow: 33, red: 31, magenta: 35, cyan: 36, bold: 1, dim: 2 } as const;
@@ -19,8 +22,8 @@ export function renderText(plan: Plan, options: RenderOptions): string {
   const paint = (colour: Colour, text: string): string =>
     options.color ? `\u001b[${CODES[colour]}m${text}\u001b[0m` : text;
   const out: string[] = [];
-  const stack = plan.options.stack === undefined ? '' : ` (stack ${JSON.stringify(plan.options.stack)})`;
-  out.push(paint('bold', `sinkops plan${stack}`), `Remote basis: ${plan.basis}`, '');
+  const stack = plan.options.stack === undefined ? '' : ` (stack ${terminalSafe(JSON.stringify(plan.options.stack))})`;
+  out.push(paint('bold', `sinkops plan${stack}`), `Remote basis: ${terminalSafe(plan.basis)}`, '');
 
   const shown = plan.actions.filter((a) => a.action !== 'noop' || options.verbose);
   const changing = plan.actions.filter((a) => a.action !== 'noop');
@@ -34,16 +37,20 @@ export function renderText(plan: Plan, options: RenderOptions): string {
 
   if (plan.unmanaged.length > 0) {
     out.push(`Unmanaged sinks (${plan.unmanaged.length}, never changed by sinkops):`);
-    const typeWidth = Math.max(...plan.unmanaged.map((s) => s.sinkType.length));
-    for (const s of plan.unmanaged) {
-      out.push(`  ${s.sid}  ${s.sinkType.padEnd(typeWidth)}  ${s.status.padEnd(12)}  ${JSON.stringify(s.description)}`);
-    }
+    const rows = plan.unmanaged.map((s) => ({
+      sid: terminalSafe(s.sid),
+      type: terminalSafe(s.sinkType),
+      status: terminalSafe(s.status),
+      description: terminalSafe(JSON.stringify(s.description)),
+    }));
+    const typeWidth = Math.max(...rows.map((r) => r.type.length));
+    for (const r of rows) out.push(`  ${r.sid}  ${r.type.padEnd(typeWidth)}  ${r.status.padEnd(12)}  ${r.description}`);
     out.push('');
   }
-  for (const w of plan.warnings) out.push(`${paint('yellow', 'Warning:')} ${w.message}`);
+  for (const w of plan.warnings) out.push(`${paint('yellow', 'Warning:')} ${terminalSafe(w.message)}`);
   if (plan.warnings.length > 0) out.push('');
   for (const e of plan.errors) {
-    out.push(`${paint('red', 'Error:')} ${e.source.file}:${e.source.line}:${e.source.column}: ${e.message} (${e.code})`);
+    out.push(`${paint('red', 'Error:')} ${terminalSafe(`${e.source.file}:${e.source.line}:${e.source.column}: ${e.message}`)} (${e.code})`);
   }
   if (plan.errors.length > 0) out.push('');
 
@@ -66,39 +73,48 @@ function colourSymbol(symbol: ActionSymbol, paint: (c: Colour, t: string) => str
 
 function actionBlock(action: PlannedAction, paint: (c: Colour, t: string) => string): string[] {
   const symbol = colourSymbol(symbolOf(action), paint);
-  const ref = sinkRef(action);
-  const source = 'source' in action && action.source !== undefined ? `  ${paint('dim', `${action.source.file}:${action.source.line}`)}` : '';
-  const lines = [`  ${paint('bold', `# ${headline(action)}`)}`, `  ${symbol} sink "${action.name}"${ref === '' ? '' : ` ${ref}`}${source}`];
+  const ref = terminalSafe(sinkRef(action));
+  const source =
+    'source' in action && action.source !== undefined ? `  ${paint('dim', terminalSafe(`${action.source.file}:${action.source.line}`))}` : '';
+  const lines = [
+    `  ${paint('bold', `# ${terminalSafe(headline(action))}`)}`,
+    `  ${symbol} sink "${terminalSafe(action.name)}"${ref === '' ? '' : ` ${ref}`}${source}`,
+  ];
   if (action.action === 'create') {
-    const fields = specFields(action.after);
+    const fields = specFields(action.after).map(([path, value]) => [terminalSafe(path), terminalSafe(value)] as const);
     const width = Math.max(...fields.map(([path]) => path.length));
     for (const [path, value] of fields) lines.push(`      ${paint('green', '+')} ${path.padEnd(width)} = ${value}`);
     return lines;
   }
   if (action.action === 'delete') {
-    lines.push(`      ${paint('red', '-')} description = ${JSON.stringify(action.before.description)}`);
-    lines.push(`      ${paint('red', '-')} sink_type   = ${JSON.stringify(action.before.sinkType)}`);
+    lines.push(`      ${paint('red', '-')} description = ${terminalSafe(JSON.stringify(action.before.description))}`);
+    lines.push(`      ${paint('red', '-')} sink_type   = ${terminalSafe(JSON.stringify(action.before.sinkType))}`);
     return lines;
   }
   if (action.changes.length === 0) return lines;
-  const width = Math.max(...action.changes.map((c) => c.path.length));
+  const width = Math.max(...action.changes.map((c) => terminalSafe(c.path).length));
   for (const change of action.changes) lines.push(`      ${fieldLine(change, width, paint)}`);
   const diff = documentDiff(action);
   if (action.changes.some((c) => c.path.startsWith('sink_configuration.')) && diff.length > 0) {
     lines.push('', '      configuration diff:');
     for (const { op, text } of diff) {
-      const rendered = `${op} ${text}`;
+      const rendered = `${op} ${terminalSafe(text)}`;
       lines.push(`        ${op === '+' ? paint('green', rendered) : op === '-' ? paint('red', rendered) : rendered}`);
     }
   }
   return lines;
 }
 
-/** `~ path = before -> after # forces replacement`; `+`/`-` when the field is added or removed. */
+/**
+ * `~ path = before -> after # forces replacement`; `+`/`-` when the field is added or removed. The
+ * path can hold a remote configuration key and the values remote text, so all three are escaped.
+ */
 function fieldLine(change: FieldChange, width: number, paint: (c: Colour, t: string) => string): string {
-  const path = change.path.padEnd(width);
+  const path = terminalSafe(change.path).padEnd(width);
+  const before = change.before === undefined ? undefined : terminalSafe(change.before);
+  const after = change.after === undefined ? undefined : terminalSafe(change.after);
   const forces = change.forcesReplacement ? paint('red', ' # forces replacement') : '';
-  if (change.before === undefined) return `${paint('green', '+')} ${path} = ${change.after ?? 'null'}${forces}`;
-  if (change.after === undefined) return `${paint('red', '-')} ${path} = ${change.before}${forces}`;
-  return `${paint('yellow', '~')} ${path} = ${change.before} -> ${change.after}${forces}`;
+  if (before === undefined) return `${paint('green', '+')} ${path} = ${after ?? 'null'}${forces}`;
+  if (after === undefined) return `${paint('red', '-')} ${path} = ${before}${forces}`;
+  return `${paint('yellow', '~')} ${path} = ${before} -> ${after}${forces}`;
 }

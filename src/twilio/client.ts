@@ -6,7 +6,7 @@ import type { Logger } from '../log/logger.js';
 import type { RemoteSink, Subscription } from '../remote/model.js';
 import { VERSION } from '../version.js';
 import type { CreateSinkInput, ListSinksOptions, SinksApi } from '../remote/api.js';
-import type { TwilioConfig } from './config.js';
+import { DEFAULT_MAX_PAGES, DEFAULT_MAX_RESPONSE_BYTES, type TwilioConfig } from './config.js';
 import { isSinkFromCreate } from './create-match.js';
 import { HttpTransport, type ApiRequest } from './transport.js';
 import { readPage, readResult, type Page, SINK_SID, toRemoteSink, toSubscription } from './wire.js';
@@ -15,11 +15,22 @@ export interface TwilioClientOptions {
   readonly logger?: Logger;
   /** Replaces the connection pool (tests pass undici's MockAgent). Not closed by `close()`. */
   readonly dispatcher?: Dispatcher;
-  readonly sleep?: (ms: number) => Promise<void>;
+  /** Waits between attempts; should end early when its signal aborts (the default does). */
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   readonly random?: () => number;
   /** Called on every 429, so that an executor can narrow its concurrency. */
   readonly onRateLimited?: () => void;
   readonly userAgent?: string;
+  /**
+   * Aborting it cancels every request in flight and every wait between retries, and every call
+   * then fails at once: with the abort reason when it is a SinkopsError (the CLI's `--deadline`
+   * makes a DEADLINE error that names the deadline), otherwise with a DEADLINE error.
+   */
+  readonly signal?: AbortSignal;
+  /** The most bytes of one response body read before the call fails (default 32 MiB). */
+  readonly maxResponseBytes?: number;
+  /** The most pages one list follows before it fails (default 1,000). */
+  readonly maxPages?: number;
 }
 
 /** Enough keep-alive connections for the widest parallel apply (the executor bounds it lower). */
@@ -41,6 +52,8 @@ export class TwilioClient implements SinksApi {
   private readonly transport: HttpTransport;
   private readonly ownPool: Pool | undefined;
   private readonly pageSize: number;
+  private readonly maxPages: number;
+  private readonly logger: Logger;
   private closed: Promise<void> | undefined;
   /** The in-flight listing that create reconciliations share (see `sinksListedAfter`). */
   private reconcileList: { readonly startSeq: number; readonly promise: Promise<RemoteSink[]> } | undefined;
@@ -48,6 +61,8 @@ export class TwilioClient implements SinksApi {
   constructor(config: TwilioConfig, options: TwilioClientOptions = {}) {
     const origin = new URL(config.baseUrl).origin;
     this.pageSize = config.pageSize;
+    this.maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
+    this.logger = options.logger ?? pino({ level: 'silent' });
     // An injected dispatcher (MockAgent in tests) replaces the pool and stays the caller's to close.
     let dispatcher: Dispatcher;
     if (options.dispatcher === undefined) {
@@ -72,10 +87,12 @@ export class TwilioClient implements SinksApi {
       userAgent: options.userAgent ?? `sinkops/${VERSION}`,
       timeoutMs: config.timeoutMs,
       maxRetries: config.maxRetries,
-      logger: options.logger ?? pino({ level: 'silent' }),
-      sleep: options.sleep ?? ((ms) => delay(ms)),
+      logger: this.logger,
+      sleep: options.sleep ?? ((ms, signal) => delay(ms, undefined, signal === undefined ? {} : { signal })),
       random: options.random ?? Math.random,
       onRateLimited: options.onRateLimited,
+      maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+      signal: options.signal,
     });
   }
 
@@ -159,25 +176,49 @@ export class TwilioClient implements SinksApi {
 
   /** Closes the connection pool this client opened (an injected dispatcher belongs to the caller). */
   close(): Promise<void> {
+    this.transport.dispose();
     this.closed ??= this.ownPool?.close() ?? Promise.resolve();
     return this.closed;
   }
 
-  /** Follows `meta.next_page_url`, one page at a time: a page's URL is only known from the one before. */
-  private async listAll<T>(firstPath: string, key: 'sinks' | 'subscriptions', map: (wire: unknown) => T): Promise<T[]> {
+  /**
+   * Follows `meta.next_page_url`, one page at a time: a page's URL is only known from the one before.
+   * A list must end: a page it already returned, or more than `maxPages` pages, is an error. A SID on
+   * two pages (a listing that shifted under a concurrent change, or a faulty server) is one sink or
+   * subscription: the first occurrence is kept, so nothing downstream ever sees one SID twice.
+   */
+  private async listAll<T extends { readonly sid: string }>(firstPath: string, key: 'sinks' | 'subscriptions', map: (wire: unknown) => T): Promise<T[]> {
     const out: T[] = [];
+    const sids = new Set<string>();
     const seen = new Set<string>();
     let path: string | null = firstPath;
     while (path !== null) {
+      if (seen.size === this.maxPages) throw this.endlessList(key, out.length);
       seen.add(path);
       const page: Page = await this.transport.call({ method: 'GET', path, idempotent: true }, (res) => readPage(res.body, key));
-      for (const item of page.items) out.push(map(item));
+      for (const item of page.items) {
+        const value = map(item);
+        if (sids.has(value.sid)) {
+          this.logger.debug({ list: key, sid: value.sid }, 'twilio list repeated a SID; kept the first');
+          continue;
+        }
+        sids.add(value.sid);
+        out.push(value);
+      }
       path = page.nextPageUrl === null ? null : this.nextPagePath(page.nextPageUrl);
       if (path !== null && seen.has(path)) {
         throw new SinkopsError('TWILIO_API', `Unexpected response from the Events API: the list of ${key} pages back to a page it already returned.`);
       }
     }
     return out;
+  }
+
+  private endlessList(key: 'sinks' | 'subscriptions', count: number): SinkopsError {
+    return new SinkopsError(
+      'TWILIO_API',
+      `Unexpected response from the Events API: the list of ${key} did not end after ${this.maxPages} pages (${count} ${key} so far); sinkops stopped following next_page_url.`,
+      { details: [`That is far more than an account holds at ${this.pageSize} a page: check TWILIO_EVENTS_BASE_URL and any proxy in between.`] },
+    );
   }
 
   /**

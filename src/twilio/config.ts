@@ -9,7 +9,7 @@ export interface TwilioConfig {
   /** HTTP Basic password: the auth token, or the API key secret. */
   readonly password: string;
   readonly accountSid: string;
-  /** Per-request limit for the response headers and for each gap between body chunks. */
+  /** Per-request limit, from sending the request to the last byte of the answer. */
   readonly timeoutMs: number;
   /** Attempts after the first one, shared by every kind of retry of one call. */
   readonly maxRetries: number;
@@ -21,6 +21,13 @@ export const DEFAULT_BASE_URL = 'https://events.twilio.com';
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_RETRIES = 5;
 export const DEFAULT_PAGE_SIZE = 1000;
+/**
+ * A page of 1,000 sinks is about 1 MB of JSON, and no other answer comes near it; 32 MiB is far
+ * beyond any real answer and still a bounded cost when a server (or a proxy) sends without end.
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+/** 1,000 pages of 1,000 is a million sinks; real accounts hold at most 100 (SPEC §12). */
+export const DEFAULT_MAX_PAGES = 1000;
 
 const CREDENTIAL_HELP = [
   'Set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN,',

@@ -1,4 +1,5 @@
 import { SinkopsError } from '../errors.js';
+import { containsSecret, WITHHELD } from '../secrets.js';
 
 /** Shown with a 401: which variables hold the credentials (never their values). */
 const AUTH_HINT =
@@ -46,15 +47,19 @@ export class TwilioApiError extends SinkopsError {
 export function twilioApiError(
   status: number,
   body: unknown,
-  options: { details?: readonly string[]; context?: string } = {},
+  options: { details?: readonly string[]; context?: string; secrets?: readonly string[] } = {},
 ): TwilioApiError {
   const b = (typeof body === 'object' && body !== null ? body : {}) as TwilioErrorBody;
+  // A server that echoes the request (the Authorization header, the form) in its message would
+  // have us print the credentials: such text is withheld whole; the code and status remain.
+  const shown = (text: unknown): string | null =>
+    typeof text !== 'string' || text === '' ? null : containsSecret(text, options.secrets ?? []) ? WITHHELD : text;
   return new TwilioApiError(
     {
       status,
       twilioCode: typeof b.code === 'number' && Number.isFinite(b.code) ? b.code : null,
-      twilioMessage: typeof b.message === 'string' && b.message !== '' ? b.message : null,
-      moreInfo: typeof b.more_info === 'string' && b.more_info !== '' ? b.more_info : null,
+      twilioMessage: shown(b.message),
+      moreInfo: shown(b.more_info),
     },
     options,
   );

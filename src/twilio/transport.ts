@@ -1,7 +1,9 @@
+import { setMaxListeners } from 'node:events';
 import type { IncomingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
 import { SinkopsError } from '../errors.js';
+import { formatBytes } from '../files.js';
 import type { Logger } from '../log/logger.js';
 import { twilioApiError } from './errors.js';
 import { backoffMs, classifyTransportError, describeTransportError, MAX_RETRY_AFTER_MS, parseRetryAfter } from './retry.js';
@@ -42,9 +44,46 @@ export interface TransportSettings {
   readonly timeoutMs: number;
   readonly maxRetries: number;
   readonly logger: Logger;
-  readonly sleep: (ms: number) => Promise<void>;
+  /** Waits between attempts; resolves or rejects early when `signal` aborts. */
+  readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   readonly random: () => number;
   readonly onRateLimited: (() => void) | undefined;
+  /** The most bytes of one response body that are read; a longer body is cut off and is an error. */
+  readonly maxResponseBytes: number;
+  /** Cancels every request in flight and every wait between attempts (the CLI's `--deadline`). */
+  readonly signal: AbortSignal | undefined;
+}
+
+/** A response body as undici gives it: a stream of Buffers that can be destroyed. */
+export type ResponseBody = AsyncIterable<Buffer> & { destroy(error?: Error): unknown };
+
+/**
+ * The body as text, read only while it stays within `maxBytes`: undefined as soon as it is longer
+ * (or says it will be, in Content-Length). The body is then destroyed, which closes the connection,
+ * so a server that sends without end costs at most `maxBytes` of memory, never more.
+ */
+export async function readBodyWithin(body: ResponseBody, headers: IncomingHttpHeaders, maxBytes: number): Promise<string | undefined> {
+  const declared = Number(headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    body.destroy();
+    return undefined;
+  }
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of body) {
+    total += chunk.length;
+    if (total > maxBytes) {
+      body.destroy();
+      return undefined;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, total).toString('utf8');
+}
+
+/** What to tell the user about a request that changes something and may have reached Twilio. */
+function outcomeHint(req: ApiRequest): string {
+  return req.unknownOutcomeHint ?? 'Twilio may have processed the request.';
 }
 
 /** The abort reason of a request that ran out of time; classified like any other timeout. */
@@ -65,13 +104,45 @@ type Failure =
  */
 export class HttpTransport {
   private readonly headers: Record<string, string>;
+  /** The password and the `user:password` pair of the Authorization header: never shown if a server echoes them. */
+  private readonly credentials: readonly string[];
   private readonly formHeaders: Record<string, string>;
   private seq = 0;
+  /**
+   * Follows `settings.signal`. Every request and wait in flight listens to this one instead of the
+   * caller's signal: a parallel apply has hundreds at once, more than an AbortSignal accepts
+   * without a leak warning, and the caller's signal keeps a single listener that `dispose` removes.
+   */
+  private readonly cancel: AbortController | undefined;
+  private readonly unlinkCancel: () => void = () => undefined;
 
   constructor(private readonly s: TransportSettings) {
     // Built once: every request of the run carries the same credentials and identity.
     this.headers = { authorization: s.authorization, 'user-agent': s.userAgent, accept: 'application/json' };
+    this.credentials = credentialsOf(s.authorization);
     this.formHeaders = { ...this.headers, 'content-type': 'application/x-www-form-urlencoded' };
+    const outer = s.signal;
+    if (outer !== undefined) {
+      const cancel = new AbortController();
+      setMaxListeners(0, cancel.signal);
+      this.cancel = cancel;
+      const forward = (): void => cancel.abort(outer.reason);
+      if (outer.aborted) forward();
+      else {
+        outer.addEventListener('abort', forward, { once: true });
+        this.unlinkCancel = () => outer.removeEventListener('abort', forward);
+      }
+    }
+  }
+
+  /** A method, not a field read: TypeScript would keep a narrowed `aborted` across awaits. */
+  private isCancelled(): boolean {
+    return this.cancel?.signal.aborted === true;
+  }
+
+  /** Stops following the caller's signal (the client is closed). */
+  dispose(): void {
+    this.unlinkCancel();
   }
 
   get origin(): string {
@@ -86,6 +157,7 @@ export class HttpTransport {
   async call<T>(req: ApiRequest, parse: (res: ApiResponse) => T, reconcile?: Reconcile<T>): Promise<T> {
     let outcomeUnknown = false;
     for (let attempt = 1; ; attempt++) {
+      if (this.isCancelled()) throw this.cancelledError(req, outcomeUnknown);
       const canRetry = attempt <= this.s.maxRetries;
       let failure: Failure;
       try {
@@ -94,6 +166,8 @@ export class HttpTransport {
         if (res.status === 404 && req.goneIsDone === true && outcomeUnknown) return parse(res);
         failure = { kind: 'response', response: res };
       } catch (error) {
+        // Cancelled mid-request: not a failure to retry or reconcile; the request may have arrived.
+        if (this.isCancelled()) throw this.cancelledError(req, true);
         if (error instanceof SinkopsError) throw error;
         failure = { kind: 'transport', error };
       }
@@ -108,7 +182,7 @@ export class HttpTransport {
             `Twilio asked to wait ${Math.ceil(asked / 1000)} s before retrying; try again later.`,
           ]);
         }
-        await this.wait(req, attempt, asked ?? backoffMs(attempt - 1, this.s.random), 'rate limited');
+        await this.wait(req, attempt, asked ?? backoffMs(attempt - 1, this.s.random), 'rate limited', outcomeUnknown);
         continue;
       }
 
@@ -123,7 +197,7 @@ export class HttpTransport {
         outcomeUnknown = true;
         if (reconcile !== undefined) {
           // Look before sending again — even when the budget is spent, the request may have worked.
-          await this.wait(req, attempt, backoffMs(attempt - 1, this.s.random), 'outcome unknown');
+          await this.wait(req, attempt, backoffMs(attempt - 1, this.s.random), 'outcome unknown', true);
           const found = await reconcile(failureSeq).catch((e: unknown) => {
             throw this.withHint(e, req.unknownOutcomeHint);
           });
@@ -135,7 +209,7 @@ export class HttpTransport {
         if (!req.idempotent) throw this.finalError(req, failure, attempt, true);
       }
       if (!canRetry) throw this.finalError(req, failure, attempt, outcomeUnknown && !req.idempotent);
-      await this.wait(req, attempt, backoffMs(attempt - 1, this.s.random), kind);
+      await this.wait(req, attempt, backoffMs(attempt - 1, this.s.random), kind, outcomeUnknown);
     }
   }
 
@@ -145,21 +219,48 @@ export class HttpTransport {
     return new SinkopsError(e.code, e.message, { details: [...e.details, hint], cause: e });
   }
 
-  private async wait(req: ApiRequest, attempt: number, ms: number, reason: string): Promise<void> {
+  /** Sleeps before the next attempt, unless the calls are cancelled meanwhile. */
+  private async wait(req: ApiRequest, attempt: number, ms: number, reason: string, outcomeUnknown: boolean): Promise<void> {
     this.s.logger.debug({ method: req.method, path: req.path, attempt, waitMs: ms, reason }, 'twilio retry');
-    await this.s.sleep(ms);
+    try {
+      await this.s.sleep(ms, this.cancel?.signal);
+    } catch (e) {
+      if (this.isCancelled()) throw this.cancelledError(req, outcomeUnknown);
+      throw e;
+    }
+    if (this.isCancelled()) throw this.cancelledError(req, outcomeUnknown);
   }
 
   /**
-   * One HTTP exchange; the body is read in full (which also frees the connection) and parsed once.
-   * One deadline covers headers and body together (undici's own headersTimeout/bodyTimeout run on
-   * coarse ~0.5 s timers and measure the two phases separately).
+   * The error of a call stopped by the caller's signal: its reason when that is a SinkopsError (the
+   * CLI's deadline says which one and how to raise it), otherwise a DEADLINE error. A request that
+   * changes something and may have reached Twilio says so.
+   */
+  private cancelledError(req: ApiRequest, mayHaveArrived: boolean): SinkopsError {
+    const reason: unknown = this.cancel?.signal.reason;
+    const base =
+      reason instanceof SinkopsError
+        ? reason
+        : new SinkopsError('DEADLINE', `${req.method} ${this.pathOnly(req)} to the Events API was cancelled: ${describeTransportError(reason)}.`, { cause: reason });
+    const hint = mayHaveArrived && !req.idempotent ? outcomeHint(req) : undefined;
+    return hint === undefined ? base : new SinkopsError(base.code, base.message, { details: [...base.details, hint], cause: base });
+  }
+
+  /**
+   * One HTTP exchange; the body is read in full (which also frees the connection), up to
+   * `maxResponseBytes`, and parsed once. One deadline covers headers and body together, to the last
+   * byte: undici's own headersTimeout/bodyTimeout run on coarse ~0.5 s timers, measure the two
+   * phases separately, and bodyTimeout only limits each gap between chunks, so a body that trickles
+   * a byte at a time would never end under them alone.
    */
   private async exchange(req: ApiRequest, attempt: number): Promise<ApiResponse> {
     const started = performance.now();
     const log = { method: req.method, path: req.path, attempt };
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(timeoutError(this.s.timeoutMs)), this.s.timeoutMs);
+    const cancel = this.cancel?.signal;
+    const onCancel = (): void => deadline.abort(cancel?.reason);
+    cancel?.addEventListener('abort', onCancel, { once: true });
     try {
       const res = await this.s.dispatcher.request({
         origin: this.s.origin,
@@ -169,7 +270,8 @@ export class HttpTransport {
         body: req.form ?? null,
         signal: deadline.signal,
       });
-      const text = await res.body.text();
+      const text = await readBodyWithin(res.body, res.headers, this.s.maxResponseBytes);
+      if (text === undefined) throw this.tooLargeError(req);
       const durationMs = Math.round(performance.now() - started);
       this.s.logger.debug({ ...log, status: res.statusCode, durationMs }, 'twilio request');
       return { status: res.statusCode, headers: res.headers, body: this.parseBody(text, res.statusCode, req) };
@@ -180,7 +282,23 @@ export class HttpTransport {
       throw error;
     } finally {
       clearTimeout(timer);
+      cancel?.removeEventListener('abort', onCancel);
     }
+  }
+
+  /** Never retried: a server that sends this much once will send it again. */
+  private tooLargeError(req: ApiRequest): SinkopsError {
+    const hint = req.idempotent ? [] : [outcomeHint(req)];
+    return new SinkopsError(
+      'TWILIO_API',
+      `The Events API's answer to ${req.method} ${this.pathOnly(req)} is larger than ${formatBytes(this.s.maxResponseBytes)}; sinkops stopped reading it.`,
+      {
+        details: [
+          'No answer of the Events API comes near that size (a page of 1,000 sinks is about 1 MB): check TWILIO_EVENTS_BASE_URL and any proxy in between.',
+          ...hint,
+        ],
+      },
+    );
   }
 
   private parseBody(text: string, status: number, req: ApiRequest): unknown {
@@ -201,13 +319,14 @@ export class HttpTransport {
   private apiError(req: ApiRequest, res: ApiResponse, attempts: number, details: readonly string[] = []): SinkopsError {
     const tries = attempts > 1 ? [`Gave up after ${attempts} attempts.`] : [];
     return twilioApiError(res.status, res.body, {
+      secrets: this.credentials,
       context: `${req.method} ${this.pathOnly(req)}`,
       details: [...details, ...tries],
     });
   }
 
   private finalError(req: ApiRequest, failure: Failure, attempts: number, outcomeUnknown: boolean): SinkopsError {
-    const hint = outcomeUnknown ? [req.unknownOutcomeHint ?? 'Twilio may have processed the request.'] : [];
+    const hint = outcomeUnknown ? [outcomeHint(req)] : [];
     if (failure.kind === 'response') return this.apiError(req, failure.response, attempts, hint);
     const after = attempts > 1 ? ` (after ${attempts} attempts)` : '';
     return new SinkopsError(
@@ -216,4 +335,12 @@ export class HttpTransport {
       { cause: failure.error, details: hint },
     );
   }
+}
+
+/** The secrets inside a Basic Authorization header value. */
+function credentialsOf(authorization: string): string[] {
+  const match = /^Basic (.+)$/.exec(authorization);
+  if (match === null) return [authorization];
+  const pair = Buffer.from(match[1] ?? '', 'base64').toString('utf8');
+  return [pair, pair.slice(pair.indexOf(':') + 1)];
 }

@@ -3,13 +3,30 @@ import type { RemoteSink, Subscription } from '../remote/model.js';
 
 /**
  * Twilio's snake_case JSON → the camelCase model. Only the fields sinkops reads are checked, and
- * only as much as a wrong shape would otherwise turn into a confusing failure later.
+ * only as much as a wrong shape would otherwise turn into a confusing failure later — except SIDs,
+ * which are checked against their pattern: a SID is put in request paths, plan files and every
+ * output unquoted, so one that is not a SID (a path, markup, control characters) is refused here
+ * rather than passed on.
  */
 
+/** The patterns of Twilio's OpenAPI description (test/reference/twilio_events_v1.yaml): hex of either case. */
 export const SINK_SID = /^DG[0-9a-fA-F]{32}$/;
+export const SUBSCRIPTION_SID = /^DF[0-9a-fA-F]{32}$/;
 
 function unexpected(what: string): SinkopsError {
   return new SinkopsError('TWILIO_API', `Unexpected response from the Events API: ${what}.`);
+}
+
+/** A value quoted in an error: JSON-escaped, and cut short so a huge answer does not flood the terminal. */
+function quote(value: string): string {
+  const limit = 64;
+  return JSON.stringify(value.length > limit ? `${value.slice(0, limit)}…` : value);
+}
+
+function requiredSid(o: Record<string, unknown>, key: string, what: string, pattern: RegExp, kind: string): string {
+  const sid = requiredString(o, key, what);
+  if (!pattern.test(sid)) throw unexpected(`${what} has ${key} ${quote(sid)}, which is not a ${kind} SID`);
+  return sid;
 }
 
 function asObject(value: unknown, what: string): Record<string, unknown> {
@@ -46,7 +63,7 @@ function configuration(value: unknown, sid: string): Readonly<Record<string, unk
 
 export function toRemoteSink(wire: unknown): RemoteSink {
   const o = asObject(wire, 'a sink');
-  const sid = requiredString(o, 'sid', 'a sink');
+  const sid = requiredSid(o, 'sid', 'a sink', SINK_SID, 'Sink');
   return {
     sid,
     description: optionalString(o, 'description') ?? '',
@@ -60,11 +77,11 @@ export function toRemoteSink(wire: unknown): RemoteSink {
 
 export function toSubscription(wire: unknown): Subscription {
   const o = asObject(wire, 'a subscription');
-  const sid = requiredString(o, 'sid', 'a subscription');
+  const sid = requiredSid(o, 'sid', 'a subscription', SUBSCRIPTION_SID, 'Subscription');
   return {
     sid,
     description: optionalString(o, 'description') ?? '',
-    sinkSid: requiredString(o, 'sink_sid', `subscription ${sid}`),
+    sinkSid: requiredSid(o, 'sink_sid', `subscription ${sid}`, SINK_SID, 'Sink'),
   };
 }
 

@@ -99,7 +99,8 @@ describe('execute: order', () => {
     const api = new FakeSinksApi({ sinks: [unmanaged, same] });
     const result = await execute(planOf([adoptAction(unmanaged, 'pinned'), noopAction(same, 'same')]), api, options());
     expect(api.sinks.get(unmanaged.sid)?.description).toBe(`pinned events ${marker('pinned')}`);
-    expect(api.calls.map((c) => c.op)).toEqual(['updateSink']);
+    // The pinned sink is read again right before its description changes (see the re-check tests).
+    expect(api.calls.map((c) => c.op)).toEqual(['fetchSink', 'updateSink']);
     expect(result.results.map((r) => r.action.name)).toEqual(['pinned']);
   });
 
@@ -373,5 +374,77 @@ describe('execute: progress and abort', () => {
     expect(result.counts.skipped).toBeGreaterThan(0);
     expect(result.counts.applied + result.counts.skipped).toBe(10);
     expect(api.count('createSink')).toBe(result.counts.applied);
+  });
+});
+
+describe('execute: a sink that stopped being ours is never touched', () => {
+  const unmark = (api: FakeSinksApi, sid: string): void => {
+    const sink = api.sinks.get(sid);
+    if (sink !== undefined) api.sinks.set(sid, { ...sink, description: 'taken over in the Console' });
+  };
+
+  it.each([false, true])('refuses a delete whose marker was removed after the plan (dry run: %s)', async (dryRun) => {
+    const old = managed('old');
+    const api = new FakeSinksApi({ sinks: [old] });
+    const plan = planOf([deleteAction(old, 'old')]);
+    unmark(api, old.sid); // during the prompt
+    const result = await execute(plan, api, options({ dryRun }));
+    expect(api.sinks.has(old.sid)).toBe(true);
+    expect(api.mutatingCalls()).toEqual([]);
+    expect(result.results[0]).toMatchObject({ status: 'failed', error: expect.stringContaining(`refused: ${old.sid} no longer carries ${marker('old')}`) });
+  });
+
+  it('refuses an update, a replace and an adopt whose sink changed since the plan, sending nothing', async () => {
+    const upd = managed('upd');
+    const rep = managed('rep');
+    const unmanaged = remoteSink({ description: 'hand made' });
+    const api = new FakeSinksApi({ sinks: [upd, rep, unmanaged] });
+    const plan = planOf([
+      updateAction(upd, 'upd'),
+      replaceAction(rep, 'rep', spec('rep', { config: { destination: plain('https://example.org/new'), method: plain('POST') } })),
+      adoptAction(unmanaged, 'adopted'),
+    ]);
+    for (const sink of [upd, rep, unmanaged]) {
+      api.sinks.set(sink.sid, { ...sink, sinkConfiguration: { destination: 'https://elsewhere.example/', method: 'POST' } });
+    }
+    const result = await execute(plan, api, options());
+    expect(api.mutatingCalls()).toEqual([]);
+    expect(result.results.map((r) => r.status)).toEqual(['failed', 'failed', 'failed']);
+    for (const r of result.results) expect(r.error).toMatch(/changed since the plan/);
+  });
+
+  it('refuses an adoption of a sink that another name of this stack took meanwhile', async () => {
+    const unmanaged = remoteSink({ description: 'hand made' });
+    const api = new FakeSinksApi({ sinks: [unmanaged] });
+    const plan = planOf([adoptAction(unmanaged, 'adopted')]);
+    api.sinks.set(unmanaged.sid, { ...unmanaged, description: `hand made ${marker('someone-else')}` });
+    const result = await execute(plan, api, options());
+    expect(api.mutatingCalls()).toEqual([]);
+    expect(result.results[0]?.error).toContain('no longer carries no marker of this stack');
+  });
+
+  it('keeps the old half of a replace whose marker was removed while its successor was created', async () => {
+    const rep = managed('rep');
+    const api = new FakeSinksApi({
+      sinks: [rep],
+      beforeCall: (call, fake) => {
+        if (call.op === 'createSink') unmark(fake, rep.sid);
+      },
+    });
+    const plan = planOf([replaceAction(rep, 'rep', spec('rep', { config: { destination: plain('https://example.org/new'), method: plain('POST') } }))]);
+    const result = await execute(plan, api, options());
+    expect(api.sinks.has(rep.sid)).toBe(true);
+    expect(api.mutatingCalls().map((c) => c.op)).toEqual(['createSink']);
+    expect(result.results[0]).toMatchObject({ status: 'failed', error: expect.stringMatching(/but the old sink .* was not deleted: refused/) });
+  });
+
+  it('reports a sink deleted by someone else since the plan as already deleted, sending no delete', async () => {
+    const old = managed('old');
+    const api = new FakeSinksApi({ sinks: [old] });
+    const plan = planOf([deleteAction(old, 'old')]);
+    api.sinks.delete(old.sid);
+    const result = await execute(plan, api, options());
+    expect(api.mutatingCalls()).toEqual([]);
+    expect(result.results[0]).toMatchObject({ status: 'applied', note: 'already deleted' });
   });
 });

@@ -50,6 +50,9 @@ const CASES: Record<string, readonly Expected[]> = {
   'dollar-literal': [
     ["sink.yaml", 6, 16, 'error', 'SCHEMA', "sink_configuration.destination must be an absolute http:// or https:// URL, not \"${HOOK_URL}\""],
   ],
+  'reserved-variable': [
+    ["sink.yaml", 6, 16, 'error', 'RESERVED_VARIABLE', "sink_configuration.destination may not reference ${TWILIO_AUTH_TOKEN}: variables starting with TWILIO_, GITHUB_, ACTIONS_, RUNNER_, SINKOPS_ hold sinkops's own credentials and are never sent to a sink"],
+  ],
   'duplicate-key': [
     ["sink.yaml", 4, 1, 'error', 'YAML_SYNTAX', "invalid YAML: key 'name' appears twice in the same mapping (first on line 2)"],
   ],

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { interpolate } from '../../src/desired/env.js';
+import { interpolate, literalTemplate } from '../../src/desired/env.js';
 
 describe('interpolate', () => {
   const env = { A: 'alpha', B: 'beta', EMPTY: '' };
@@ -53,5 +54,24 @@ describe('interpolate', () => {
     const r = interpolate('${s3cr3t value}', env);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.message).not.toContain('s3cr3t');
+  });
+
+  it.each([['${TWILIO_AUTH_TOKEN}'], ['https://x/?k=${GITHUB_TOKEN}'], ['${github_token}'], ['${ACTIONS_RUNTIME_TOKEN}'], ['${RUNNER_TEMP}'], ['${SINKOPS_DEADLINE}']])(
+    'refuses %s: sinkops\'s own credentials are never sent to a sink',
+    (template) => {
+      const r = interpolate(template, { TWILIO_AUTH_TOKEN: 'twilio-s3cr3t', GITHUB_TOKEN: 'gh-s3cr3t', github_token: 'gh-s3cr3t' });
+      expect(r).toMatchObject({ ok: false, reserved: true });
+      if (!r.ok) expect(r.message).not.toContain('s3cr3t');
+    },
+  );
+
+  it('gives back any text written with literalTemplate, unchanged and referencing nothing', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('$', '{', '}', 'A', '_', 'x', ' ') }), fc.string(), (tricky, any) => {
+        for (const text of [tricky, any]) {
+          expect(interpolate(literalTemplate(text), { A: 'set', x: 'set' })).toEqual({ ok: true, value: text, envRefs: [], missing: [] });
+        }
+      }),
+    );
   });
 });

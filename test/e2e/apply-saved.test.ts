@@ -4,10 +4,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { EmulatorSeed } from '../../src/emulator/index.js';
-import { managed, runCli, sid, startE2eEmulator, writeFiles, writeRepo, type SinkDoc } from './helpers/index.js';
-import { createSink, deleteSink, describeSink, expectConverged, listSinks, markerName, mutating, subscribe } from './helpers/account.js';
+import { E2E_TEST_TIMEOUT_MS, managed, runCli, sid, startE2eEmulator, writeFiles, writeRepo, type SinkDoc } from './helpers/index.js';
+import { createSink, deleteSink, describeSink, expectConverged, listSinks, markerName, mutating, subscribe, withinLease } from './helpers/account.js';
 
 const hook = (path: string) => ({ destination: `https://hooks.example.org/${path}`, method: 'POST' });
 const SEG_KEY = 'saved-plan-write-key-s3cr3t';
@@ -21,6 +21,8 @@ const SEED: EmulatorSeed = {
 };
 const UPD: SinkDoc = { name: 'upd', description: 'New wording', sink_type: 'webhook', sink_configuration: hook('upd') };
 const SEG: SinkDoc = { name: 'seg', description: 'Segment', sink_type: 'segment', sink_configuration: { write_key: '${SEG_KEY}' } };
+
+vi.setConfig({ testTimeout: E2E_TEST_TIMEOUT_MS, hookTimeout: E2E_TEST_TIMEOUT_MS });
 
 /** A repo and an account, planned to p.json: create seg, update upd, delete gone. The request log starts empty after. */
 async function planned() {
@@ -47,7 +49,7 @@ describe('apply plan.json', () => {
     expect(r.stdout).toContain('Apply complete: 3 applied, 0 blocked, 0 failed.');
     await expectConverged(emu, [UPD, SEG], { secrets: { SEG_KEY } });
     expect((await listSinks(emu)).some((s) => s.sid === sid('DG', 2))).toBe(false);
-    expect(mutating(await emu.requests())).toHaveLength(3);
+    expect(withinLease(await emu.requests())).toHaveLength(3);
   });
 
   it('refuses a stale plan, naming every change, and applies nothing', async () => {
@@ -80,7 +82,7 @@ describe('apply plan.json', () => {
     expect(r.code).toBe(3);
     expect(r.stdout).toContain(`blocked delete of gone (${sid('DG', 2)}): in use by subscription ${subscription}`);
     expect((await listSinks(emu)).some((s) => s.sid === sid('DG', 2))).toBe(true);
-    expect(mutating(await emu.requests()).filter((q) => q.method === 'DELETE')).toEqual([]);
+    expect(withinLease(await emu.requests()).filter((q) => q.method === 'DELETE')).toEqual([]);
     // The rest of the reviewed plan went ahead.
     await expectConverged(emu, [UPD, SEG], { secrets: { SEG_KEY }, alsoManaged: ['gone'] });
   });

@@ -1,21 +1,23 @@
 /**
- * `sinkops apply` end to end: the built CLI against the emulator. Each test starts its own
- * in-memory emulator (milliseconds) so that request logs and accounts never mix.
+ * `sinkops apply` end to end: the CLI (in-process, see helpers/cli.ts) against the emulator. Each
+ * test starts its own in-memory emulator (milliseconds) so that request logs and accounts never mix.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { run } from '../../src/cli/main.js';
 import type { EmulatorSeed } from '../../src/emulator/index.js';
-import { E2E_AUTH_TOKEN, expectNoSecrets, managed, runCli, sid, startE2eEmulator, writeRepo, type SinkDoc } from './helpers/index.js';
-import { expectConverged, listSinks, listSubscriptions, mutating } from './helpers/account.js';
+import { E2E_AUTH_TOKEN, E2E_TEST_TIMEOUT_MS, expectNoSecrets, managed, runCli, sid, startE2eEmulator, writeRepo, type SinkDoc } from './helpers/index.js';
+import { expectConverged, listSinks, listSubscriptions, mutating, withinLease } from './helpers/account.js';
 
 const hook = (path: string) => ({ destination: `https://hooks.example.org/${path}`, method: 'POST' });
 const KINESIS = { arn: 'arn:aws:kinesis:us-east-1:111111111111:stream/orders', role_arn: 'arn:aws:iam::111111111111:role/Twilio' };
 const SECRETS = { EXT_ID: 'ext-id-s3cr3t-4d9b1e', SEG_KEY: 'segment-write-key-s3cr3t-77aa' };
 /** The remote's own secret (a sink replaced away): shown nowhere either. */
 const OLD_EXT_ID = 'old-ext-id-s3cr3t-0c2f';
+
+vi.setConfig({ testTimeout: E2E_TEST_TIMEOUT_MS, hookTimeout: E2E_TEST_TIMEOUT_MS });
 
 /** An account with something for every action kind (and an email sink and a stranger's sink, left alone). */
 const SEED: EmulatorSeed = {
@@ -105,7 +107,7 @@ describe('apply', () => {
       [sid('DF', 2), sid('DG', 2)],
     ]);
     // Only the free sink's delete changed anything.
-    expect(mutating(await emu.requests()).map((r) => `${r.method} ${r.path}`)).toEqual([`DELETE /v1/Sinks/${sid('DG', 3)}`]);
+    expect(withinLease(await emu.requests()).map((r) => `${r.method} ${r.path}`)).toEqual([`DELETE /v1/Sinks/${sid('DG', 3)}`]);
   });
 
   it('--dry-run sends no POST or DELETE', async () => {
@@ -138,10 +140,21 @@ describe('apply', () => {
       const stdin = Object.assign(new PassThrough(), { isTTY: true });
       let stdout = '';
       let stderr = '';
-      const io = { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, stdin, env: emu.env, cwd };
+      let prompted!: () => void;
+      const prompt = new Promise<void>((resolve) => (prompted = resolve));
+      const write = (t: string) => {
+        stdout += t;
+        if (stdout.includes('Enter a value:')) prompted();
+      };
+      const io = { stdout: { write }, stderr: { write: (t: string) => (stderr += t) }, stdin, env: emu.env, cwd };
       const code = run(['apply'], io);
       // Answer only once the prompt is up, as a person would.
-      while (!stdout.includes('Enter a value:')) await new Promise((r) => setTimeout(r, 5));
+      await Promise.race([
+        prompt,
+        code.then((c) => {
+          if (!stdout.includes('Enter a value:')) throw new Error(`apply exited ${c} without asking\n--- stdout\n${stdout}\n--- stderr\n${stderr}`);
+        }),
+      ]);
       if (answer === null) stdin.end();
       else stdin.write(`${answer}\n`);
       return { code: await code, stdout, stderr };
@@ -154,7 +167,7 @@ describe('apply', () => {
     expect(mutating(await emu.requests())).toEqual([]);
     const yes = await applyAnswering('yes');
     expect(yes.code).toBe(0);
-    expect(mutating(await emu.requests()).map((q) => `${q.method} ${q.path}`)).toEqual(['POST /v1/Sinks']);
+    expect(withinLease(await emu.requests()).map((q) => `${q.method} ${q.path}`)).toEqual(['POST /v1/Sinks']);
   });
 
   it('--max-deletes refuses a larger plan (replacements count) and sends nothing; the default is 10', async () => {

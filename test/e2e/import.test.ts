@@ -5,12 +5,14 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { EmulatorSeed } from '../../src/emulator/index.js';
-import { runCli, sid, startE2eEmulator, writeRepo, type E2eEmulator } from './helpers/index.js';
-import { mutating } from './helpers/account.js';
+import { E2E_TEST_TIMEOUT_MS, runCli, sid, startE2eEmulator, writeRepo, type E2eEmulator } from './helpers/index.js';
+import { mutating, withinLease } from './helpers/account.js';
 
 const TYPES = ['kinesis', 'webhook', 'segment'] as const;
+
+vi.setConfig({ testTimeout: E2E_TEST_TIMEOUT_MS, hookTimeout: E2E_TEST_TIMEOUT_MS });
 
 /** 50 sinks: descriptions that collide, carry punctuation or Markdown, webhooks in both methods. */
 function seed(): EmulatorSeed {
@@ -110,6 +112,6 @@ describe('import', () => {
     expect(apply.stdout).toContain('Apply complete: 50 applied, 0 blocked, 0 failed.');
     const plan = await runCli(['plan'], { cwd, env });
     expect(plan.stdout).toContain('No changes. Twilio sinks match the repository.');
-    expect(mutating(await emu.requests()).filter((r) => r.method === 'DELETE')).toEqual([]);
+    expect(withinLease(await emu.requests()).filter((r) => r.method === 'DELETE')).toEqual([]);
   });
 });

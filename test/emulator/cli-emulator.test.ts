@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createEmulatorCommand, emulatorCommand } from '../../src/cli/commands/emulator.js';
 import type { Command } from '../../src/cli/command.js';
 import { run as runCli } from '../../src/cli/main.js';
-import type { Io } from '../../src/cli/io.js';
+import type { Io } from '../../src/io.js';
 import { EMULATOR_ACCOUNT_SID, EMULATOR_AUTH_TOKEN } from '../../src/emulator/index.js';
 import { createLogger } from '../../src/log/logger.js';
 import { basic, KINESIS, tempDir, WEBHOOK } from './helpers.js';
@@ -20,29 +20,32 @@ interface Running {
 /** Runs the command in-process with buffer streams; `url` resolves once it has printed where it listens. */
 async function start(cmd: Command, args: string[], env: Record<string, string> = {}, logs?: { text: string }): Promise<Running> {
   let out = '';
+  let listening!: (url: string) => void;
+  const url = new Promise<string>((resolve) => (listening = resolve));
   const io: Io = {
-    stdout: { write: (s: string) => (out += s) },
+    stdout: {
+      write: (s: string) => {
+        out += s;
+        const m = /listening on (http:\/\/\S+)/.exec(out);
+        if (m) listening(m[1]!);
+      },
+    },
     stderr: { write: (s: string) => (logs ? (logs.text += s) : true) },
     stdin: new PassThrough(),
     env,
     cwd: process.cwd(),
   };
   const { values, positionals } = parseArgs({ args, options: cmd.options, allowPositionals: true, strict: true });
-  const exit = cmd.run({ values, positionals, io, logger: await createLogger(io, logs ? 'trace' : 'silent') });
-  const url = (async () => {
-    for (;;) {
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) return m[1]!;
-      const ended = exit.then(
-        () => 'exited',
-        () => 'exited',
-      );
-      const settled = await Promise.race([ended, new Promise((r) => setTimeout(() => r('wait'), 5))]);
-      if (settled === 'exited') throw new Error(`command exited before listening:\n${out}`);
-    }
-  })();
-  url.catch(() => undefined); // tests of failing commands await `exit` only
-  return { stdout: () => out, url, exit };
+  const exit = cmd.run({ values, positionals, io, logger: await createLogger(io, logs ? 'trace' : 'silent'), secrets: new Set() });
+  const exitedFirst = exit.then(
+    () => Promise.reject(new Error(`command exited before listening:\n${out}`)),
+    () => Promise.reject(new Error(`command exited before listening:\n${out}`)),
+  );
+  // Whichever comes first: the URL printed, or the end of the command (a URL printed later is too late).
+  const first = Promise.race([url, exitedFirst]);
+  exitedFirst.catch(() => undefined);
+  first.catch(() => undefined); // tests of failing commands await `exit` only
+  return { stdout: () => out, url: first, exit };
 }
 
 function controlledStop(): { command: Command; stop: () => void } {

@@ -98,7 +98,8 @@ describe('reviewed plan hash', () => {
     expect(JSON.parse(await readFile(join(cwd, 'plan.json'), 'utf8')).plan_hash).toBe(hash);
     const r = await sinkops(['apply', 'plan.json', '--yes', '--expect-plan-hash', hash], cwd, env);
     expect(r.code).toBe(0);
-    expect(mutating(await emu.requests()).map((q) => q.method).sort()).toEqual(['DELETE', 'POST', 'POST']);
+    // Two creates and a delete, and the apply's lease: created, then deleted (src/apply/lease.ts).
+    expect(mutating(await emu.requests()).map((q) => q.method).sort()).toEqual(['DELETE', 'DELETE', 'POST', 'POST', 'POST']);
   });
 
   it('reviewed-hash fails clearly without a reviewed plan', async () => {

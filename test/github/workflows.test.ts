@@ -6,11 +6,14 @@
 import { spawn } from 'node:child_process';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
-import { assertBuilt, CLI, REPO_ROOT, managed, sid, startE2eEmulator, tempDir, writeFiles, writeRepo, type SinkDoc } from '../e2e/helpers/index.js';
+import { assertBuilt, CLI, PROCESS_TEST_TIMEOUT_MS, REPO_ROOT, managed, sid, startE2eEmulator, tempDir, writeFiles, writeRepo, type SinkDoc } from '../e2e/helpers/index.js';
 import { listSinks } from '../e2e/helpers/account.js';
 import { BOT, githubEnv, startFakeGitHub } from './fake-github.js';
+
+// The steps' scripts run as GitHub runs them: bash, then the built CLI as a process, several per test.
+vi.setConfig({ testTimeout: PROCESS_TEST_TIMEOUT_MS, hookTimeout: PROCESS_TEST_TIMEOUT_MS });
 
 interface Step {
   name?: string;
@@ -82,6 +85,8 @@ describe('workflow files', () => {
 
 const hook = (path: string) => ({ destination: `https://hooks.example.org/${path}`, method: 'POST' });
 const DESIRED: SinkDoc[] = [
+  // Kept as it is: a plan that prunes every managed sink it finds is refused without --allow-empty.
+  { name: 'kept', description: 'Kept', sink_type: 'webhook', sink_configuration: hook('kept') },
   { name: 'orders', description: 'Orders', sink_type: 'webhook', sink_configuration: hook('orders') },
   { name: 'marketing', description: 'Marketing', sink_type: 'segment', sink_configuration: { write_key: '${SEGMENT_WRITE_KEY}' } },
 ];
@@ -126,7 +131,10 @@ async function runStep(s: Step, cwd: string, env: Record<string, string>): Promi
 
 async function setup() {
   const emu = await startE2eEmulator({
-    sinks: [{ sid: sid('DG', 1), description: managed('Gone', 'gone'), sink_type: 'webhook', sink_configuration: hook('gone') }],
+    sinks: [
+      { sid: sid('DG', 1), description: managed('Gone', 'gone'), sink_type: 'webhook', sink_configuration: hook('gone') },
+      { sid: sid('DG', 2), description: managed('Kept', 'kept'), sink_type: 'webhook', sink_configuration: hook('kept') },
+    ],
     subscriptions: [],
   });
   const gh = await startFakeGitHub();
@@ -157,7 +165,7 @@ describe.concurrent('workflow steps', () => {
 
     const apply = await runStep(step(applyWf, 'Apply'), cwd, { ...pushEnv, REVIEWED_HASH: hash! });
     expect(apply.code, apply.stderr).toBe(0);
-    expect((await listSinks(emu)).map((s) => s.description).sort()).toEqual(['Marketing [sinkops:marketing]', 'Orders [sinkops:orders]']);
+    expect((await listSinks(emu)).map((s) => s.description).sort()).toEqual(['Kept [sinkops:kept]', 'Marketing [sinkops:marketing]', 'Orders [sinkops:orders]']);
     expect(gh.comments).toHaveLength(2);
     expect(gh.comments[1]!.body).toBe(apply.summary);
     expect(gh.comments[1]!.issue).toBe(21);

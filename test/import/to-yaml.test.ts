@@ -69,6 +69,24 @@ describe('importSinks', () => {
   });
 });
 
+describe('importSinks: remote values stay literal', () => {
+  it('writes a Console value holding ${…} so that loading it gives the same text and references nothing', async () => {
+    // Anyone who can edit sinks in the Console could plant this; after import, apply would otherwise
+    // fill in the operator's credentials and send them to the destination.
+    const destination = 'https://evil.example/in?t=${TWILIO_AUTH_TOKEN}&u=${HOME}&lit=$${x}';
+    const result = importSinks([sink(1, 'webhook', 'Planted', { destination, method: 'POST' })], new Set(), 's.json');
+    const dir = await mkdtemp(join(tmpdir(), 'sinkops-import-'));
+    try {
+      for (const s of result.sinks) await writeFile(join(dir, `${s.name}.yaml`), s.yaml);
+      const state = await loadDesired(dir, { cwd: dir, env: { TWILIO_AUTH_TOKEN: 'operator-token', HOME: '/root' } });
+      expect(state.diagnostics).toEqual([]);
+      expect(state.sinks[0]?.sinkConfiguration['destination']).toEqual({ value: destination, sensitive: false, envRefs: [] });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('plainDescription', () => {
   it.each([
     ['Orders events', 'Orders events'],

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { plan, sinkFingerprint } from '../../src/plan/plan.js';
 import type { Plan, PlannedAction } from '../../src/plan/model.js';
+import { plan, sinkFingerprint } from '../../src/plan/plan.js';
+import { RENDER_FORMATS, renderPlan } from '../../src/render/index.js';
 import { PLAN, desired, dfSid, lit, remote, secret, sid, state } from './helpers.js';
 
 const kinds = (p: Plan): string[] => p.actions.map((a) => `${a.action}:${a.name}`);
@@ -47,7 +48,7 @@ describe('plan: the SPEC §4 table', () => {
     expect(a.changes).toEqual([
       {
         path: 'sink_configuration.destination',
-        before: '"https://a.example/"',
+        before: '(remote value not shown)',
         after: '"https://b.example/"',
         forcesReplacement: true,
         sensitive: false,
@@ -370,8 +371,30 @@ describe('plan: semantic comparison', () => {
   it('treats a remote key the repository lacks as a change', () => {
     const p = plan([desired('orders')], state([remote(1, { name: 'orders', config: { destination: 'https://example.org/orders', extra: 'x' } })]), PLAN);
     expect(only(p, 'replace').changes).toEqual([
-      { path: 'sink_configuration.extra', before: '"x"', forcesReplacement: true, sensitive: false },
+      { path: 'sink_configuration.extra', before: '(remote value not shown)', forcesReplacement: true, sensitive: false },
     ]);
+  });
+
+  it('shows a template with only its ${…} parts hidden, so a reviewer sees where events go', () => {
+    const d = desired('orders', { config: { destination: secret('HOOK_TOKEN', 'tok-s3cr3t'), method: lit('POST') } });
+    const hook = { ...d, sinkConfiguration: { ...d.sinkConfiguration, destination: { ...secret('HOOK_TOKEN', 'https://hooks.example/in?k=tok-s3cr3t'), template: 'https://hooks.example/in?k=${HOOK_TOKEN}&lit=$${x}' } } };
+    const p = plan([hook], state([]), PLAN);
+    const rendered = renderPlan(p, 'text', { color: false, verbose: false });
+    expect(rendered).toContain('sink_configuration.destination = "https://hooks.example/in?k=(sensitive)&lit=${x}"');
+    expect(rendered).not.toContain('tok-s3cr3t');
+  });
+
+  it('never shows the remote value of a field that is or may have been sensitive', () => {
+    // The repository used ${HOOK_URL} before; now it holds a literal. The remote value still
+    // carries the old secret, and sinkops keeps no state to know it was one.
+    const d = desired('orders', { config: { destination: lit('https://new.example/in'), method: lit('GET') } });
+    const remoteSink = remote(1, { name: 'orders', config: { destination: 'https://old.example/in?k=old-s3cr3t', method: 'POST' } });
+    const p = plan([d], state([remoteSink]), PLAN);
+    expect(only(p, 'replace').changes).toEqual([
+      { path: 'sink_configuration.destination', before: '(remote value not shown)', after: '"https://new.example/in"', forcesReplacement: true, sensitive: false },
+      { path: 'sink_configuration.method', before: '"POST"', after: '"GET"', forcesReplacement: true, sensitive: false },
+    ]);
+    for (const format of RENDER_FORMATS) expect(renderPlan(p, format, { color: false, verbose: true })).not.toContain('old-s3cr3t');
   });
 });
 

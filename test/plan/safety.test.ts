@@ -25,6 +25,19 @@ describe('assertSafe', () => {
     expect(() => assertSafe(p, { maxDeletes: DEFAULT_MAX_DELETES, allowEmpty: true })).not.toThrow();
   });
 
+  it('refuses a mistyped --dir that holds one unrelated sink: it creates, but keeps no managed sink', () => {
+    const p = plan([desired('unrelated')], state(managed), PLAN);
+    expect(p.summary).toMatchObject({ create: 1, delete: 2 });
+    expect(unsafe(() => assertSafe(p, { maxDeletes: DEFAULT_MAX_DELETES, allowEmpty: false })).message).toContain('--allow-empty');
+  });
+
+  it('judges a saved plan without its noops listed by its summary, not by the actions it lists', () => {
+    const p = plan([desired('a')], state([remote(1, { name: 'a', config: { destination: 'https://example.org/a', method: 'POST' } }), remote(2, { name: 'b' })]), PLAN);
+    const unlisted = { ...p, actions: p.actions.filter((a) => a.action !== 'noop') };
+    expect(unlisted.actions.map((a) => a.action)).toEqual(['delete']);
+    expect(() => assertSafe(unlisted, { maxDeletes: 10, allowEmpty: false })).not.toThrow();
+  });
+
   it('does not call a plan empty when a sink is kept', () => {
     const p = plan([desired('a')], state([remote(1, { name: 'a', config: { destination: 'https://example.org/a', method: 'POST' } }), remote(2, { name: 'b' })]), PLAN);
     expect(() => assertSafe(p, { maxDeletes: 10, allowEmpty: false })).not.toThrow();

@@ -108,7 +108,7 @@ describe('markdown safety', () => {
   });
 
   it('escapes each character class', () => {
-    expect(escapeMarkdown('a<b>&|`*_[]\n@x\\')).toBe('a&lt;b&gt;&amp;&#124;&#96;\\*\\_\\[\\] &#64;x\\\\');
+    expect(escapeMarkdown('a<b>&|`*_[]\n@x\\')).toBe('a&lt;b&gt;&amp;&#124;&#96;\\*\\_\\[\\] &#64;&#8203;x\\\\');
   });
 
   it('cannot close a diff fence from inside', () => {

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import {
   AdaptiveLimiter,
@@ -8,24 +7,33 @@ import {
   progressReporter,
   renderApplyResult,
 } from '../../apply/index.js';
+import { acquireLease, type Lease } from '../../apply/lease.js';
 import { assertKnown, outgoing } from '../../apply/preflight.js';
 import { SinkopsError } from '../../errors.js';
+import { readTextFile } from '../../files.js';
 import { useColor, type Io } from '../../io.js';
-import { computePlan, computeSavedPlan } from '../../pipeline/compute-plan.js';
+import { assertUnchangedSince, computePlan, computeSavedPlan } from '../../pipeline/compute-plan.js';
 import { readPlanFile } from '../../plan/codec.js';
 import type { Plan } from '../../plan/model.js';
 import { parsePlanHash, planChangedError, planHash } from '../../plan/plan-hash.js';
 import { assertSafe, DEFAULT_MAX_DELETES, hasChanges } from '../../plan/safety.js';
-import { resolveSecrets, type SavedPlan } from '../../plan/saved-plan.js';
+import { assertPinned, pinnedTargets, resolveSecrets, type SavedPlan } from '../../plan/saved-plan.js';
 import { renderPlan, RENDER_FORMATS } from '../../render/index.js';
 import { choiceOption, EXIT, flag, stringOption, type Command, type OptionValues } from '../command.js';
 import { confirmApply } from '../confirm.js';
 import { connect } from '../connect.js';
+import { DEADLINE_HELP, DEADLINE_OPTIONS, startDeadline, throwIfPassed } from '../deadline.js';
 import { applyExitCode } from '../exit-code.js';
-import { loadDesiredOrFail } from '../load-desired.js';
+import { leaseOptions, releaseLease } from '../lease.js';
+import { loadDesiredOrFail, rememberSecrets } from '../load-desired.js';
 import { PLANNING_HELP, PLANNING_OPTIONS, planOptionsFrom } from '../planning-options.js';
 
 const DEFAULT_PARALLELISM = 10;
+/**
+ * A saved plan lists every sink (no-ops included) at about 500 bytes each: 10,000 sinks are 5 MB.
+ * 32 MiB is far beyond that, and bounds what a wrong path (a device, a log file) can cost.
+ */
+export const MAX_PLAN_FILE_BYTES = 32 * 1024 * 1024;
 
 function positiveInt(values: OptionValues, name: string, fallback: number, min: number): number {
   const raw = stringOption(values, name);
@@ -38,16 +46,27 @@ function positiveInt(values: OptionValues, name: string, fallback: number, min: 
 
 /**
  * A saved plan with its secrets resolved from this environment. Literal secrets (written in the
- * repository, warned by validate) are not in the file: they are read again from `--dir`.
+ * repository, warned by validate) are not in the file: they are read again from `--dir`, which
+ * must also pin every unowned sink the plan takes.
  */
-async function loadSavedPlan(file: string, values: OptionValues, io: Io): Promise<SavedPlan> {
-  const saved = readPlanFile(await readFile(resolve(io.cwd, file), 'utf8'), file);
+async function loadSavedPlan(file: string, values: OptionValues, io: Io, secrets: Set<string>): Promise<SavedPlan> {
+  const text = readTextFile(resolve(io.cwd, file), { what: 'a saved plan', maxBytes: MAX_PLAN_FILE_BYTES, code: 'PLAN_FILE', display: file });
+  const saved = readPlanFile(text, file);
   const needsLiterals = outgoing(saved.actions).some((s) =>
     Object.values(s.sinkConfiguration).some((v) => v.sensitive && v.template === undefined),
   );
-  const desired = needsLiterals ? await loadDesiredOrFail(stringOption(values, 'dir', 'sinks'), io) : undefined;
+  const needsPins = pinnedTargets(saved).length > 0;
+  const desired = needsLiterals || needsPins ? await loadDesiredOrFail(stringOption(values, 'dir', 'sinks'), io, secrets) : undefined;
+  if (needsPins) assertPinned(saved, new Map(desired?.sinks.flatMap((s) => (s.sid === undefined ? [] : [[s.sid, s.name] as const]))), file);
   const byName = new Map(desired?.sinks.map((s) => [s.name, s]));
-  return resolveSecrets(saved, io.env, (name, key) => byName.get(name)?.sinkConfiguration[key]?.value);
+  const resolved = resolveSecrets(saved, io.env, (name, key) => byName.get(name)?.sinkConfiguration[key]?.value);
+  rememberSecrets(secrets, outgoing(resolved.actions));
+  return resolved;
+}
+
+/** Whether applying the plan sends anything: blocked actions and noops send nothing. */
+function sendsRequests(plan: Plan): boolean {
+  return plan.actions.some((a) => a.action !== 'noop' && a.action !== 'blocked');
 }
 
 /** `--expect-plan-hash` refused the plan: the plan itself, in the result's format. */
@@ -61,7 +80,7 @@ export const applyCommand: Command = {
   name: 'apply',
   summary: 'Make the account match the repository (or apply a saved plan exactly)',
   usage:
-    'apply [plan.json] [--dir sinks] [--dry-run] [--yes] [--parallelism N] [--max-deletes N] [--no-prune] [--allow-empty] [--stack S] [--local] [--format text|markdown|json] [--expect-plan-hash sha256:…]',
+    'apply [plan.json] [--dir sinks] [--dry-run] [--yes] [--parallelism N] [--max-deletes N] [--no-prune] [--allow-empty] [--stack S] [--local] [--format text|markdown|json] [--expect-plan-hash sha256:…] [--deadline SECONDS] [--break-lease]',
   positionals: ['plan.json'],
   help: {
     'plan.json': 'a plan saved by `sinkops plan --out`: applied exactly, refused when the account changed since',
@@ -72,17 +91,21 @@ export const applyCommand: Command = {
     '--max-deletes N': `refuse plans that delete more sinks than this, replacements included (default ${DEFAULT_MAX_DELETES})`,
     '--format F': 'the result summary as text (default), markdown or json',
     '--expect-plan-hash H': 'apply only if the plan is this reviewed one (its hash, as in the pull-request comment); otherwise print the plan and apply nothing',
+    '--break-lease': 'remove the lease another apply left on the account (only when that apply is gone for sure)',
+    ...DEADLINE_HELP,
   },
   options: {
     ...PLANNING_OPTIONS,
+    ...DEADLINE_OPTIONS,
     'dry-run': { type: 'boolean' },
     yes: { type: 'boolean', short: 'y' },
     parallelism: { type: 'string' },
     'max-deletes': { type: 'string' },
     format: { type: 'string' },
     'expect-plan-hash': { type: 'string' },
+    'break-lease': { type: 'boolean' },
   },
-  async run({ values, positionals, io, logger }) {
+  async run({ values, positionals, io, logger, secrets }) {
     const format = choiceOption(values, 'format', RENDER_FORMATS);
     const parallelism = positiveInt(values, 'parallelism', DEFAULT_PARALLELISM, 1);
     const maxDeletes = positiveInt(values, 'max-deletes', DEFAULT_MAX_DELETES, 0);
@@ -91,51 +114,69 @@ export const applyCommand: Command = {
     const planFile = positionals[0];
     const expectedRaw = stringOption(values, 'expect-plan-hash');
     const expectedHash = expectedRaw === undefined ? undefined : parsePlanHash(expectedRaw, '--expect-plan-hash');
-    const desired = planFile === undefined ? await loadDesiredOrFail(stringOption(values, 'dir', 'sinks'), io) : undefined;
-    const saved = planFile === undefined ? undefined : await loadSavedPlan(planFile, values, io);
-    // Every secret that could be sent must be set: checked before connecting, so nothing is sent (SPEC §4).
-    assertKnown(saved ? outgoing(saved.actions) : (desired?.sinks ?? []));
-
-    const limiter = new AdaptiveLimiter(parallelism);
-    const connection = await connect(io, {
-      local: flag(values, 'local'),
-      logger,
-      onRateLimited: () => limiter.onRateLimited(),
-      ...(desired ? { seedFrom: desired.sinks } : {}),
-      ...(options.stack !== undefined ? { stack: options.stack } : {}),
-    });
+    const deadline = startDeadline('apply', values, io.env);
     try {
-      const plan =
-        saved !== undefined && planFile !== undefined
-          ? await computeSavedPlan(saved, planFile, connection.api, options)
-          : (await computePlan(desired!, connection.api, options)).plan;
-      const human = format === 'text';
-      if (human) io.stdout.write(renderPlan(plan, 'text', { color: useColor(io), verbose: false }));
-      if (expectedHash !== undefined && planHash(plan) !== expectedHash) {
-        // Not the plan that was reviewed (SPEC §9): send nothing, and show the new plan where the
-        // result would have gone, so the workflow can put it on the pull request.
-        if (!human) io.stdout.write(planChangedReport(plan, format, expectedHash));
-        throw planChangedError(expectedHash, planHash(plan));
-      }
-      assertNoPlanErrors(plan);
-      if (!hasChanges(plan)) return EXIT.OK;
-      assertSafe(plan, { maxDeletes, allowEmpty: flag(values, 'allow-empty') });
-      assertResolved(plan);
-      if (!dryRun && !flag(values, 'yes')) await confirmApply(io, `apply these changes to ${connection.target}`);
+      const desired = planFile === undefined ? await loadDesiredOrFail(stringOption(values, 'dir', 'sinks'), io, secrets) : undefined;
+      const saved = planFile === undefined ? undefined : await loadSavedPlan(planFile, values, io, secrets);
+      // Every secret that could be sent must be set: checked before connecting, so nothing is sent (SPEC §4).
+      assertKnown(saved ? outgoing(saved.actions) : (desired?.sinks ?? []));
 
-      const onProgress = human ? progressReporter(io.stdout) : undefined;
-      const result = await execute(plan, connection.api, {
-        parallelism,
-        limiter,
-        dryRun,
+      const limiter = new AdaptiveLimiter(parallelism);
+      const connection = await connect(io, {
+        local: flag(values, 'local'),
         logger,
-        ...(onProgress ? { onProgress } : {}),
+        onRateLimited: () => limiter.onRateLimited(),
+        signal: deadline.signal,
+        ...(desired ? { seedFrom: desired.sinks } : {}),
+        ...(options.stack !== undefined ? { stack: options.stack } : {}),
       });
-      if (human) io.stdout.write('\n');
-      io.stdout.write(renderApplyResult(result, format));
-      return applyExitCode(result);
+      let lease: Lease | undefined;
+      try {
+        const { plan, remote } =
+          saved !== undefined && planFile !== undefined
+            ? await computeSavedPlan(saved, planFile, connection.api, options)
+            : await computePlan(desired!, connection.api, options);
+        const human = format === 'text';
+        if (human) io.stdout.write(renderPlan(plan, 'text', { color: useColor(io), verbose: false }));
+        if (expectedHash !== undefined && planHash(plan) !== expectedHash) {
+          // Not the plan that was reviewed (SPEC §9): send nothing, and show the new plan where the
+          // result would have gone, so the workflow can put it on the pull request.
+          if (!human) io.stdout.write(planChangedReport(plan, format, expectedHash));
+          throw planChangedError(expectedHash, planHash(plan));
+        }
+        assertNoPlanErrors(plan);
+        if (!hasChanges(plan)) return EXIT.OK;
+        assertSafe(plan, { maxDeletes, allowEmpty: flag(values, 'allow-empty') });
+        assertResolved(plan);
+        if (!dryRun && !flag(values, 'yes')) await confirmApply(io, `apply these changes to ${connection.target}`);
+        if (!dryRun && !flag(values, 'local') && sendsRequests(plan)) {
+          // One apply at a time per account and stack (src/apply/lease.ts), from here to the end; the
+          // account must still be what the plan was computed from. The local account has its own lock.
+          lease = await acquireLease(connection.api, leaseOptions(values, options.stack, deadline.seconds));
+          await assertUnchangedSince(connection.api, remote);
+        }
+
+        const onProgress = human ? progressReporter(io.stdout) : undefined;
+        const result = await execute(plan, connection.api, {
+          parallelism,
+          limiter,
+          dryRun,
+          logger,
+          // Past the deadline, actions not yet started are skipped (and those in flight fail).
+          signal: deadline.signal,
+          ...(onProgress ? { onProgress } : {}),
+        });
+        if (human) io.stdout.write('\n');
+        io.stdout.write(renderApplyResult(result, format));
+        // The result above says what was done and what was skipped; the error says why it stopped.
+        if (result.counts.skipped + result.counts.failed > 0) throwIfPassed(deadline);
+        return applyExitCode(result);
+      } finally {
+        if (lease !== undefined) await releaseLease(lease, connection, deadline.signal, io, logger);
+        await connection.close();
+      }
     } finally {
-      await connection.close();
+      deadline.stop();
     }
   },
 };

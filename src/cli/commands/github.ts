@@ -1,11 +1,12 @@
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { SinkopsError } from '../../errors.js';
+import { readTextFile } from '../../files.js';
 import { GitHubClient } from '../../github/client.js';
 import { githubConfigFromEnv } from '../../github/config.js';
 import { resolvePullRequest } from '../../github/pull-request.js';
 import { DEFAULT_COMMENT_AUTHOR, findSticky, fitComment, planHashOf, upsertSticky, type StickyOptions } from '../../github/sticky.js';
 import { EXIT, flag, stackOption, stringOption, type Command, type CommandContext } from '../command.js';
+import { DEADLINE_HELP, DEADLINE_OPTIONS, startDeadline, type Deadline } from '../deadline.js';
 
 const SUBCOMMANDS = ['comment', 'reviewed-hash'] as const;
 
@@ -23,20 +24,27 @@ function forbid(values: CommandContext['values'], sub: string, names: readonly s
   }
 }
 
-async function readContent(file: string, cwd: string): Promise<string> {
-  try {
-    return await readFile(resolve(cwd, file), 'utf8');
-  } catch (e) {
-    throw new SinkopsError('NOT_FOUND', `Cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
-  }
+/**
+ * GitHub keeps at most 65,536 characters of a comment (the rest is cut, see fitComment) and 1 MiB of
+ * a job summary; 4 MiB is beyond any file meant for either, and bounds what a wrong path costs.
+ */
+export const MAX_COMMENT_FILE_BYTES = 4 * 1024 * 1024;
+
+function readContent(file: string, cwd: string): string {
+  return readTextFile(resolve(cwd, file), { what: 'a comment file', maxBytes: MAX_COMMENT_FILE_BYTES, code: 'USAGE', display: file });
 }
 
-async function comment({ values, io, logger }: CommandContext): Promise<number> {
+function clientFor({ io, logger }: CommandContext, deadline: Deadline): GitHubClient {
+  return new GitHubClient(githubConfigFromEnv(io.env), { logger, signal: deadline.signal });
+}
+
+async function comment(ctx: CommandContext, deadline: Deadline): Promise<number> {
+  const { values, io } = ctx;
   const file = stringOption(values, 'file');
   if (file === undefined) throw new SinkopsError('USAGE', "'github comment' needs --file FILE (for example the output of `sinkops plan --format markdown`)");
   const options = stickyOptions(values);
-  const content = await readContent(file, io.cwd);
-  const client = new GitHubClient(githubConfigFromEnv(io.env), { logger });
+  const content = readContent(file, io.cwd);
+  const client = clientFor(ctx, deadline);
   const pr = await resolvePullRequest(stringOption(values, 'pr'), io.env, client);
   if (flag(values, 'new')) {
     const posted = await client.createIssueComment(pr, fitComment(content));
@@ -52,10 +60,11 @@ async function comment({ values, io, logger }: CommandContext): Promise<number> 
   return EXIT.OK;
 }
 
-async function reviewedHash({ values, io, logger }: CommandContext): Promise<number> {
+async function reviewedHash(ctx: CommandContext, deadline: Deadline): Promise<number> {
+  const { values, io } = ctx;
   forbid(values, 'reviewed-hash', ['file', 'new']);
   const options = stickyOptions(values);
-  const client = new GitHubClient(githubConfigFromEnv(io.env), { logger });
+  const client = clientFor(ctx, deadline);
   const pr = await resolvePullRequest(stringOption(values, 'pr'), io.env, client);
   const stackText = options.stack === undefined ? '' : ` for stack ${options.stack}`;
   const sticky = findSticky(await client.listIssueComments(pr), options);
@@ -78,8 +87,8 @@ export const githubCommand: Command = {
   name: 'github',
   summary: 'Pull-request comments for GitHub Actions: the sticky plan comment, the reviewed plan hash',
   usage: [
-    'github comment --file plan.md [--pr N] [--stack S] [--new] [--author LOGIN]',
-    '       sinkops github reviewed-hash [--pr N] [--stack S] [--author LOGIN]',
+    'github comment --file plan.md [--pr N] [--stack S] [--new] [--author LOGIN] [--deadline SECONDS]',
+    '       sinkops github reviewed-hash [--pr N] [--stack S] [--author LOGIN] [--deadline SECONDS]',
   ].join('\n'),
   positionals: ['comment|reviewed-hash'],
   help: {
@@ -90,8 +99,10 @@ export const githubCommand: Command = {
     '--stack S': 'one sticky comment per stack: the marker becomes <!-- sinkops:sticky:S -->',
     '--new': 'comment: post a new comment instead of editing the sticky one (apply results)',
     '--author LOGIN': `only this author's comments can be the sticky one (default ${DEFAULT_COMMENT_AUTHOR})`,
+    ...DEADLINE_HELP,
   },
   options: {
+    ...DEADLINE_OPTIONS,
     file: { type: 'string' },
     pr: { type: 'string' },
     stack: { type: 'string' },
@@ -100,8 +111,14 @@ export const githubCommand: Command = {
   },
   async run(ctx) {
     const sub = ctx.positionals[0];
-    if (sub === 'comment') return comment(ctx);
-    if (sub === 'reviewed-hash') return reviewedHash(ctx);
+    if (sub === 'comment' || sub === 'reviewed-hash') {
+      const deadline = startDeadline(`github ${sub}`, ctx.values, ctx.io.env);
+      try {
+        return await (sub === 'comment' ? comment(ctx, deadline) : reviewedHash(ctx, deadline));
+      } finally {
+        deadline.stop();
+      }
+    }
     throw new SinkopsError(
       'USAGE',
       sub === undefined ? `'github' needs a subcommand: ${SUBCOMMANDS.join(' or ')}` : `unknown github subcommand '${sub}' (${SUBCOMMANDS.join(', ')})`,

@@ -6,18 +6,21 @@ import { SinkopsError } from '../../errors.js';
 import { importSinks } from '../../import/to-yaml.js';
 import { EXIT, flag, stringOption, type Command } from '../command.js';
 import { connect } from '../connect.js';
+import { DEADLINE_HELP, DEADLINE_OPTIONS, startDeadline } from '../deadline.js';
 
 export const importCommand: Command = {
   name: 'import',
   summary: "Write sink files (pinned by sid) for the account's existing unmanaged sinks",
-  usage: 'import [--out-dir sinks] [--local]',
+  usage: 'import [--out-dir sinks] [--local] [--deadline SECONDS]',
   help: {
     '--out-dir DIR': 'where to write <name>.yaml files (default sinks); existing files are never overwritten',
     '--local': 'import from the embedded local account',
+    ...DEADLINE_HELP,
   },
   options: {
     'out-dir': { type: 'string' },
     local: { type: 'boolean' },
+    ...DEADLINE_OPTIONS,
   },
   async run({ values, io, logger }) {
     const outDir = stringOption(values, 'out-dir', 'sinks');
@@ -25,12 +28,19 @@ export const importCommand: Command = {
     // Names already declared must not be taken again; a folder that does not exist yet has none.
     const existing = existsSync(absOut) ? await loadDesired(absOut, { cwd: io.cwd, env: {} }) : undefined;
     const taken = new Set(existing?.sinks.map((s) => s.name) ?? []);
-    const connection = await connect(io, { local: flag(values, 'local'), logger, seedFrom: existing?.sinks ?? [] });
+    const deadline = startDeadline('import', values, io.env);
     let sinks;
+    let target;
     try {
-      sinks = await connection.api.listSinks();
+      const connection = await connect(io, { local: flag(values, 'local'), logger, seedFrom: existing?.sinks ?? [], signal: deadline.signal });
+      target = connection.target;
+      try {
+        sinks = await connection.api.listSinks();
+      } finally {
+        await connection.close();
+      }
     } finally {
-      await connection.close();
+      deadline.stop();
     }
     const schemaPath = relative(absOut, join(io.cwd, 'schemas', 'sink.schema.json')).split('\\').join('/');
     const pinned = new Map((existing?.sinks ?? []).flatMap((s) => (s.sid === undefined ? [] : [[s.sid, s.name] as const])));
@@ -52,7 +62,7 @@ export const importCommand: Command = {
       written.push(relative(io.cwd, file));
     }
     const out = io.stdout;
-    out.write(`Imported ${result.sinks.length} sink${result.sinks.length === 1 ? '' : 's'} into ${outDir}/ from ${connection.target}.\n`);
+    out.write(`Imported ${result.sinks.length} sink${result.sinks.length === 1 ? '' : 's'} into ${outDir}/ from ${target}.\n`);
     for (const sink of result.sinks) out.write(`  + ${relative(io.cwd, join(absOut, `${sink.name}.yaml`))}  (${sink.sid})\n`);
     for (const s of result.skipped) out.write(`  skipped ${s.sid}: ${s.reason}\n`);
     const variables = result.sinks.flatMap((s) => s.variables);

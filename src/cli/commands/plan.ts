@@ -6,6 +6,7 @@ import { assertSafe, hasChanges } from '../../plan/safety.js';
 import { renderPlan, RENDER_FORMATS } from '../../render/index.js';
 import { choiceOption, EXIT, flag, stringOption, type Command } from '../command.js';
 import { connect } from '../connect.js';
+import { DEADLINE_HELP, DEADLINE_OPTIONS, startDeadline } from '../deadline.js';
 import { loadDesiredOrFail } from '../load-desired.js';
 import { PLANNING_HELP, PLANNING_OPTIONS, planOptionsFrom } from '../planning-options.js';
 import { watchPlans } from '../watch.js';
@@ -15,7 +16,7 @@ export const planCommand: Command = {
   name: 'plan',
   summary: 'Compare the repository with the account and show what apply would change',
   usage:
-    'plan [--dir sinks] [--format text|markdown|json] [--out plan.json] [--detailed-exitcode] [--no-prune] [--allow-empty] [--stack S] [--local] [--watch]',
+    'plan [--dir sinks] [--format text|markdown|json] [--out plan.json] [--detailed-exitcode] [--no-prune] [--allow-empty] [--stack S] [--local] [--watch] [--deadline SECONDS]',
   help: {
     ...PLANNING_HELP,
     '--format F': 'text (default), markdown (pull-request comment) or json',
@@ -23,51 +24,62 @@ export const planCommand: Command = {
     '--detailed-exitcode': 'exit 2 when there are changes (0: none, 1: error)',
     '--watch': 'plan again whenever a sink file changes (remote state read once)',
     '--verbose': 'list unchanged sinks too',
+    ...DEADLINE_HELP,
   },
   options: {
     ...PLANNING_OPTIONS,
+    ...DEADLINE_OPTIONS,
     format: { type: 'string' },
     out: { type: 'string' },
     'detailed-exitcode': { type: 'boolean' },
     watch: { type: 'boolean' },
     verbose: { type: 'boolean' },
   },
-  async run({ values, io, logger }) {
+  async run({ values, io, logger, secrets }) {
     const dir = stringOption(values, 'dir', 'sinks');
     const format = choiceOption(values, 'format', RENDER_FORMATS);
     const options = planOptionsFrom(values);
     const allowEmpty = flag(values, 'allow-empty');
     const render = { color: useColor(io), verbose: flag(values, 'verbose') };
-    const desired = await loadDesiredOrFail(dir, io);
-    const connection = await connect(io, {
-      local: flag(values, 'local'),
-      logger,
-      seedFrom: desired.sinks,
-      ...(options.stack !== undefined ? { stack: options.stack } : {}),
-    });
+    const deadline = startDeadline('plan', values, io.env);
     try {
-      const { plan, remote } = await computePlan(desired, connection.api, options);
-      logger.info({ target: connection.target, remoteSinks: remote.sinks.length }, 'plan computed');
-      if (flag(values, 'watch')) {
-        return await watchPlans({ dir, io, remote, options, allowEmpty, format, render });
+      const desired = await loadDesiredOrFail(dir, io, secrets);
+      const connection = await connect(io, {
+        local: flag(values, 'local'),
+        logger,
+        seedFrom: desired.sinks,
+        signal: deadline.signal,
+        ...(options.stack !== undefined ? { stack: options.stack } : {}),
+      });
+      try {
+        const { plan, remote } = await computePlan(desired, connection.api, options);
+        logger.info({ target: connection.target, remoteSinks: remote.sinks.length }, 'plan computed');
+        if (flag(values, 'watch')) {
+          // The remote state is read; watching sends no request and runs until Ctrl-C, so the
+          // deadline, which bounds talking to the API, ends here.
+          deadline.stop();
+          return await watchPlans({ dir, io, remote, options, allowEmpty, format, render });
+        }
+        io.stdout.write(renderPlan(plan, format, render));
+        // SPEC §4: pruning every managed sink is refused unless --allow-empty, in plan as in apply, so a
+        // mistyped --dir fails in review. Shown first, refused after; no plan file is saved.
+        // --max-deletes is apply's limit alone (plan has no such flag).
+        assertSafe(plan, { maxDeletes: Number.POSITIVE_INFINITY, allowEmpty });
+        const out = stringOption(values, 'out');
+        if (out !== undefined) {
+          await writeFile(resolve(io.cwd, out), renderPlan(plan, 'json', { color: false, verbose: true }), 'utf8');
+          // On stdout only beside the text plan: Markdown and JSON output are documents (a comment, a file).
+          const note = `Saved the plan to ${out}. Apply exactly this plan with: sinkops apply ${out}\n`;
+          if (format === 'text') io.stdout.write(`\n${note}`);
+          else io.stderr.write(note);
+        }
+        if (plan.errors.length > 0) return EXIT.ERROR;
+        return flag(values, 'detailed-exitcode') && hasChanges(plan) ? EXIT.CHANGES : EXIT.OK;
+      } finally {
+        await connection.close();
       }
-      io.stdout.write(renderPlan(plan, format, render));
-      // SPEC §4: pruning every managed sink is refused unless --allow-empty, in plan as in apply, so a
-      // mistyped --dir fails in review. Shown first, refused after; no plan file is saved.
-      // --max-deletes is apply's limit alone (plan has no such flag).
-      assertSafe(plan, { maxDeletes: Number.POSITIVE_INFINITY, allowEmpty });
-      const out = stringOption(values, 'out');
-      if (out !== undefined) {
-        await writeFile(resolve(io.cwd, out), renderPlan(plan, 'json', { color: false, verbose: true }), 'utf8');
-        // On stdout only beside the text plan: Markdown and JSON output are documents (a comment, a file).
-        const note = `Saved the plan to ${out}. Apply exactly this plan with: sinkops apply ${out}\n`;
-        if (format === 'text') io.stdout.write(`\n${note}`);
-        else io.stderr.write(note);
-      }
-      if (plan.errors.length > 0) return EXIT.ERROR;
-      return flag(values, 'detailed-exitcode') && hasChanges(plan) ? EXIT.CHANGES : EXIT.OK;
     } finally {
-      await connection.close();
+      deadline.stop();
     }
   },
 };

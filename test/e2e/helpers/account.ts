@@ -74,6 +74,20 @@ export function mutating(requests: readonly LoggedRequest[]): LoggedRequest[] {
   return requests.filter((r) => r.method === 'POST' || r.method === 'DELETE');
 }
 
+/**
+ * The mutating requests of one apply between its lease's (src/apply/lease.ts): it creates the lease
+ * first and deletes it last. Fails when they are not there, so the lease is checked too.
+ */
+export function withinLease(requests: readonly LoggedRequest[]): LoggedRequest[] {
+  const sent = mutating(requests);
+  const first = sent[0];
+  const last = sent[sent.length - 1];
+  if (sent.length < 2 || first?.method !== 'POST' || first.path !== '/v1/Sinks' || last?.method !== 'DELETE' || !/^\/v1\/Sinks\/DG[0-9a-f]{32}$/.test(last.path)) {
+    throw new Error(`expected the apply's lease around its requests, got ${sent.map((r) => `${r.method} ${r.path}`).join(', ')}`);
+  }
+  return sent.slice(1, -1);
+}
+
 /** The name in a description's trailing marker (`… [sinkops:NAME]`), if any. */
 export function markerName(description: string): string | undefined {
   return /\[sinkops:([^\]\s]+)\]$/.exec(description)?.[1];
