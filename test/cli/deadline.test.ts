@@ -6,10 +6,8 @@
 import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../../src/cli/main.js';
-import type { Io } from '../../src/io.js';
+import { runCli } from '../e2e/helpers/index.js';
 import { neverAnswer, sendJson, startHostileServer, type HostileServer } from '../helpers/hostile-server.js';
 
 /** A generous upper bound on "promptly": the deadline is 1 s, the default request timeout 30 s. */
@@ -30,18 +28,8 @@ beforeAll(async () => {
 afterAll(() => rm(repo, { recursive: true, force: true }));
 
 async function sinkops(args: string[], env: Record<string, string>): Promise<{ code: number; out: string; err: string; ms: number }> {
-  let out = '';
-  let err = '';
-  const io: Io = {
-    stdout: { write: (s: string) => void (out += s), isTTY: false },
-    stderr: { write: (s: string) => void (err += s), isTTY: false },
-    stdin: Object.assign(Readable.from([]), { isTTY: false }),
-    env: { NO_COLOR: '1', LOG_LEVEL: 'silent', ...env },
-    cwd: repo,
-  };
-  const started = Date.now();
-  const code = await run(args, io);
-  return { code, out, err, ms: Date.now() - started };
+  const r = await runCli(args, { cwd: repo, env: { LOG_LEVEL: 'silent', ...env } });
+  return { code: r.code ?? -1, out: r.stdout, err: r.stderr, ms: r.ms };
 }
 
 function twilioEnv(server: HostileServer): Record<string, string> {

@@ -9,14 +9,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../e2e/helpers/index.js';
 import { MAX_PLAN_FILE_BYTES } from '../../src/cli/commands/apply.js';
 import { MAX_COMMENT_FILE_BYTES } from '../../src/cli/commands/github.js';
-import { run } from '../../src/cli/main.js';
 import { MAX_SEED_FILE_BYTES } from '../../src/emulator/seed.js';
 import { MAX_STATE_FILE_BYTES } from '../../src/emulator/state-file.js';
-import type { Io } from '../../src/io.js';
 
 /** A generous upper bound on "at once"; a FIFO read that blocked would never finish at all. */
 const PROMPT_MS = 20_000;
@@ -28,18 +26,8 @@ beforeAll(async () => {
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 async function sinkops(args: string[], cwd = dir, env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string; ms: number }> {
-  let out = '';
-  let err = '';
-  const io: Io = {
-    stdout: { write: (s: string) => void (out += s), isTTY: false },
-    stderr: { write: (s: string) => void (err += s), isTTY: false },
-    stdin: Object.assign(Readable.from([]), { isTTY: false }),
-    env: { NO_COLOR: '1', LOG_LEVEL: 'silent', ...env },
-    cwd,
-  };
-  const started = Date.now();
-  const code = await run(args, io);
-  return { code, out, err, ms: Date.now() - started };
+  const r = await runCli(args, { cwd: cwd, env: { LOG_LEVEL: 'silent', ...env } });
+  return { code: r.code ?? -1, out: r.stdout, err: r.stderr, ms: r.ms };
 }
 
 let made = 0;
