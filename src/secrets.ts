@@ -67,25 +67,41 @@ function htmlDecoded(text: string): string {
   });
 }
 
-/** Whether `text` holds any secret in any of its encodings. */
-export function containsSecret(text: string, secrets: Iterable<string>): boolean {
-  const re = pattern(secrets);
-  return re !== undefined && (re.test(text) || new RegExp(re).test(htmlDecoded(text)));
-}
-
 /** What stands for a text that still held a secret in a form that could not be cut out. */
 export const WITHHELD = '(text withheld: it repeated a secret)';
 
-/**
- * `text` with every encoding of every secret replaced by `replacement`; if a secret can still be
- * read from what remains (a mixed encoding), the whole text is withheld.
- */
+/** Every encoding of a fixed set of secrets, compiled once, to search and scrub many texts with. */
+export class SecretMatcher {
+  private readonly re: RegExp | undefined;
+
+  constructor(secrets: Iterable<string>) {
+    this.re = pattern(secrets);
+  }
+
+  /** Whether `text` holds any secret in any of its encodings. */
+  contains(text: string): boolean {
+    if (this.re === undefined) return false;
+    // Fresh copies: a global RegExp keeps its lastIndex between calls.
+    return new RegExp(this.re).test(text) || new RegExp(this.re).test(htmlDecoded(text));
+  }
+
+  /**
+   * `text` with every encoding of every secret replaced by `replacement`; if a secret can still be
+   * read from what remains (a mixed encoding), the whole text is withheld.
+   */
+  scrub(text: string, replacement: string): string {
+    if (this.re === undefined) return text;
+    const scrubbed = text.replace(this.re, () => replacement);
+    return this.contains(scrubbed) ? WITHHELD : scrubbed;
+  }
+}
+
+export function containsSecret(text: string, secrets: Iterable<string>): boolean {
+  return new SecretMatcher(secrets).contains(text);
+}
+
 export function scrubSecrets(text: string, secrets: Iterable<string>, replacement: string): string {
-  const list = [...secrets];
-  const re = pattern(list);
-  if (re === undefined) return text;
-  const scrubbed = text.replace(re, () => replacement);
-  return containsSecret(scrubbed, list) ? WITHHELD : scrubbed;
+  return new SecretMatcher(secrets).scrub(text, replacement);
 }
 
 /** Environment variables whose values are credentials, by their names. */
@@ -120,8 +136,17 @@ export interface TextStream {
  * configuration's sensitive values are known once it is loaded).
  */
 export function scrubbingStream(stream: TextStream, secrets: ReadonlySet<string>, replacement: string): TextStream {
+  // Compiled again only when the set has grown (it only ever grows).
+  let matcher = new SecretMatcher(secrets);
+  let size = secrets.size;
   return {
     ...(stream.isTTY === undefined ? {} : { isTTY: stream.isTTY }),
-    write: (chunk: string) => stream.write(typeof chunk === 'string' && secrets.size > 0 ? scrubSecrets(chunk, secrets, replacement) : chunk),
+    write: (chunk: string) => {
+      if (secrets.size !== size) {
+        matcher = new SecretMatcher(secrets);
+        size = secrets.size;
+      }
+      return stream.write(typeof chunk === 'string' ? matcher.scrub(chunk, replacement) : chunk);
+    },
   };
 }

@@ -10,6 +10,7 @@
 import { rankOf } from '../plan/action.js';
 import type { Plan, PlannedAction } from '../plan/model.js';
 import type { SinksApi } from '../remote/api.js';
+import { SecretMatcher } from '../secrets.js';
 import { AdaptiveLimiter } from './limiter.js';
 import {
   RESULT_STATUSES,
@@ -57,7 +58,7 @@ export async function execute(plan: Plan, api: SinksApi, options: ApplyOptions):
   assertNoPlanErrors(plan);
   assertResolved(plan);
   const limiter = options.limiter ?? new AdaptiveLimiter(options.parallelism);
-  const ctx: RunContext = { api, stack: plan.options.stack, dryRun: options.dryRun, logger: options.logger, secrets: sensitiveValues(plan) };
+  const ctx: RunContext = { api, stack: plan.options.stack, dryRun: options.dryRun, logger: options.logger, secrets: new SecretMatcher(sensitiveValues(plan)) };
 
   const actions = plan.actions.filter(isExecutable);
   const results: ActionResult[] = new Array<ActionResult>(actions.length);

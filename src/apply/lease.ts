@@ -10,7 +10,7 @@
  *
  * What it does not do: stop anyone editing sinks in the Console, or an apply of another stack
  * (whose sinks are disjoint); a lease left by an apply that died blocks others until it expires
- * (`ttlMs`), unless its holder is known to be gone (`isStale`) or `--break-lease` removes it. The
+ * (`ttlMs`), unless its process on this host is gone (`isRunning`) or `--break-lease` removes it. The
  * lease takes one of the account's sink slots while the apply runs.
  */
 import { SinkopsError } from '../errors.js';
@@ -24,19 +24,22 @@ export const LEASE_DESTINATION = 'https://lease.sinkops.invalid/';
 
 export interface LeaseOptions {
   readonly stack?: string;
-  /** Who holds it, shown to an apply that finds it: `host:pid`. */
-  readonly holder: string;
+  /** Who takes it, shown to an apply that finds it as `host:pid`. */
+  readonly host: string;
+  readonly pid: number;
   /** How long a lease lasts; longer than any apply may run (its deadline). */
   readonly ttlMs: number;
   readonly now: () => Date;
-  /** Whether a holder is known to be gone (a dead process on this host): its lease is removed. */
-  readonly isStale: (holder: string) => boolean;
+  /** Whether a process of this host runs: the lease of one that is gone (killed) is removed. */
+  readonly isRunning: (pid: number) => boolean;
   /** `--break-lease`: remove other leases of this stack, live or not. */
   readonly breakOthers?: boolean;
 }
 
 export interface Lease {
   readonly sid: string;
+  /** The account's sinks as listed once the lease was held (lease sinks included). */
+  readonly sinks: readonly RemoteSink[];
   /**
    * Deletes the lease sink, through `api` when given (the apply's own client may be cancelled by
    * its deadline); a lease that cannot be deleted expires by itself.
@@ -61,6 +64,11 @@ function readLease(sink: RemoteSink, marker: string): HeldLease | undefined {
   return { sink, holder: match?.[1] ?? 'unknown', until };
 }
 
+/** The host as a lease names it: reduced to characters a description and DESCRIPTION both keep. */
+function safeHost(host: string): string {
+  return host.replace(/[^A-Za-z0-9._-]/g, '_');
+}
+
 function lockedError(held: HeldLease, stack: string | undefined): SinkopsError {
   const until = Number.isNaN(held.until.getTime()) ? 'an unreadable time' : held.until.toISOString();
   return new SinkopsError('LOCKED', `another sinkops apply holds the lease on this account${stack === undefined ? '' : ` for stack ${stack}`}; nothing was applied`, {
@@ -76,7 +84,13 @@ export async function acquireLease(api: SinksApi, options: LeaseOptions): Promis
   const marker = leaseMarker(options.stack);
   const now = options.now();
   const leases = (sinks: readonly RemoteSink[]): HeldLease[] => sinks.flatMap((s) => readLease(s, marker) ?? []);
-  const live = (held: HeldLease): boolean => !(held.until.getTime() <= now.getTime()) && !options.isStale(held.holder);
+  const host = safeHost(options.host);
+  // A holder on this host whose process is gone left its lease behind when it was killed.
+  const gone = (holder: string): boolean => {
+    const [holderHost, pid] = holder.split(':');
+    return holderHost === host && /^\d+$/.test(pid ?? '') && !options.isRunning(Number(pid));
+  };
+  const live = (held: HeldLease): boolean => !(held.until.getTime() <= now.getTime()) && !gone(held.holder);
 
   const found = leases(await api.listSinks());
   const blocking = options.breakOthers === true ? [] : found.filter(live);
@@ -86,17 +100,18 @@ export async function acquireLease(api: SinksApi, options: LeaseOptions): Promis
 
   const until = new Date(now.getTime() + options.ttlMs);
   const mine = await api.createSink({
-    description: `sinkops apply in progress by ${options.holder.replace(/[^A-Za-z0-9._:-]/g, '_')} until ${until.toISOString()} ${marker}`,
+    description: `sinkops apply in progress by ${host}:${options.pid} until ${until.toISOString()} ${marker}`,
     sinkType: 'webhook',
     sinkConfiguration: { destination: LEASE_DESTINATION, method: 'POST', batch_events: false },
   });
   const release = (through: SinksApi = api): Promise<void> => through.deleteSink(mine.sid);
-  const others = leases(await api.listSinks())
+  const listed = await api.listSinks();
+  const others = leases(listed)
     .filter((held) => held.sink.sid !== mine.sid && live(held))
     .sort((a, b) => compareText(a.sink.sid, b.sink.sid));
   if (others[0] !== undefined) {
     await release().catch(() => undefined);
     throw lockedError(others[0], options.stack);
   }
-  return { sid: mine.sid, release };
+  return { sid: mine.sid, sinks: listed, release };
 }

@@ -18,7 +18,7 @@ import type { RemoteSink } from '../remote/model.js';
 // The planner's words for a blocked action, so plan and apply say the same thing.
 import { SENSITIVE_DISPLAY } from '../plan/sensitive.js';
 import { inUseReason } from '../plan/warnings.js';
-import { scrubSecrets } from '../secrets.js';
+import type { SecretMatcher } from '../secrets.js';
 import type { SinksApi } from '../remote/api.js';
 import type { ActionResult, ExecutableAction } from './model.js';
 import { resolvedConfiguration } from './preflight.js';
@@ -29,8 +29,8 @@ export interface RunContext {
   readonly stack: string | undefined;
   readonly dryRun: boolean;
   readonly logger: Logger;
-  /** Resolved sensitive values, scrubbed out of any error text we keep. */
-  readonly secrets: readonly string[];
+  /** The plan's resolved sensitive values, scrubbed out of any error text we keep. */
+  readonly secrets: SecretMatcher;
 }
 
 /** The HTTP status of an API error, when the client gave one. */
@@ -53,7 +53,7 @@ function isRefusal(status: number | undefined): boolean {
 /** An error's text, with every encoding of every secret of the plan replaced. */
 function message(e: unknown, ctx: RunContext): string {
   const text = e instanceof Error ? e.message : String(e);
-  return scrubSecrets(text, ctx.secrets, SENSITIVE_DISPLAY);
+  return ctx.secrets.scrub(text, SENSITIVE_DISPLAY);
 }
 
 async function holders(api: SinksApi, sid: string): Promise<string[]> {
@@ -80,25 +80,35 @@ function expectedOwner(action: Targeting): readonly string[] | 'unowned' {
   return [action.name, ...renamed];
 }
 
-/** Why the sink may no longer be touched, or undefined when it is still as planned; a gone sink says so. */
-async function recheck(action: Targeting, ctx: RunContext): Promise<{ readonly refused?: string; readonly gone?: true }> {
+/** The sink read again: `gone`, refused (no longer ours, or changed since the plan), or as planned. */
+type Recheck = { readonly kind: 'gone' } | { readonly kind: 'refused'; readonly reason: string } | { readonly kind: 'as-planned' };
+
+async function recheck(action: Targeting, ctx: RunContext): Promise<Recheck> {
   let now: RemoteSink;
   try {
     now = await ctx.api.fetchSink(action.sid);
   } catch (e) {
-    if (httpStatus(e) === 404) return { gone: true };
+    if (httpStatus(e) === 404) return { kind: 'gone' };
     throw e;
   }
   const owner = parseMarker(now.description, ctx.stack);
   const expected = expectedOwner(action);
   if (expected === 'unowned' ? owner !== undefined : owner === undefined || !expected.includes(owner)) {
     const wanted = expected === 'unowned' ? 'no marker of this stack' : markerFor(expected[0] ?? action.name, ctx.stack);
-    return { refused: `refused: ${action.sid} no longer carries ${wanted} (its description changed since the plan); nothing was sent for it` };
+    return { kind: 'refused', reason: `refused: ${action.sid} no longer carries ${wanted} (its description changed since the plan); nothing was sent for it` };
   }
   if (content(now) !== content(action.before)) {
-    return { refused: `refused: ${action.sid} changed since the plan (description, type or configuration); nothing was sent for it. Plan again.` };
+    return { kind: 'refused', reason: `refused: ${action.sid} changed since the plan (description, type or configuration); nothing was sent for it. Plan again.` };
   }
-  return {};
+  return { kind: 'as-planned' };
+}
+
+/** For an action that changes a sink (not one that deletes it): the failed result when it may not go ahead. */
+async function refusedChange(action: Targeting, ctx: RunContext): Promise<ActionResult | undefined> {
+  const check = await recheck(action, ctx);
+  if (check.kind === 'gone') return { action, status: 'failed', error: `${action.sid} no longer exists; nothing was sent. Plan again.` };
+  if (check.kind === 'refused') return { action, status: 'failed', error: check.reason };
+  return undefined;
 }
 
 type DeleteOutcome =
@@ -111,8 +121,8 @@ type DeleteOutcome =
 async function guardedDelete(action: Targeting, ctx: RunContext): Promise<DeleteOutcome> {
   const sid = action.sid;
   const check = await recheck(action, ctx);
-  if (check.gone === true) return ctx.dryRun ? { kind: 'planned' } : { kind: 'deleted', note: 'already deleted' };
-  if (check.refused !== undefined) return { kind: 'refused', reason: check.refused };
+  if (check.kind === 'gone') return ctx.dryRun ? { kind: 'planned' } : { kind: 'deleted', note: 'already deleted' };
+  if (check.kind === 'refused') return check;
   const held = await holders(ctx.api, sid);
   if (held.length > 0) return { kind: 'blocked', subscriptions: held, reason: inUseReason(held) };
   if (ctx.dryRun) return { kind: 'planned' };
@@ -143,9 +153,8 @@ async function createFrom(spec: SinkSpec, ctx: RunContext): Promise<string> {
 async function runReplace(action: ReplaceAction | AdoptAction, ctx: RunContext): Promise<ActionResult> {
   // Checked before the create as well: a replace whose old sink cannot go is not started, so no
   // second sink with the same marker is left behind (the planner would have blocked it too).
-  const check = await recheck(action, ctx);
-  if (check.gone === true) return { action, status: 'failed', error: `${action.sid} no longer exists; nothing was sent. Plan again.` };
-  if (check.refused !== undefined) return { action, status: 'failed', error: check.refused };
+  const refused = await refusedChange(action, ctx);
+  if (refused !== undefined) return refused;
   const before = await holders(ctx.api, action.sid);
   if (before.length > 0) {
     return { action, status: 'blocked', subscriptions: before, error: inUseReason(before) };
@@ -197,9 +206,8 @@ async function runOne(action: ExecutableAction, ctx: RunContext): Promise<Action
     case 'adopt':
     case 'update': {
       if (action.action === 'adopt' && action.replace) return runReplace(action, ctx);
-      const check = await recheck(action, ctx);
-      if (check.gone === true) return { action, status: 'failed', error: `${action.sid} no longer exists; nothing was sent. Plan again.` };
-      if (check.refused !== undefined) return { action, status: 'failed', error: check.refused };
+      const refused = await refusedChange(action, ctx);
+      if (refused !== undefined) return refused;
       if (ctx.dryRun) return { action, status: 'planned' };
       await ctx.api.updateSink(action.sid, { description: action.after.description });
       return { action, status: 'applied' };

@@ -16,16 +16,13 @@ import { connect, type Connection } from './connect.js';
  * is stale and taken over.
  */
 export function leaseOptions(values: OptionValues, stack: string | undefined, deadlineSeconds: number): LeaseOptions {
-  const host = hostname();
   return {
     ...(stack === undefined ? {} : { stack }),
-    holder: `${host}:${process.pid}`,
+    host: hostname(),
+    pid: process.pid,
     ttlMs: (deadlineSeconds + 60) * 1000,
     now: () => new Date(),
-    isStale: (holder) => {
-      const [holderHost, pid] = holder.split(':');
-      return holderHost === host.replace(/[^A-Za-z0-9._-]/g, '_') && /^\d+$/.test(pid ?? '') && !isRunning(Number(pid));
-    },
+    isRunning,
     breakOthers: flag(values, 'break-lease'),
   };
 }

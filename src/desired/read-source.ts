@@ -8,8 +8,6 @@ import { formatBytes, tryReadTextFile, type FileProblem } from '../files.js';
 import type { Diagnostic } from './model.js';
 import type { SourceFile } from './discover.js';
 
-export { firstInvalidUtf8 } from '../files.js';
-
 /**
  * A sink is a few hundred bytes, so 256 KiB holds a thousand of them in one file. Anything larger
  * is a mistake or an attack, and the YAML parser needs about a second per 256 KiB of

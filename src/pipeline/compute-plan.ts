@@ -50,13 +50,12 @@ export async function computeSavedPlan(
 }
 
 /**
- * Reads the account again and refuses (STALE_PLAN) when its sinks changed since `before` was read:
- * apply calls it once it holds the lease, so what it applies is what the user confirmed. Lease
+ * Refuses (STALE_PLAN) when the account's sinks `now` differ from those the plan was computed from:
+ * apply checks the listing its lease made, so what it applies is what the user confirmed. Lease
  * sinks are sinkops's own bookkeeping and do not count.
  */
-export async function assertUnchangedSince(api: SinksApi, before: RemoteState): Promise<void> {
-  const now = await readRemoteState(api);
-  if (remoteBasis(ownSinks(now.sinks)) === remoteBasis(ownSinks(before.sinks))) return;
+export function assertUnchangedSince(before: RemoteState, now: readonly RemoteSink[]): void {
+  if (remoteBasis(ownSinks(now)) === remoteBasis(ownSinks(before.sinks))) return;
   throw new SinkopsError('STALE_PLAN', 'The account changed between the plan and the apply (another apply, or an edit in the Console); nothing was applied', {
     details: ['Run the apply again: it plans anew against the account as it is now.'],
   });

@@ -52,6 +52,8 @@ interface Traits {
   readonly rank: number;
   /** Removes a sink (a delete, or the old half of a replacement): counted by `--max-deletes`. */
   readonly removes: boolean;
+  /** Sends a request that changes the account (blocked actions and noops send nothing). */
+  readonly sends: boolean;
 }
 
 const TRAITS: Readonly<Record<Effect, Traits>> = {
@@ -64,6 +66,7 @@ const TRAITS: Readonly<Record<Effect, Traits>> = {
     summary: { phrase: 'to create', always: true },
     rank: 0,
     removes: false,
+    sends: true,
   },
   update: {
     symbol: '~',
@@ -74,6 +77,7 @@ const TRAITS: Readonly<Record<Effect, Traits>> = {
     summary: { phrase: 'to update', always: true },
     rank: 1,
     removes: false,
+    sends: true,
   },
   adopt: {
     symbol: '~',
@@ -84,6 +88,7 @@ const TRAITS: Readonly<Record<Effect, Traits>> = {
     summary: { phrase: 'to adopt', always: false },
     rank: 2,
     removes: false,
+    sends: true,
   },
   replace: {
     symbol: '+/-',
@@ -94,6 +99,7 @@ const TRAITS: Readonly<Record<Effect, Traits>> = {
     summary: { phrase: 'to replace', always: true },
     rank: 3,
     removes: true,
+    sends: true,
   },
   'adopt-replace': {
     symbol: '+/-',
@@ -103,6 +109,7 @@ const TRAITS: Readonly<Record<Effect, Traits>> = {
     label: 'adopt + replace',
     rank: 3,
     removes: true,
+    sends: true,
   },
   blocked: {
     symbol: '!',
@@ -113,6 +120,7 @@ const TRAITS: Readonly<Record<Effect, Traits>> = {
     summary: { phrase: 'blocked', always: false },
     rank: 4,
     removes: false,
+    sends: false,
   },
   delete: {
     symbol: '-',
@@ -123,6 +131,7 @@ const TRAITS: Readonly<Record<Effect, Traits>> = {
     summary: { phrase: 'to delete', always: true },
     rank: 5,
     removes: true,
+    sends: true,
   },
   noop: {
     symbol: '=',
@@ -132,6 +141,7 @@ const TRAITS: Readonly<Record<Effect, Traits>> = {
     label: 'noop',
     rank: 6,
     removes: false,
+    sends: false,
   },
 };
 
@@ -166,6 +176,11 @@ export function symbolOf(action: ActionShape): ActionSymbol {
 
 export function rankOf(action: ActionShape): number {
   return traitsOf(action).rank;
+}
+
+/** Whether applying the action sends a request that changes the account. */
+export function sendsRequests(action: ActionShape): boolean {
+  return traitsOf(action).sends;
 }
 
 /** Whether applying the action removes a sink (a delete, or the old half of a replacement). */

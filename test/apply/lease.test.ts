@@ -7,7 +7,7 @@ import { FakeSinksApi, remoteSink } from '../helpers/fake-sinks-api.js';
 const NOW = new Date('2026-11-28T12:00:00Z');
 
 function options(overrides: Partial<LeaseOptions> = {}): LeaseOptions {
-  return { holder: 'ci-runner:4242', ttlMs: 31 * 60_000, now: () => NOW, isStale: () => false, ...overrides };
+  return { host: 'ci-runner', pid: 4242, ttlMs: 31 * 60_000, now: () => NOW, isRunning: () => true, ...overrides };
 }
 
 function leaseSink(holder: string, until: Date, stack?: string) {
@@ -52,7 +52,7 @@ describe('acquireLease', () => {
     const expired = leaseSink('laptop:77', new Date(NOW.getTime() - 1));
     const killed = leaseSink('this-host:99', new Date(NOW.getTime() + 60_000));
     const api = new FakeSinksApi({ sinks: [expired, killed] });
-    const lease = await acquireLease(api, options({ isStale: (holder) => holder === 'this-host:99' }));
+    const lease = await acquireLease(api, options({ host: 'this-host', isRunning: (pid) => pid !== 99 }));
     expect(leases(api).map((s) => s.sid)).toEqual([lease.sid]);
   });
 
@@ -92,7 +92,7 @@ describe('acquireLease', () => {
   it('lets at most one of many applies racing on one account go on', async () => {
     for (let round = 0; round < 20; round += 1) {
       const api = new FakeSinksApi({ latencyMs: () => Math.floor(Math.random() * 3) });
-      const outcomes = await Promise.allSettled(Array.from({ length: 4 }, (_, i) => acquireLease(api, options({ holder: `runner:${i}` }))));
+      const outcomes = await Promise.allSettled(Array.from({ length: 4 }, (_, i) => acquireLease(api, options({ host: 'runner', pid: i }))));
       const won = outcomes.filter((o) => o.status === 'fulfilled');
       expect(won.length).toBeLessThanOrEqual(1);
       for (const o of outcomes) if (o.status === 'rejected') expect((o.reason as SinkopsError).code).toBe('LOCKED');

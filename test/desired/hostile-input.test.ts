@@ -8,7 +8,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
 import { loadDesired } from '../../src/desired/load.js';
-import { firstInvalidUtf8, readSource } from '../../src/desired/read-source.js';
+import { readSource } from '../../src/desired/read-source.js';
+import { firstInvalidUtf8 } from '../../src/files.js';
 import { bufferIo, removeTree, tempTree, WEBHOOK } from './helpers.js';
 
 const made: string[] = [];

@@ -13,6 +13,7 @@ import { SinkopsError } from '../../errors.js';
 import { readTextFile } from '../../files.js';
 import { useColor, type Io } from '../../io.js';
 import { assertUnchangedSince, computePlan, computeSavedPlan } from '../../pipeline/compute-plan.js';
+import { sendsRequests } from '../../plan/action.js';
 import { readPlanFile } from '../../plan/codec.js';
 import type { Plan } from '../../plan/model.js';
 import { parsePlanHash, planChangedError, planHash } from '../../plan/plan-hash.js';
@@ -62,11 +63,6 @@ async function loadSavedPlan(file: string, values: OptionValues, io: Io, secrets
   const resolved = resolveSecrets(saved, io.env, (name, key) => byName.get(name)?.sinkConfiguration[key]?.value);
   rememberSecrets(secrets, outgoing(resolved.actions));
   return resolved;
-}
-
-/** Whether applying the plan sends anything: blocked actions and noops send nothing. */
-function sendsRequests(plan: Plan): boolean {
-  return plan.actions.some((a) => a.action !== 'noop' && a.action !== 'blocked');
 }
 
 /** `--expect-plan-hash` refused the plan: the plan itself, in the result's format. */
@@ -149,11 +145,11 @@ export const applyCommand: Command = {
         assertSafe(plan, { maxDeletes, allowEmpty: flag(values, 'allow-empty') });
         assertResolved(plan);
         if (!dryRun && !flag(values, 'yes')) await confirmApply(io, `apply these changes to ${connection.target}`);
-        if (!dryRun && !flag(values, 'local') && sendsRequests(plan)) {
+        if (!dryRun && !flag(values, 'local') && plan.actions.some(sendsRequests)) {
           // One apply at a time per account and stack (src/apply/lease.ts), from here to the end; the
           // account must still be what the plan was computed from. The local account has its own lock.
           lease = await acquireLease(connection.api, leaseOptions(values, options.stack, deadline.seconds));
-          await assertUnchangedSince(connection.api, remote);
+          assertUnchangedSince(remote, lease.sinks);
         }
 
         const onProgress = human ? progressReporter(io.stdout) : undefined;
