@@ -15,12 +15,9 @@
  */
 import { SinkopsError } from '../errors.js';
 import { compareText } from '../plan/order.js';
-import { leaseMarker } from '../plan/marker.js';
+import { isLeaseSink, LEASE_DESTINATION, leaseMarker } from '../plan/marker.js';
 import type { SinksApi } from '../remote/api.js';
 import type { RemoteSink } from '../remote/model.js';
-
-/** Where the lease sink points: a name that can never resolve, so nothing could ever be sent there. */
-export const LEASE_DESTINATION = 'https://lease.sinkops.invalid/';
 
 export interface LeaseOptions {
   readonly stack?: string;
@@ -56,7 +53,7 @@ interface HeldLease {
 const DESCRIPTION = /^sinkops apply in progress by (\S+) until (\S+) \[sinkops-lease:[^\]\s]+\]$/;
 
 function readLease(sink: RemoteSink, marker: string): HeldLease | undefined {
-  if (!sink.description.endsWith(marker)) return undefined;
+  if (!sink.description.endsWith(marker) || !isLeaseSink(sink)) return undefined;
   const match = DESCRIPTION.exec(sink.description);
   const until = new Date(match?.[2] ?? '');
   // A lease sink whose description cannot be read never expires (an invalid date): it is never

@@ -2,7 +2,7 @@ import { Document } from 'yaml';
 import { literalTemplate } from '../desired/env.js';
 import { isSinkType, SECRET_CONFIG_KEYS } from '../desired/model.js';
 import { sinkSchema } from '../desired/schema.js';
-import { hasAnyMarker, isLease } from '../plan/marker.js';
+import { hasAnyMarker, isLeaseSink } from '../plan/marker.js';
 import { compareText } from '../plan/order.js';
 import type { RemoteSink } from '../remote/model.js';
 
@@ -50,7 +50,7 @@ export function importSinks(
       skipped.push({ sid: sink.sid, reason: `already in the repository as ${pinnedBy} (sid pin)` });
       continue;
     }
-    if (isLease(sink.description)) {
+    if (isLeaseSink(sink)) {
       skipped.push({ sid: sink.sid, reason: 'the lease of a sinkops apply in progress' });
       continue;
     }

@@ -5,7 +5,7 @@
 import type { DesiredState } from '../desired/model.js';
 import { SinkopsError } from '../errors.js';
 import { remoteBasis } from '../plan/canonical.js';
-import { isLease } from '../plan/marker.js';
+import { isLeaseSink } from '../plan/marker.js';
 import type { Plan, PlanOptions } from '../plan/model.js';
 import { plan } from '../plan/plan.js';
 import { assertCurrent, planFromSaved, type SavedPlan } from '../plan/saved-plan.js';
@@ -62,5 +62,5 @@ export function assertUnchangedSince(before: RemoteState, now: readonly RemoteSi
 }
 
 function ownSinks(sinks: readonly RemoteSink[]): RemoteSink[] {
-  return sinks.filter((s) => !isLease(s.description));
+  return sinks.filter((s) => !isLeaseSink(s));
 }

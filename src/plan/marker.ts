@@ -56,7 +56,14 @@ export function leaseMarker(stack?: string): string {
   return `[sinkops-lease:${stack ?? '-'}]`;
 }
 
-/** Whether the description ends with a lease marker, of any stack. */
-export function isLease(description: string): boolean {
-  return /\[sinkops-lease:[^\]\s]+\]$/.test(description);
+/** Where a lease sink points: a name that can never resolve (`.invalid`, RFC 2606). */
+export const LEASE_DESTINATION = 'https://lease.sinkops.invalid/';
+
+/**
+ * Whether a sink is an apply's lease, of any stack: the lease marker on a webhook to the lease's own
+ * destination. A real sink whose description someone gave the marker is not one, so it is never
+ * hidden from a plan, skipped by import, or deleted as an expired lease.
+ */
+export function isLeaseSink(sink: { readonly description: string; readonly sinkType: string; readonly sinkConfiguration: Readonly<Record<string, unknown>> }): boolean {
+  return /\[sinkops-lease:[^\]\s]+\]$/.test(sink.description) && sink.sinkType === 'webhook' && sink.sinkConfiguration['destination'] === LEASE_DESTINATION;
 }

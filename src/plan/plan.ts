@@ -9,7 +9,7 @@ import { SinkopsError } from '../errors.js';
 import type { RemoteSink, RemoteState } from '../remote/model.js';
 import { remoteBasis } from './canonical.js';
 import { compareDescription, compareImmutable, desiredLookalikeKey, remoteLookalikeKey } from './compare.js';
-import { hasAnyMarker, isLease, parseMarker, withMarker } from './marker.js';
+import { hasAnyMarker, isLeaseSink, parseMarker, withMarker } from './marker.js';
 import { emptySummary } from './action.js';
 import type {
   ActionReason,
@@ -62,7 +62,7 @@ interface Pins {
 export function plan(desired: readonly DesiredSink[], remote: RemoteState, options: PlanOptions): Plan {
   const ctx: Ctx = { remote, options, actions: [], warnings: [], errors: [] };
   // An apply's lease (src/apply/lease.ts) is sinkops's own bookkeeping: no sink of anyone's.
-  const sinks = remote.sinks.filter((s) => !isLease(s.description)).sort(bySid);
+  const sinks = remote.sinks.filter((s) => !isLeaseSink(s)).sort(bySid);
   const wanted = [...desired].sort((a, b) => compareText(a.name, b.name));
   const wantedNames = new Set<string>();
   for (const d of wanted) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { acquireLease, LEASE_DESTINATION, type LeaseOptions } from '../../src/apply/lease.js';
+import { acquireLease, type LeaseOptions } from '../../src/apply/lease.js';
 import { SinkopsError } from '../../src/errors.js';
-import { isLease, leaseMarker } from '../../src/plan/marker.js';
+import { isLeaseSink, LEASE_DESTINATION, leaseMarker } from '../../src/plan/marker.js';
 import { FakeSinksApi, remoteSink } from '../helpers/fake-sinks-api.js';
 
 const NOW = new Date('2026-11-28T12:00:00Z');
@@ -26,7 +26,7 @@ async function locked(promise: Promise<unknown>): Promise<SinkopsError> {
   throw new Error(`expected LOCKED, got ${String(e)}`);
 }
 
-const leases = (api: FakeSinksApi) => [...api.sinks.values()].filter((s) => isLease(s.description));
+const leases = (api: FakeSinksApi) => [...api.sinks.values()].filter(isLeaseSink);
 
 describe('acquireLease', () => {
   it('takes the lease as a sink that can never receive events, and gives it back', async () => {
@@ -57,8 +57,17 @@ describe('acquireLease', () => {
   });
 
   it('never counts a lease it cannot read as expired', async () => {
-    const garbled = remoteSink({ description: `someone edited this ${leaseMarker()}` });
+    const garbled = remoteSink({ description: `someone edited this ${leaseMarker()}`, sinkConfiguration: { destination: LEASE_DESTINATION, method: 'POST' } });
     await locked(acquireLease(new FakeSinksApi({ sinks: [garbled] }), options()));
+  });
+
+  it('never takes a real sink that carries the lease marker for a lease: not blocking, never deleted', async () => {
+    // Someone who can edit descriptions gives a real sink an expired lease's description.
+    const planted = remoteSink({ description: `sinkops apply in progress by x:1 until 2000-01-01T00:00:00.000Z ${leaseMarker()}` });
+    const api = new FakeSinksApi({ sinks: [planted] });
+    const lease = await acquireLease(api, options({ breakOthers: true }));
+    expect(api.sinks.has(planted.sid)).toBe(true);
+    expect(leases(api).map((s) => s.sid)).toEqual([lease.sid]);
   });
 
   it('with --break-lease removes a live lease of another apply', async () => {
