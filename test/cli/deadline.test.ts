@@ -77,7 +77,8 @@ describe('--deadline', () => {
       if (req.method === 'GET') return sendJson(res, 200, { sinks: stored, meta: { next_page_url: null } });
       if (req.method === 'DELETE') return void res.writeHead(204).end();
       if (!/\[sinkops:[a-c]\]$/.test(description)) {
-        const sink = { sid: `DG${String(stored.length + 1).padStart(32, '0')}`, description, sink_type: 'webhook', sink_configuration: {}, status: 'active' };
+        const config = JSON.parse(new URLSearchParams(body).get('SinkConfiguration') ?? '{}') as unknown;
+        const sink = { sid: `DG${String(stored.length + 1).padStart(32, '0')}`, description, sink_type: 'webhook', sink_configuration: config, status: 'active' };
         stored.push(sink);
         return sendJson(res, 201, sink);
       }
