@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadDesired } from '../dist/desired/load.js';
 import { startEmulatorProcess } from './lib/emulator-process.js';
-import { accountSeed, FIXTURE_ENV, writeSinkFiles } from './lib/fixtures.js';
+import { accountSeed, BENCH_SINK_LIMIT, FIXTURE_ENV, writeSinkFiles } from './lib/fixtures.js';
 import { formatMs } from './lib/measure.js';
 import { renderTable } from './lib/table.js';
 import { applyCreatesScenario } from './scenarios/apply-creates.js';
@@ -54,7 +54,7 @@ const machineLoad = () => `${(loadavg()[0] ?? 0).toFixed(1)} on ${availableParal
  * @param {(emulator: import('./lib/emulator-process.js').BenchEmulator) => Promise<void>} fn
  */
 async function withEmulator(seed, fn) {
-  const emulator = await startEmulatorProcess({ seed, faults: { latencyMs: LATENCY_MS } });
+  const emulator = await startEmulatorProcess({ seed, sinkLimit: BENCH_SINK_LIMIT, faults: { latencyMs: LATENCY_MS } });
   try {
     await fn(emulator);
   } finally {

@@ -50,8 +50,10 @@ export type {
   PlanSummary,
   PlanWarning,
   PlanWarningCode,
+  SinkCount,
   SinkSpec,
 } from './plan/model.js';
+export { DEFAULT_SINK_LIMIT } from './plan/sink-limit.js';
 export { assertSafe, countDeletes, hasChanges, DEFAULT_MAX_DELETES, type SafetyLimits } from './plan/safety.js';
 export { planHash } from './plan/plan-hash.js';
 export { computePlan, computeSavedPlan } from './pipeline/compute-plan.js';

@@ -11,6 +11,7 @@ const CHILD = fileURLToPath(new URL('../emulator-child.js', import.meta.url));
 /**
  * @typedef {object} BenchEmulator
  * @property {string} url
+ * @property {string} accountSid  the account SID it accepts (with `config.password`)
  * @property {import('../../dist/twilio/config.js').TwilioConfig} config  what a client needs to reach it
  * @property {() => Promise<{method: string, path: string, status: number}[]>} requests  the API requests since the last clear
  * @property {() => Promise<void>} clearRequests
@@ -44,6 +45,7 @@ export async function startEmulatorProcess(options) {
   const silent = pino({ level: 'silent' });
   return {
     url,
+    accountSid: ready.accountSid,
     config,
     async requests() {
       const res = await fetch(`${url}/__emulator/requests`);

@@ -12,13 +12,14 @@ import { parseMarker } from '../../dist/plan/marker.js';
 import { plan } from '../../dist/plan/plan.js';
 import { readRemoteState } from '../../dist/remote/read.js';
 import { startEmulatorProcess } from '../lib/emulator-process.js';
+import { BENCH_SINK_LIMIT } from '../lib/fixtures.js';
 import { formatMs, timed } from '../lib/measure.js';
 
 const PARALLELISM = 20;
 const SLACK = 1.3;
 
 /** @type {import('../../dist/plan/model.js').PlanOptions} */
-const APPLY_OPTIONS = { prune: true };
+const APPLY_OPTIONS = { prune: true, sinkLimit: BENCH_SINK_LIMIT };
 
 /**
  * Plans the creates against an empty emulator and applies them; returns the time and what the
@@ -28,7 +29,7 @@ const APPLY_OPTIONS = { prune: true };
  * @param {number} latencyMs
  */
 async function applyCreates(desired, parallelism, latencyMs) {
-  const emulator = await startEmulatorProcess({ faults: { latencyMs, concurrencyLimit: PARALLELISM } });
+  const emulator = await startEmulatorProcess({ sinkLimit: BENCH_SINK_LIMIT, faults: { latencyMs, concurrencyLimit: PARALLELISM } });
   try {
     const limiter = new AdaptiveLimiter(parallelism);
     const client = emulator.client({ onRateLimited: () => limiter.onRateLimited() });

@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FIXTURE_ENV } from '../lib/fixtures.js';
+import { BENCH_SINK_LIMIT, FIXTURE_ENV } from '../lib/fixtures.js';
 import { formatMb, formatMs, timed } from '../lib/measure.js';
 
 const TARGET_BYTES = 256 * 1024 * 1024;
@@ -61,11 +61,11 @@ export async function peakRss(s) {
   const bare = await runNode(['--eval', ''], s.cwd, {});
   const validate = await runCli(['validate', '--dir', dirArg], s.cwd, { ...FIXTURE_ENV });
   const credentials = {
-    TWILIO_ACCOUNT_SID: s.emulator.config.accountSid,
+    TWILIO_ACCOUNT_SID: s.emulator.accountSid,
     TWILIO_AUTH_TOKEN: s.emulator.config.password,
     TWILIO_EVENTS_BASE_URL: s.emulator.url,
   };
-  const planned = await runCli(['plan', '--dir', dirArg], s.cwd, { ...FIXTURE_ENV, ...credentials });
+  const planned = await runCli(['plan', '--dir', dirArg, '--sink-limit', String(BENCH_SINK_LIMIT)], s.cwd, { ...FIXTURE_ENV, ...credentials });
   const n = s.count.toLocaleString('en');
   return [
     {

@@ -8,7 +8,7 @@
  */
 import { plan } from '../../dist/plan/plan.js';
 import { readRemoteState } from '../../dist/remote/read.js';
-import { sinkSid } from '../lib/fixtures.js';
+import { BENCH_SINK_LIMIT, sinkSid } from '../lib/fixtures.js';
 import { formatMs, mapLimit, median, timed } from '../lib/measure.js';
 
 const TARGET_MS = 1000;
@@ -16,7 +16,7 @@ const RUNS = 3;
 const REFRESH_CONCURRENCY = 10;
 
 /** @type {import('../../dist/plan/model.js').PlanOptions} */
-const PLAN_OPTIONS = { prune: true };
+const PLAN_OPTIONS = { prune: true, sinkLimit: BENCH_SINK_LIMIT };
 
 /**
  * @param {{

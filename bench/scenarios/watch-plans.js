@@ -17,7 +17,7 @@ import { loadDesired } from '../../dist/desired/load.js';
 import { plan } from '../../dist/plan/plan.js';
 import { readRemoteState } from '../../dist/remote/read.js';
 import { renderPlan } from '../../dist/render/index.js';
-import { FIXTURE_ENV, sinkFile, sinkYaml } from '../lib/fixtures.js';
+import { BENCH_SINK_LIMIT, FIXTURE_ENV, sinkFile, sinkYaml } from '../lib/fixtures.js';
 import { formatMs, median, percentile, sleep, timed } from '../lib/measure.js';
 
 const TARGET_P95_MS = 150;
@@ -30,7 +30,7 @@ const QUIET_MS = 250;
 const SAVE_TIMEOUT_MS = 5000;
 
 /** @type {import('../../dist/plan/model.js').PlanOptions} */
-const PLAN_OPTIONS = { prune: true };
+const PLAN_OPTIONS = { prune: true, sinkLimit: BENCH_SINK_LIMIT };
 const RENDER = { color: false, verbose: false };
 
 /**

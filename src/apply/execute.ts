@@ -2,12 +2,13 @@
  * The apply executor: runs a plan's actions against a SinksApi, phase by phase.
  *
  * Phases run one after another, one per rank of the documented order (src/plan/action.ts: creates →
- * updates → adopts → replaces, new first then old deleted → blocked, which send nothing → deletes).
- * Grouping by rank rather than trusting the array order keeps "creates before deletes" true for any
- * plan given to us. Within a phase, actions run concurrently through an adaptive limiter. A failure
+ * updates → adopts → replaces, new first then old deleted → blocked, which send nothing → deletes),
+ * except where the plan moved an action ahead to stay within the sink limit (src/plan/order.ts
+ * `applyPhase`). Grouping by phase rather than trusting the array order keeps "creates before
+ * deletes" true for any plan given to us. Within a phase, actions run concurrently through an adaptive limiter. A failure
  * does not stop independent actions; it is reported in the result.
  */
-import { rankOf } from '../plan/action.js';
+import { applyPhase } from '../plan/order.js';
 import type { Plan, PlannedAction } from '../plan/model.js';
 import type { SinksApi } from '../remote/api.js';
 import { SecretMatcher } from '../secrets.js';
@@ -72,8 +73,8 @@ export async function execute(plan: Plan, api: SinksApi, options: ApplyOptions):
 
   const phases = new Map<number, number[]>();
   actions.forEach((action, index) => {
-    const phase = phases.get(rankOf(action));
-    if (phase === undefined) phases.set(rankOf(action), [index]);
+    const phase = phases.get(applyPhase(action));
+    if (phase === undefined) phases.set(applyPhase(action), [index]);
     else phase.push(index);
   });
 

@@ -11,11 +11,12 @@
  * What it does not do: stop anyone editing sinks in the Console, or an apply of another stack
  * (whose sinks are disjoint); a lease left by an apply that died blocks others until it expires
  * (`ttlMs`), unless its process on this host is gone (`isRunning`) or `--break-lease` removes it. The
- * lease takes one of the account's sink slots while the apply runs.
+ * lease takes one of the account's sink slots while the apply runs; when the plan's peak leaves no
+ * slot under Twilio's limit, the CLI applies without one (src/cli/commands/apply.ts says why).
  */
 import { SinkopsError } from '../errors.js';
 import { compareText } from '../plan/order.js';
-import { isLeaseSink, LEASE_DESTINATION, leaseMarker } from '../plan/marker.js';
+import { isLeaseOf, LEASE_DESTINATION, leaseMarker } from '../plan/marker.js';
 import type { SinksApi } from '../remote/api.js';
 import type { RemoteSink } from '../remote/model.js';
 
@@ -52,8 +53,8 @@ interface HeldLease {
 
 const DESCRIPTION = /^sinkops apply in progress by (\S+) until (\S+) \[sinkops-lease:[^\]\s]+\]$/;
 
-function readLease(sink: RemoteSink, marker: string): HeldLease | undefined {
-  if (!sink.description.endsWith(marker) || !isLeaseSink(sink)) return undefined;
+function readLease(sink: RemoteSink, stack: string | undefined): HeldLease | undefined {
+  if (!isLeaseOf(sink, stack)) return undefined;
   const match = DESCRIPTION.exec(sink.description);
   const until = new Date(match?.[2] ?? '');
   // A lease sink whose description cannot be read never expires (an invalid date): it is never
@@ -80,7 +81,7 @@ function lockedError(held: HeldLease, stack: string | undefined): SinkopsError {
 export async function acquireLease(api: SinksApi, options: LeaseOptions): Promise<Lease> {
   const marker = leaseMarker(options.stack);
   const now = options.now();
-  const leases = (sinks: readonly RemoteSink[]): HeldLease[] => sinks.flatMap((s) => readLease(s, marker) ?? []);
+  const leases = (sinks: readonly RemoteSink[]): HeldLease[] => sinks.flatMap((s) => readLease(s, options.stack) ?? []);
   const host = safeHost(options.host);
   // A holder on this host whose process is gone left its lease behind when it was killed.
   const gone = (holder: string): boolean => {

@@ -50,9 +50,13 @@ function isRefusal(status: number | undefined): boolean {
   return status !== undefined && status >= 400 && status < 500 && ![401, 403, 404, 429].includes(status);
 }
 
-/** An error's text, with every encoding of every secret of the plan replaced. */
+/**
+ * An error's text and what to do about it (a SinkopsError's details: the client's hint for a
+ * Twilio error code), with every encoding of every secret of the plan replaced.
+ */
 function message(e: unknown, ctx: RunContext): string {
-  const text = e instanceof Error ? e.message : String(e);
+  const details = isSinkopsError(e) && e.details.length > 0 ? ` (${e.details.join(' ')})` : '';
+  const text = e instanceof Error ? `${e.message}${details}` : String(e);
   return ctx.secrets.scrub(text, SENSITIVE_DISPLAY);
 }
 
@@ -140,17 +144,42 @@ async function guardedDelete(action: Targeting, ctx: RunContext): Promise<Delete
   }
 }
 
-async function createFrom(spec: SinkSpec, ctx: RunContext): Promise<string> {
+/** Creates the sink `spec` describes; `replacing` is the sink it takes the place of, if any. */
+async function createFrom(spec: SinkSpec, ctx: RunContext, replacing?: string): Promise<string> {
   const sink = await ctx.api.createSink({
     description: spec.description,
     sinkType: spec.sinkType,
     sinkConfiguration: resolvedConfiguration(spec.sinkConfiguration),
+    ...(replacing === undefined ? {} : { replacing }),
   });
   return sink.sid;
 }
 
+/**
+ * A replace that the sink limit turned around (SPEC §12): the old sink goes first, then the new one
+ * is created. The planner allows it only for a sink no subscription uses, and the delete checks that
+ * again right before it is sent; a create that fails after it leaves the name without a sink, which
+ * the next apply creates.
+ */
+async function runDeleteFirstReplace(action: ReplaceAction | AdoptAction, ctx: RunContext): Promise<ActionResult> {
+  const outcome = await guardedDelete(action, ctx);
+  if (outcome.kind === 'blocked') return { action, status: 'blocked', subscriptions: outcome.subscriptions, error: outcome.reason };
+  if (outcome.kind === 'refused') return { action, status: 'failed', error: outcome.reason };
+  if (outcome.kind === 'planned') return { action, status: 'planned' };
+  try {
+    return { action, status: 'applied', newSid: await createFrom(action.after, ctx, action.sid) };
+  } catch (e) {
+    return {
+      action,
+      status: 'failed',
+      error: `deleted the old sink ${action.sid} first (to stay within the sink limit), but creating its replacement failed: ${message(e, ctx)}. Apply again to create it.`,
+    };
+  }
+}
+
 /** A replace, or an adopt whose configuration differs: new sink first, old one deleted after. */
 async function runReplace(action: ReplaceAction | AdoptAction, ctx: RunContext): Promise<ActionResult> {
+  if (action.deleteFirst === true) return runDeleteFirstReplace(action, ctx);
   // Checked before the create as well: a replace whose old sink cannot go is not started, so no
   // second sink with the same marker is left behind (the planner would have blocked it too).
   const refused = await refusedChange(action, ctx);
@@ -162,7 +191,7 @@ async function runReplace(action: ReplaceAction | AdoptAction, ctx: RunContext):
   if (ctx.dryRun) return { action, status: 'planned' };
   let newSid: string;
   try {
-    newSid = await createFrom(action.after, ctx);
+    newSid = await createFrom(action.after, ctx, action.sid);
   } catch (e) {
     // The old sink is untouched: a failed create never leads to a delete.
     return { action, status: 'failed', error: `creating the replacement failed: ${message(e, ctx)}` };

@@ -10,15 +10,22 @@ export interface TwilioErrorBody {
   readonly status: number;
 }
 
-/** Codes the emulator uses, all real Twilio error codes. */
+/**
+ * Codes the emulator uses, all real Twilio error codes. The 910xx/911xx codes are Event Streams'
+ * own (twilio.com/docs/api/errors); Twilio does not document their HTTP statuses, so the emulator
+ * uses the ones SPEC §12 fixes: 400, and 409 for a sink still in use.
+ */
 export const TWILIO_CODES = {
   INVALID_PARAMETER: 20001,
   AUTHENTICATE: 20003,
   METHOD_NOT_ALLOWED: 20004,
   NOT_FOUND: 20404,
-  CONFLICT: 20409,
   TOO_MANY_REQUESTS: 20429,
   INTERNAL: 20500,
+  INVALID_SINK_CONFIGURATION: 91000,
+  SINK_LIMIT: 91003,
+  SINK_IN_USE: 91007,
+  SINK_NOT_ACTIVE: 91100,
 } as const;
 
 /** An error answer. Thrown by handlers; the server turns it into a response. */
@@ -56,8 +63,28 @@ export function missingParameter(name: string): ApiError {
   return invalidParameter(`Missing required parameter ${name} in the post body`);
 }
 
-export function conflict(message: string): ApiError {
-  return new ApiError(409, TWILIO_CODES.CONFLICT, message);
+/** 91000: a `SinkConfiguration` Twilio would not accept for the sink's type. */
+export function invalidSinkConfiguration(message: string): ApiError {
+  return new ApiError(400, TWILIO_CODES.INVALID_SINK_CONFIGURATION, message);
+}
+
+/** 91003, in Twilio's own words (grammar included), so clients can be tested against the real text. */
+export function sinkLimitReached(limit: number): ApiError {
+  return new ApiError(400, TWILIO_CODES.SINK_LIMIT, `Cannot have more than ${limit} sinks. Make sure to delete at least one sinks before creating another`);
+}
+
+/** 91007: the sink still receives events for these subscriptions. */
+export function sinkInUse(sinkSid: string, subscriptionSids: readonly string[]): ApiError {
+  return new ApiError(
+    409,
+    TWILIO_CODES.SINK_IN_USE,
+    `Sink still in use: Sink ${sinkSid} is used by subscription(s) ${subscriptionSids.join(', ')}; delete them before deleting the Sink`,
+  );
+}
+
+/** 91100: a subscription on a sink that is not active. */
+export function sinkNotActive(sinkSid: string, status: string): ApiError {
+  return new ApiError(400, TWILIO_CODES.SINK_NOT_ACTIVE, `Sink ${sinkSid} is ${status}: a Sink must be active for a Subscription to be created`);
 }
 
 export function methodNotAllowed(method: string, path: string): ApiError {
@@ -68,8 +95,10 @@ export function unauthenticated(): ApiError {
   return new ApiError(401, TWILIO_CODES.AUTHENTICATE, 'Authenticate', { 'WWW-Authenticate': 'Basic realm="Twilio API"' });
 }
 
-export function tooManyRequests(retryAfterSeconds: number): ApiError {
-  return new ApiError(429, TWILIO_CODES.TOO_MANY_REQUESTS, 'Too Many Requests', { 'Retry-After': String(retryAfterSeconds) });
+/** 20429. Twilio documents no `Retry-After` for it, so one is sent only when asked for. */
+export function tooManyRequests(retryAfterSeconds: number | undefined): ApiError {
+  const headers = retryAfterSeconds === undefined ? {} : { 'Retry-After': String(retryAfterSeconds) };
+  return new ApiError(429, TWILIO_CODES.TOO_MANY_REQUESTS, 'Too Many Requests', headers);
 }
 
 export function internalError(message = 'Internal Server Error'): ApiError {

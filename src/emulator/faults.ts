@@ -5,7 +5,6 @@ import { assertValidFaults, type EmulatorFaults } from './options.js';
 export type FaultDecision = { readonly kind: 'handle' } | { readonly kind: 'drop' } | { readonly kind: 'fail'; readonly error: ApiError };
 
 const HANDLE: FaultDecision = { kind: 'handle' };
-const DEFAULT_RETRY_AFTER_SECONDS = 1;
 
 /**
  * Decides, per API request, which fault (if any) it meets. Each rate is drawn separately from the
@@ -33,8 +32,9 @@ export class FaultInjector {
     return this.faults.latencyMs ?? 0;
   }
 
-  private get retryAfter(): number {
-    return this.faults.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS;
+  /** Undefined unless set: Twilio sends no documented `Retry-After` with 20429. */
+  private get retryAfter(): number | undefined {
+    return this.faults.retryAfterSeconds;
   }
 
   /**

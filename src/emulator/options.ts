@@ -10,11 +10,15 @@ export interface EmulatorFaults {
   latencyMs?: number;
   /** Fraction of requests answered 500 (code 20500) without being handled. */
   errorRate?: number;
-  /** Fraction of requests answered 429 (code 20429) with `Retry-After`. */
+  /** Fraction of requests answered 429 (code 20429). */
   rateLimitRate?: number;
-  /** The `Retry-After` value, in seconds, of every 429 (default 1). */
+  /**
+   * The `Retry-After` value, in seconds, of every 429. Unset by default: Twilio documents no
+   * `Retry-After` for 20429, so clients must back off on their own; set it to test that they
+   * honour one when it comes.
+   */
   retryAfterSeconds?: number;
-  /** Requests in flight beyond this many are answered 429 with `Retry-After`. */
+  /** Requests in flight beyond this many are answered 429 (code 20429). */
   concurrencyLimit?: number;
   /** Fraction of requests whose socket is destroyed before they are handled. */
   dropRate?: number;
@@ -46,6 +50,26 @@ export interface EmulatorSeed {
   subscriptions: SeedSubscription[];
 }
 
+/**
+ * How a new sink becomes active (SPEC §12). `current`: as Twilio's current docs say, every sink is
+ * active on creation and Validate always answers `valid`. `legacy`: as older docs say, a kinesis
+ * sink starts `initialized` and needs Test, then Validate with the test id it received.
+ */
+export type Activation = 'current' | 'legacy';
+export const ACTIVATIONS: readonly Activation[] = ['current', 'legacy'];
+
+/**
+ * What the API shows of a stored `sink_configuration` (SPEC §12). No public source settles what
+ * Twilio returns, so the emulator can play each answer the planner must tolerate: `exact` (what was
+ * stored), `defaults` (webhook `method: "POST"` and `batch_events: false` filled in when absent),
+ * `masked` (`external_id` and `write_key` as `"********"`).
+ */
+export type ReadBack = 'exact' | 'defaults' | 'masked';
+export const READ_BACKS: readonly ReadBack[] = ['exact', 'defaults', 'masked'];
+
+/** Twilio's limit on the sinks one account holds (error 91003). */
+export const DEFAULT_SINK_LIMIT = 100;
+
 export interface EmulatorOptions {
   /** Interface to bind (default 127.0.0.1). */
   host?: string;
@@ -62,6 +86,16 @@ export interface EmulatorOptions {
   /** Applied when the account is empty after loading. */
   seed?: EmulatorSeed;
   faults?: EmulatorFaults;
+  /**
+   * Creates are refused (HTTP 400, code 91003) while the account holds this many sinks or more
+   * (default DEFAULT_SINK_LIMIT). Seeds and state files are not limited: an account loaded from
+   * them may already hold more, as a benchmark's does.
+   */
+  sinkLimit?: number;
+  /** Default `current`. */
+  activation?: Activation;
+  /** Default `exact`. The store and the state file always keep what was sent. */
+  readBack?: ReadBack;
   /** Source of randomness for faults (default Math.random); inject one to make faults deterministic. */
   random?: () => number;
   /** Receives one debug line per API request (method, path, status; never bodies or headers). */
@@ -113,6 +147,21 @@ export function faultProblems(f: EmulatorFaults): string[] {
 export function assertValidFaults(f: EmulatorFaults): void {
   const problems = faultProblems(f);
   if (problems.length > 0) throw new SinkopsError('CONFIG', 'invalid emulator faults', { details: problems });
+}
+
+/** Problems with the account's rules (sink limit, activation, read-back), one message each. */
+export function accountRuleProblems(options: Pick<EmulatorOptions, 'sinkLimit' | 'activation' | 'readBack'>): string[] {
+  const problems: string[] = [];
+  const { sinkLimit, activation, readBack } = options;
+  if (sinkLimit !== undefined && !(Number.isInteger(sinkLimit) && sinkLimit >= 1)) problems.push(`sinkLimit must be a whole number of at least 1, not ${sinkLimit}`);
+  if (activation !== undefined && !ACTIVATIONS.includes(activation)) problems.push(`activation must be one of ${ACTIVATIONS.join(', ')}, not ${String(activation)}`);
+  if (readBack !== undefined && !READ_BACKS.includes(readBack)) problems.push(`readBack must be one of ${READ_BACKS.join(', ')}, not ${String(readBack)}`);
+  return problems;
+}
+
+export function assertValidAccountRules(options: Pick<EmulatorOptions, 'sinkLimit' | 'activation' | 'readBack'>): void {
+  const problems = accountRuleProblems(options);
+  if (problems.length > 0) throw new SinkopsError('CONFIG', 'invalid emulator options', { details: problems });
 }
 
 /** Checks the credentials the emulator is asked to accept, so a typo fails at start, not on each request. */

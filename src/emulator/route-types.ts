@@ -1,3 +1,4 @@
+import type { ReadBack } from './options.js';
 import type { Store } from './store.js';
 
 /** What a handler sees of a request. */
@@ -6,6 +7,8 @@ export interface RouteContext {
   readonly origin: string;
   readonly accountSid: string;
   readonly store: Store;
+  /** How sink resources show their stored configuration (`EmulatorOptions.readBack`). */
+  readonly readBack: ReadBack;
   /** Pathname as requested (for error messages). */
   readonly path: string;
   readonly query: URLSearchParams;

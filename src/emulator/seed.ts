@@ -1,7 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import { SinkopsError } from '../errors.js';
 import { readTextFile } from '../files.js';
-import type { EmulatorSeed, SeedSink, SeedSubscription } from './options.js';
+import type { Activation, EmulatorSeed, SeedSink, SeedSubscription } from './options.js';
 import { isoNow, newSid, SINK_SID_PATTERN, SUBSCRIPTION_SID_PATTERN } from './sids.js';
 import { isSinkStatus, isSinkType, SINK_STATUSES, SINK_TYPES, sinkConfigurationProblems } from './sink-config.js';
 import { initialStatus, type Store } from './store.js';
@@ -12,7 +12,9 @@ import { toSubscribedType } from './subscribed-type.js';
  * `{ "sinks": [{sid?, description, sink_type, sink_configuration, status?}],
  *    "subscriptions": [{sid?, description, sink_sid, types?: [{type, schema_version?}]}] }`.
  * It is applied only to an empty account, so a subscription's `sink_sid` must name a seeded sink
- * (give that sink a `sid`). Every problem is reported at once.
+ * (give that sink a `sid`). A sink's explicit `status` is kept; without one it starts as an API
+ * create would in the emulator's activation mode. Seeds are not held to the sink limit. Every
+ * problem is reported at once.
  */
 
 /**
@@ -21,8 +23,8 @@ import { toSubscribedType } from './subscribed-type.js';
  */
 export const MAX_SEED_FILE_BYTES = 32 * 1024 * 1024;
 
-/** Reads a seed file (JSON, or YAML when it ends in .yaml/.yml) and checks it. */
-export async function loadSeed(path: string): Promise<EmulatorSeed> {
+/** Reads a seed file (JSON, or YAML when it ends in .yaml/.yml) and checks it for an emulator in `activation` mode. */
+export async function loadSeed(path: string, activation: Activation = 'current'): Promise<EmulatorSeed> {
   const text = readTextFile(path, { what: 'a seed file', maxBytes: MAX_SEED_FILE_BYTES, code: 'CONFIG' });
   let raw: unknown;
   try {
@@ -30,11 +32,11 @@ export async function loadSeed(path: string): Promise<EmulatorSeed> {
   } catch (e) {
     throw new SinkopsError('CONFIG', `seed file ${path} cannot be parsed: ${(e as Error).message}`, { cause: e });
   }
-  return checkSeed(raw, `seed file ${path}`);
+  return checkSeed(raw, `seed file ${path}`, activation);
 }
 
 /** Validates a seed (from a file or an object) and returns it typed; throws a CONFIG error listing every problem. */
-export function checkSeed(raw: unknown, source = 'seed'): EmulatorSeed {
+export function checkSeed(raw: unknown, source = 'seed', activation: Activation = 'current'): EmulatorSeed {
   const problems: string[] = [];
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new SinkopsError('CONFIG', `${source} must be an object with "sinks" and/or "subscriptions"`);
@@ -64,7 +66,7 @@ export function checkSeed(raw: unknown, source = 'seed'): EmulatorSeed {
     if (typeof type !== 'string' || !isSinkType(type)) return void problems.push(`${where}.sink_type: must be one of ${SINK_TYPES.join(', ')}`);
     for (const p of sinkConfigurationProblems(type, config)) problems.push(`${where}.sink_configuration: ${p}`);
     if (status !== undefined && (typeof status !== 'string' || !isSinkStatus(status))) problems.push(`${where}.status: must be one of ${SINK_STATUSES.join(', ')}`);
-    if (typeof s === 'string') sinkStatus.set(s, typeof status === 'string' ? status : initialStatus(type));
+    if (typeof s === 'string') sinkStatus.set(s, typeof status === 'string' ? status : initialStatus(type, activation));
   });
   (Array.isArray(subscriptions) ? subscriptions : []).forEach((item: unknown, i) => {
     const where = `subscriptions[${i}]`;
@@ -91,17 +93,17 @@ export function checkSeed(raw: unknown, source = 'seed'): EmulatorSeed {
 /** Puts a checked seed into an empty store. */
 export function applySeed(store: Store, seed: EmulatorSeed): void {
   const now = isoNow();
-  for (const s of seed.sinks) insertSeedSink(store, s, now);
+  for (const s of seed.sinks) insertSeedSink(store, s, now, initialStatus(s.sink_type, store.rules.activation));
   for (const s of seed.subscriptions) insertSeedSubscription(store, s, now);
 }
 
-function insertSeedSink(store: Store, s: SeedSink, now: string): void {
+function insertSeedSink(store: Store, s: SeedSink, now: string, defaultStatus: string): void {
   store.insertSink({
     sid: s.sid ?? newSid('DG'),
     description: s.description,
     sinkType: s.sink_type,
     sinkConfiguration: s.sink_configuration,
-    status: s.status ?? initialStatus(s.sink_type),
+    status: s.status ?? defaultStatus,
     dateCreated: now,
     dateUpdated: now,
     testEvents: [],

@@ -6,7 +6,9 @@ import { ApiError, internalError, invalidParameter, notFound, unauthenticated } 
 import { FaultInjector } from './faults.js';
 import { readForm } from './form.js';
 import {
+  assertValidAccountRules,
   assertValidCredentials,
+  DEFAULT_SINK_LIMIT,
   EMULATOR_ACCOUNT_SID,
   EMULATOR_AUTH_TOKEN,
   type EmulatorFaults,
@@ -29,10 +31,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const accountSid = options.accountSid ?? EMULATOR_ACCOUNT_SID;
   const authToken = options.authToken ?? EMULATOR_AUTH_TOKEN;
   assertValidCredentials(accountSid, authToken, options.apiKey);
+  assertValidAccountRules(options);
+  const activation = options.activation ?? 'current';
+  const readBack = options.readBack ?? 'exact';
   const faults = new FaultInjector(options.faults ?? {}, options.random ?? Math.random);
-  const seed = options.seed === undefined ? undefined : checkSeed(options.seed);
+  const seed = options.seed === undefined ? undefined : checkSeed(options.seed, 'seed', activation);
 
-  const store = new Store();
+  const store = new Store({ sinkLimit: options.sinkLimit ?? DEFAULT_SINK_LIMIT, activation });
   const stateFile = options.statePath === undefined ? undefined : await StateFile.open(options.statePath, authToken, store);
   if (seed && store.isEmpty) {
     applySeed(store, seed);
@@ -100,7 +105,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       if (!credentials.check(req.headers.authorization)) return answer(res, unauthenticated(), record);
 
       const { handler, params } = matchRoute(method, url.pathname);
-      const result = await handler({ origin: originOf(req), accountSid, store, path: url.pathname, query: url.searchParams, form: () => readForm(req) }, params);
+      const result = await handler({ origin: originOf(req), accountSid, store, readBack, path: url.pathname, query: url.searchParams, form: () => readForm(req) }, params);
       if (result.mutated && stateFile) {
         try {
           await stateFile.commit();

@@ -1,13 +1,27 @@
-import { conflict, invalidParameter, notFound } from './errors.js';
+import { invalidParameter, notFound, sinkInUse, sinkLimitReached, sinkNotActive } from './errors.js';
+import { DEFAULT_SINK_LIMIT, type Activation } from './options.js';
 import { OrderedTable, type Cursor, type TablePage } from './ordered-table.js';
 import { isoNow, newSid, newTestId } from './sids.js';
 
 /**
- * The emulated account and its rules (SPEC §8): webhook and segment sinks start active, kinesis
- * initialized; Test records a test event and moves a sink that is not active to validating;
- * Validate with a recorded test id makes it active; a subscription needs an active sink; a sink in
- * use by a subscription cannot be deleted. Rule violations are thrown as Twilio-style ApiErrors.
+ * The emulated account and its rules (SPEC §8, §12): an API create beyond the sink limit is refused
+ * (91003); a subscription needs an active sink (91100); a sink in use by a subscription cannot be
+ * deleted (91007). How a sink becomes active depends on the activation mode:
+ * - `current`: every sink starts active; Test records a test event and changes nothing; Validate
+ *   answers valid for any test id (and activates a sink a seed or state file left inactive).
+ * - `legacy`: kinesis starts initialized (webhook and segment active); Test records a test event
+ *   and moves a sink that is not active to validating; Validate with a recorded test id makes it
+ *   active.
+ * Rule violations are thrown as Twilio-style ApiErrors.
  */
+
+/** The account's limit and activation flow, resolved from EmulatorOptions. */
+export interface AccountRules {
+  readonly sinkLimit: number;
+  readonly activation: Activation;
+}
+
+export const DEFAULT_ACCOUNT_RULES: AccountRules = { sinkLimit: DEFAULT_SINK_LIMIT, activation: 'current' };
 
 export interface TestEvent {
   readonly testId: string;
@@ -44,9 +58,9 @@ export interface SinkFilter {
   readonly status?: string;
 }
 
-/** Status a new sink starts in: only kinesis needs the test/validate handshake. */
-export function initialStatus(sinkType: string): string {
-  return sinkType === 'kinesis' ? 'initialized' : 'active';
+/** Status a new sink starts in: only a legacy kinesis sink needs the test/validate handshake. */
+export function initialStatus(sinkType: string, activation: Activation): string {
+  return activation === 'legacy' && sinkType === 'kinesis' ? 'initialized' : 'active';
 }
 
 const sinkPath = (sid: string): string => `/v1/Sinks/${sid}`;
@@ -57,6 +71,8 @@ export class Store {
   private readonly subscriptionTable = new OrderedTable<SubscriptionRecord>();
   /** Subscription SIDs per sink SID: answers InUse and the delete guard without a scan. */
   private readonly subscriptionsBySink = new Map<string, Set<string>>();
+
+  constructor(readonly rules: AccountRules = DEFAULT_ACCOUNT_RULES) {}
 
   get isEmpty(): boolean {
     return this.sinkTable.size === 0 && this.subscriptionTable.size === 0;
@@ -96,14 +112,16 @@ export class Store {
     this.sinkTable.add(record.sid, record);
   }
 
+  /** An API create: counts against the sink limit, which `insertSink` (seeds, state files) does not. */
   createSink(input: { description: string; sinkType: string; sinkConfiguration: Record<string, unknown> }): SinkRecord {
+    if (this.sinkTable.size >= this.rules.sinkLimit) throw sinkLimitReached(this.rules.sinkLimit);
     const now = isoNow();
     const record: SinkRecord = {
       sid: newSid('DG'),
       description: input.description,
       sinkType: input.sinkType,
       sinkConfiguration: input.sinkConfiguration,
-      status: initialStatus(input.sinkType),
+      status: initialStatus(input.sinkType, this.rules.activation),
       dateCreated: now,
       dateUpdated: now,
       testEvents: [],
@@ -122,9 +140,7 @@ export class Store {
   deleteSink(sid: string): void {
     this.getSink(sid);
     const holders = this.subscriptionsBySink.get(sid);
-    if (holders && holders.size > 0) {
-      throw conflict(`Sink ${sid} is in use by subscription(s) ${[...holders].join(', ')} and cannot be deleted`);
-    }
+    if (holders && holders.size > 0) throw sinkInUse(sid, [...holders]);
     this.sinkTable.delete(sid);
   }
 
@@ -133,16 +149,17 @@ export class Store {
     const sink = this.getSink(sid);
     const event: TestEvent = { testId: newTestId(), dateCreated: isoNow() };
     sink.testEvents.push(event);
-    // Webhook and segment sinks need no validation (Twilio's docs); testing an active sink must
-    // not take it, and the subscriptions on it, out of service.
-    if (sink.status !== 'active') sink.status = 'validating';
+    // Testing an active sink must not take it, and the subscriptions on it, out of service; in the
+    // current flow a test is only a delivery check and never changes the status.
+    if (this.rules.activation === 'legacy' && sink.status !== 'active') sink.status = 'validating';
     sink.dateUpdated = event.dateCreated;
     return event;
   }
 
+  /** Sink Validate. Current Twilio answers valid whatever the test id; legacy needs one it sent. */
   validateSink(sid: string, testId: string): void {
     const sink = this.getSink(sid);
-    if (!sink.testEvents.some((e) => e.testId === testId)) {
+    if (this.rules.activation === 'legacy' && !sink.testEvents.some((e) => e.testId === testId)) {
       throw invalidParameter(`Invalid TestId ${testId}: no test event with this id was sent to Sink ${sid}`);
     }
     if (sink.status !== 'active') {
@@ -172,9 +189,7 @@ export class Store {
   createSubscription(input: { description: string; sinkSid: string; types: readonly SubscribedType[] }): SubscriptionRecord {
     const sink = this.sinkTable.get(input.sinkSid);
     if (!sink) throw invalidParameter(`SinkSid ${input.sinkSid} does not name an existing Sink`);
-    if (sink.status !== 'active') {
-      throw invalidParameter(`Sink ${input.sinkSid} is ${sink.status}: a Sink must be active for a Subscription to be created`);
-    }
+    if (sink.status !== 'active') throw sinkNotActive(input.sinkSid, sink.status);
     const now = isoNow();
     const record: SubscriptionRecord = { sid: newSid('DF'), description: input.description, sinkSid: input.sinkSid, types: input.types, dateCreated: now, dateUpdated: now };
     this.insertSubscription(record);

@@ -55,9 +55,18 @@ export const fetchSubscription: Handler = async (ctx, [sid]) => ({
   body: subscriptionResource(ctx.origin, ctx.accountSid, ctx.store.getSubscription(sid!)),
 });
 
+/**
+ * Twilio's update takes `Description` only: `SinkSid` left the update on 2025-07-24 (twilio-oai
+ * change log), so a subscription stays on the sink it was created on. Refusing the field, rather
+ * than ignoring it, keeps a client from believing it moved one.
+ */
 export const updateSubscription: Handler = async (ctx, [sid]) => {
   ctx.store.getSubscription(sid!);
-  const description = (await ctx.form()).get('Description') ?? undefined;
+  const form = await ctx.form();
+  if (form.has('SinkSid')) {
+    throw invalidParameter("A Subscription's SinkSid cannot be changed: create a new Subscription on the other Sink, then delete this one");
+  }
+  const description = form.get('Description') ?? undefined;
   const sub = ctx.store.updateSubscription(sid!, description);
   return { status: 200, mutated: description !== undefined, body: subscriptionResource(ctx.origin, ctx.accountSid, sub) };
 };

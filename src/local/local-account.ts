@@ -23,7 +23,9 @@ export interface LocalAccount {
  * Opens the embedded local account: the emulator, in this process, on 127.0.0.1 and a free port,
  * with its state in `.sinkops/local-account.json`. On first use the state is seeded from the
  * desired sinks given, marked for `stack` (see demo-seed.ts); delete the file to start again.
- * Credentials are fixed test values that never leave this machine.
+ * Credentials are fixed test values that never leave this machine. The account follows Twilio as
+ * it is today: the emulator's defaults (sinks active on creation, at most 100 sinks, configurations
+ * read back as stored), so a plan that works here meets the same rules against Twilio.
  */
 export async function openLocalAccount(
   cwd: string,

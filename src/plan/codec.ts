@@ -37,6 +37,7 @@ export function encodePlan(saved: SavedPlan): JsonPlan {
     unmanaged: saved.unmanaged.map((s) => ({ sid: s.sid, description: s.description, sink_type: s.sinkType, status: s.status })),
     basis: saved.basis,
     plan_hash: planHash(saved),
+    ...(saved.sinkCount === undefined ? {} : { sink_count: { ...saved.sinkCount } }),
     warnings: saved.warnings.map((w) => ({
       code: w.code,
       message: w.message,
@@ -103,6 +104,8 @@ function encodeAction(action: SavedAction): JsonAction {
     ...(before === undefined ? {} : { before_fingerprint: before.fingerprint }),
     ...(before !== undefined && before.sinkType !== sinkType ? { before_sink_type: before.sinkType } : {}),
     ...(action.action === 'adopt' ? { replace: action.replace } : {}),
+    ...((action.action === 'replace' || action.action === 'adopt') && action.deleteFirst === true ? { delete_first: true as const } : {}),
+    ...(action.action === 'delete' && action.beforeCreates === true ? { before_creates: true as const } : {}),
     ...(action.action === 'blocked'
       ? { intended: action.intended, reason: action.reason, subscriptions: [...action.subscriptions] }
       : {}),
@@ -163,6 +166,7 @@ export function decodePlan(json: JsonPlan): SavedPlan {
     actions: json.actions.map(decodeAction),
     unmanaged: json.unmanaged.map((u) => ({ sid: u.sid, description: u.description, sinkType: u.sink_type, status: u.status })),
     basis: json.basis,
+    ...(json.sink_count === undefined ? {} : { sinkCount: { ...json.sink_count } }),
     warnings: json.warnings.map(
       (w): PlanWarning => ({
         code: w.code,
@@ -242,8 +246,17 @@ function decodeAction(a: JsonAction): SavedAction {
     case 'create':
       return { ...common, action: 'create', source: decodeSourceOf(a), after: decodeAfter(a) };
     case 'update':
+      return { ...common, action: 'update', source: decodeSourceOf(a), sid: a.sid ?? '', before: decodeBefore(a), after: decodeAfter(a) };
     case 'replace':
-      return { ...common, action: a.action, source: decodeSourceOf(a), sid: a.sid ?? '', before: decodeBefore(a), after: decodeAfter(a) };
+      return {
+        ...common,
+        action: 'replace',
+        source: decodeSourceOf(a),
+        sid: a.sid ?? '',
+        before: decodeBefore(a),
+        after: decodeAfter(a),
+        ...(a.delete_first === true ? { deleteFirst: true } : {}),
+      };
     case 'adopt':
       return {
         ...common,
@@ -253,9 +266,10 @@ function decodeAction(a: JsonAction): SavedAction {
         before: decodeBefore(a),
         after: decodeAfter(a),
         replace: a.replace === true,
+        ...(a.delete_first === true ? { deleteFirst: true } : {}),
       };
     case 'delete':
-      return { ...common, action: 'delete', sid: a.sid ?? '', before: decodeBefore(a) };
+      return { ...common, action: 'delete', sid: a.sid ?? '', before: decodeBefore(a), ...(a.before_creates === true ? { beforeCreates: true } : {}) };
     case 'noop':
       return { ...common, action: 'noop', source: decodeSourceOf(a), sid: a.sid ?? '', before: decodeBefore(a) };
     case 'blocked':

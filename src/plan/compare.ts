@@ -5,19 +5,25 @@
  * Normalisation (SPEC §4 "key order, defaults"):
  * - key order never matters (configurations are compared key by key);
  * - webhook `method` defaults to POST and compares case-insensitively;
- * - webhook `batch_events`: Twilio's reference (reference/event-streams-sink-resource.txt) documents
- *   no default, and its examples show the key only when it is `true`; we read an absent value as
- *   `false`, so `batch_events: false` in YAML against a sink without the key is not a replacement;
+ * - webhook `batch_events`: an absent value reads as `false` (Twilio's default), so
+ *   `batch_events: false` in YAML against a sink without the key is not a replacement;
  * - Twilio may return scalars as strings (`"true"`, `"1"`): scalars compare by their string form.
- * A desired value that is unknown (its environment variable is not set) is never a change: it is
- * reported to the caller, who warns.
+ *
+ * Read-back tolerance (SPEC §12): the planner never replaces a sink for something Twilio alone
+ * introduced when reading it back, because every plan would then replace every sink.
+ * - a key the repository does not set is no change: when it holds Twilio's default it is not even
+ *   mentioned; any other value is reported (`remoteOnlyKeys`) for the caller to warn about;
+ * - a secret (`external_id`, `write_key`) that reads back masked or not at all is *unverifiable*
+ *   (`unverifiableKeys`): no change, since sinkops cannot see it; `--replace NAME` rotates it;
+ * - a desired value that is unknown (its environment variable is not set) is never a change.
+ * The same rules decide whether a sink found after a create with an unknown outcome is the one
+ * that create made (`matchesCreatedSink`), so a read-back difference never duplicates a sink.
  */
-import { SECRET_CONFIG_KEYS, type DesiredSink } from '../desired/model.js';
+import { SECRET_CONFIG_KEYS, type ConfigValue, type DesiredSink } from '../desired/model.js';
 import type { RemoteSink } from '../remote/model.js';
 import { canonicalJson } from './canonical.js';
 import type { FieldChange } from './model.js';
 import { displayDesired, displayRemote } from './sensitive.js';
-
 
 /** The comparable form of one configuration value, with the type's defaults applied. */
 function normalise(sinkType: string, key: string, value: unknown): string {
@@ -30,6 +36,14 @@ function normalise(sinkType: string, key: string, value: unknown): string {
   if (value === undefined || value === null) return '\u0000absent';
   if (typeof value === 'object') return canonicalJson(value);
   return String(value);
+}
+
+/**
+ * Whether Twilio hid a secret when reading it back. Neither AWS external ids nor Segment write keys
+ * may contain `*`, so an asterisk in one is masking, whatever its length or the characters it keeps.
+ */
+function isMasked(value: unknown): boolean {
+  return typeof value === 'string' && value.includes('*');
 }
 
 /** The field that identifies a sink's destination, per type: a cheap index for lookalike search. */
@@ -58,12 +72,15 @@ export interface ConfigComparison {
   readonly changes: readonly FieldChange[];
   /** Keys whose desired value is unknown (environment variable absent), compared as unknown. */
   readonly unknownKeys: readonly string[];
+  /** Keys only the remote sink has, with a value other than Twilio's default: no change, but worth a warning. */
+  readonly remoteOnlyKeys: readonly string[];
+  /** Secret keys that Twilio read back masked or left out: they cannot be compared. */
+  readonly unverifiableKeys: readonly string[];
 }
 
 /** Compares the immutable fields (type, configuration); every difference forces a replacement. */
 export function compareImmutable(desired: DesiredSink, remote: RemoteSink): ConfigComparison {
   const changes: FieldChange[] = [];
-  const unknownKeys: string[] = [];
   if (desired.sinkType !== remote.sinkType) {
     changes.push({
       path: 'sink_type',
@@ -73,30 +90,76 @@ export function compareImmutable(desired: DesiredSink, remote: RemoteSink): Conf
       sensitive: false,
     });
   }
-  const wanted = desired.sinkConfiguration;
+  // Across types, every key differs for real (a webhook has no write_key), and the sink is replaced anyway.
+  const config = compareConfiguration(desired.sinkType, desired.sinkConfiguration, remote, changes.length === 0);
+  return { ...config, changes: [...changes, ...config.changes] };
+}
+
+/**
+ * Whether `sink` is what a create of `input` stored, as the planner would see it: the same
+ * description (which carries the unique ownership marker), the same type, and a configuration
+ * that differs in nothing but what Twilio adds or hides when reading a sink back. The caller must
+ * rule out the sink a replacement is replacing: it carries the same marker, and a secret that reads
+ * back masked is all that may tell the two apart.
+ */
+export function matchesCreatedSink(
+  input: { readonly description: string; readonly sinkType: string; readonly sinkConfiguration: Readonly<Record<string, unknown>> },
+  sink: RemoteSink,
+): boolean {
+  if (sink.description !== input.description || sink.sinkType !== input.sinkType) return false;
+  const wanted: Record<string, ConfigValue> = {};
+  for (const [key, value] of Object.entries(input.sinkConfiguration)) {
+    wanted[key] = { value: value as ConfigValue['value'], sensitive: false, envRefs: [] };
+  }
+  return compareConfiguration(input.sinkType, wanted, sink, true).changes.length === 0;
+}
+
+/** `tolerant`: apply the read-back tolerance (the sink is of the desired type). */
+function compareConfiguration(
+  sinkType: string,
+  wanted: Readonly<Record<string, ConfigValue>>,
+  remote: RemoteSink,
+  tolerant: boolean,
+): ConfigComparison {
+  const changes: FieldChange[] = [];
+  const unknownKeys: string[] = [];
+  const remoteOnlyKeys: string[] = [];
+  const unverifiableKeys: string[] = [];
   const actual = remote.sinkConfiguration;
   const keys = [...new Set([...Object.keys(wanted), ...Object.keys(actual)])].sort();
   for (const key of keys) {
     const d = Object.hasOwn(wanted, key) ? wanted[key] : undefined;
     const hasRemote = Object.hasOwn(actual, key) && actual[key] !== undefined && actual[key] !== null;
     const r = hasRemote ? actual[key] : undefined;
-    const sensitive = (d?.sensitive ?? false) || SECRET_CONFIG_KEYS.has(key);
-    if (d !== undefined && d.value === undefined) {
+    const secret = SECRET_CONFIG_KEYS.has(key);
+    if (d === undefined && tolerant) {
+      // Set by Twilio, not by the repository: never a reason to replace.
+      if (normalise(sinkType, key, undefined) !== normalise(remote.sinkType, key, r)) remoteOnlyKeys.push(key);
+      continue;
+    }
+    if (d === undefined) {
+      changes.push({ path: `sink_configuration.${configKeyPath(key)}`, before: displayRemote(key, r), forcesReplacement: true, sensitive: secret });
+      continue;
+    }
+    if (d.value === undefined) {
       unknownKeys.push(key);
       // Unknown is not a difference, unless the remote sink has no such key at all.
-      if (hasRemote) continue;
-    } else if (normalise(desired.sinkType, key, d?.value) === normalise(remote.sinkType, key, r)) {
+      if (hasRemote || secret) continue;
+    } else if (normalise(sinkType, key, d.value) === normalise(remote.sinkType, key, r)) {
+      continue;
+    } else if (tolerant && secret && (!hasRemote || isMasked(r))) {
+      unverifiableKeys.push(key);
       continue;
     }
     changes.push({
       path: `sink_configuration.${configKeyPath(key)}`,
       ...(hasRemote ? { before: displayRemote(key, r) } : {}),
-      ...(d !== undefined ? { after: displayDesired(key, d) } : {}),
+      after: displayDesired(key, d),
       forcesReplacement: true,
-      sensitive,
+      sensitive: d.sensitive || secret,
     });
   }
-  return { changes, unknownKeys };
+  return { changes, unknownKeys, remoteOnlyKeys, unverifiableKeys };
 }
 
 /**

@@ -67,3 +67,8 @@ export const LEASE_DESTINATION = 'https://lease.sinkops.invalid/';
 export function isLeaseSink(sink: { readonly description: string; readonly sinkType: string; readonly sinkConfiguration: Readonly<Record<string, unknown>> }): boolean {
   return /\[sinkops-lease:[^\]\s]+\]$/.test(sink.description) && sink.sinkType === 'webhook' && sink.sinkConfiguration['destination'] === LEASE_DESTINATION;
 }
+
+/** Whether a sink is a lease of this stack's applies (see isLeaseSink). */
+export function isLeaseOf(sink: Parameters<typeof isLeaseSink>[0], stack?: string): boolean {
+  return isLeaseSink(sink) && sink.description.endsWith(leaseMarker(stack));
+}

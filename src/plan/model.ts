@@ -35,6 +35,7 @@ export type ActionReason =
   | { readonly kind: 'fields-changed' } // update / replace: see `changes`
   | { readonly kind: 'pinned'; readonly sid: string } // adopt: `sid:` pins an unmanaged sink
   | { readonly kind: 'renamed'; readonly from: string } // the marker follows a `sid:` pin to a new name
+  | { readonly kind: 'replace-requested' } // replace: `--replace NAME` asked for a new sink
   | { readonly kind: 'pruned' } // delete: the name left the repository
   | { readonly kind: 'duplicate-marker'; readonly keep: string } // delete: another sink with this marker is kept
   | { readonly kind: 'in-use'; readonly subscriptions: readonly string[] }; // blocked
@@ -69,6 +70,8 @@ export interface AdoptAction extends ActionBase {
   readonly after: SinkSpec;
   /** The configuration differs too: the adopted sink is replaced (new first, then the old deleted). */
   readonly replace: boolean;
+  /** With `replace`: the old sink is deleted before the new one is created, to stay within the sink limit. */
+  readonly deleteFirst?: boolean;
 }
 
 export interface ReplaceAction extends ActionBase {
@@ -77,12 +80,19 @@ export interface ReplaceAction extends ActionBase {
   readonly sid: string;
   readonly before: RemoteSink;
   readonly after: SinkSpec;
+  /**
+   * The old sink is deleted before the new one is created, and before the creates: the account has
+   * no free slot for both (SPEC §12). Only ever set for a sink no subscription uses.
+   */
+  readonly deleteFirst?: boolean;
 }
 
 export interface DeleteAction extends ActionBase {
   readonly action: 'delete';
   readonly sid: string;
   readonly before: RemoteSink;
+  /** Runs before the creates, to free the slots they need under the sink limit (SPEC §12). */
+  readonly beforeCreates?: boolean;
 }
 
 export interface NoopAction extends ActionBase {
@@ -119,7 +129,11 @@ export type PlanWarningCode =
   | 'DUPLICATE_MARKER' // two managed sinks carry one marker
   | 'NOT_ACTIVE' // a managed sink is not active (kinesis: activation steps attached)
   | 'PRUNE_DISABLED' // --no-prune left managed sinks that are no longer in the repository
-  | 'STALE_PIN'; // `sid:` names a sink that is gone, but the name's marker found its successor
+  | 'STALE_PIN' // `sid:` names a sink that is gone, but the name's marker found its successor
+  | 'REMOTE_ONLY_KEY' // Twilio returns a configuration key the repository does not set: kept, never a replacement
+  | 'SECRETS_UNVERIFIABLE' // Twilio reads secrets back masked or not at all: their drift cannot be seen
+  | 'SINK_LIMIT_ORDER' // the apply deletes before it creates, to stay within the account's sink limit
+  | 'REPLACE_NOTHING'; // `--replace NAME` names a sink that does not exist yet: it is created
 
 export interface PlanWarning {
   readonly code: PlanWarningCode;
@@ -132,7 +146,8 @@ export interface PlanWarning {
 export type PlanErrorCode =
   | 'PINNED_SID_NOT_FOUND' // `sid:` names a sink the account does not have
   | 'PINNED_SID_CONFLICT' // `sid:` names a sink managed under another name that is still desired
-  | 'PINNED_SID_TYPE'; // `sid:` names a sink of a type sinkops cannot manage
+  | 'PINNED_SID_TYPE' // `sid:` names a sink of a type sinkops cannot manage
+  | 'SINK_LIMIT'; // the apply would need more sinks at once than the account may hold
 
 /** A plan with errors is shown but never applied. */
 export interface PlanError {
@@ -149,6 +164,19 @@ export interface PlanOptions {
   readonly stack?: string;
   /** Delete managed sinks that left the repository (default true; `--no-prune`). */
   readonly prune: boolean;
+  /** `--sink-limit N`: the most sinks the account may hold (Twilio's is 100; src/plan/sink-limit.ts). */
+  readonly sinkLimit?: number;
+  /** `--replace NAME`: desired names whose sinks are replaced even when nothing differs (a secret rotation). */
+  readonly replace?: readonly string[];
+}
+
+/** How many sinks the account holds through the apply, against its limit (SPEC §12). */
+export interface SinkCount {
+  readonly limit: number;
+  /** Sinks in the account now (this stack's apply leases aside). */
+  readonly now: number;
+  /** The most the account holds at once through the apply order, counting creates in flight together. */
+  readonly peak: number;
 }
 
 export interface Plan {
@@ -161,5 +189,6 @@ export interface Plan {
   readonly errors: readonly PlanError[];
   /** `sha256:<hex>` fingerprint of the remote sinks the plan was computed from. */
   readonly basis: string;
+  readonly sinkCount: SinkCount;
   readonly options: PlanOptions;
 }

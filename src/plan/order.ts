@@ -3,7 +3,7 @@
  * apply: by rank (src/plan/action.ts says which and why), then by name, then by SID — plain
  * code-unit comparison, never locale-dependent.
  */
-import { rankOf, type ActionShape } from './action.js';
+import { effectOf, rankOf, type ActionShape } from './action.js';
 
 /** Anything ordered like an action: planned actions, and the actions of a saved plan. */
 export interface Orderable extends ActionShape {
@@ -23,4 +23,22 @@ export function compareActions(a: Orderable, b: Orderable): number {
 /** A sorted copy. */
 export function sortActions<T extends Orderable>(actions: readonly T[]): T[] {
   return [...actions].sort(compareActions);
+}
+
+/** What decides an action's phase besides its rank: the sink limit's order flags (src/plan/sink-limit.ts). */
+export interface Phased extends ActionShape {
+  readonly beforeCreates?: boolean;
+  readonly deleteFirst?: boolean;
+}
+
+/**
+ * The executor's phase (lowest runs first): the rank, except where the sink limit moved an action
+ * ahead of the creates — prunes first, then the replacements that delete their old sink first.
+ * The plan is still shown in the one order; the SINK_LIMIT_ORDER warning says what moves.
+ */
+export function applyPhase(action: Phased): number {
+  if (action.action === 'delete' && action.beforeCreates === true) return -2;
+  const effect = effectOf(action);
+  if ((effect === 'replace' || effect === 'adopt-replace') && action.deleteFirst === true) return -1;
+  return rankOf(action);
 }

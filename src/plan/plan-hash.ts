@@ -4,7 +4,8 @@
  *
  * It covers, for each action that sends something (noops excluded), in the one documented order
  * (src/plan/order.ts): its kind, name, SID, `intended` (blocked), the `after` sink (description with
- * marker, type, configuration) and adopt's `replace` flag. It leaves out on purpose:
+ * marker, type, configuration), adopt's `replace` flag and the sink limit's order flags. It leaves
+ * out on purpose:
  * - the basis and each sink's `before` state: an unrelated edit elsewhere in the account, or a
  *   status change, does not invalidate a review (apply re-checks what it touches anyway);
  * - source positions and warnings: moving a document within a file changes nothing applied;
@@ -38,6 +39,15 @@ function hashedSpec(spec: SinkSpec): unknown {
   return { description: spec.description, sink_type: spec.sinkType, sink_configuration: config };
 }
 
+/**
+ * The sink limit's order (src/plan/sink-limit.ts) is part of what apply does: a plan reviewed as
+ * "new sink first" must not be applied as "old sink first". Hashed only when set, so plans that the
+ * limit does not touch hash as they did before it was counted.
+ */
+function deleteFirst(flag: boolean | undefined): { delete_first?: true } {
+  return flag === true ? { delete_first: true } : {};
+}
+
 /** A planned action, or one read back from a saved plan: both hash alike. */
 type Hashable = PlannedAction | SavedAction;
 
@@ -46,12 +56,13 @@ function hashedAction(action: Exclude<Hashable, { action: 'noop' }>): unknown {
   switch (action.action) {
     case 'create':
     case 'update':
-    case 'replace':
       return { ...base, after: hashedSpec(action.after) };
+    case 'replace':
+      return { ...base, after: hashedSpec(action.after), ...deleteFirst(action.deleteFirst) };
     case 'adopt':
-      return { ...base, after: hashedSpec(action.after), replace: action.replace };
+      return { ...base, after: hashedSpec(action.after), replace: action.replace, ...deleteFirst(action.deleteFirst) };
     case 'delete':
-      return base;
+      return action.beforeCreates === true ? { ...base, before_creates: true } : base;
     case 'blocked':
       return { ...base, intended: action.intended };
   }

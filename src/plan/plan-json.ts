@@ -30,6 +30,7 @@ export type JsonReason =
   | { readonly kind: 'fields-changed' }
   | { readonly kind: 'pinned'; readonly sid: string }
   | { readonly kind: 'renamed'; readonly from: string }
+  | { readonly kind: 'replace-requested' }
   | { readonly kind: 'pruned' }
   | { readonly kind: 'duplicate-marker'; readonly keep: string }
   | { readonly kind: 'in-use'; readonly subscriptions: readonly string[] };
@@ -61,6 +62,10 @@ export interface JsonAction {
   readonly before_sink_type?: string;
   /** adopt: the configuration differs too, so the adopted sink is replaced. */
   readonly replace?: boolean;
+  /** replace / adopt with replace: the old sink is deleted first, to stay within the sink limit. */
+  readonly delete_first?: true;
+  /** delete: runs before the creates, to free the slots they need. */
+  readonly before_creates?: true;
   /** blocked: */
   readonly intended?: 'delete' | 'replace' | 'adopt';
   readonly reason?: string;
@@ -75,6 +80,8 @@ export interface JsonPlan {
   readonly basis: string;
   /** planHash of the plan (src/plan/plan-hash.ts): what apply would do. Absent in files written before it existed. */
   readonly plan_hash?: string;
+  /** The account's sinks now and at the apply's peak, against its limit. Absent in files written before. */
+  readonly sink_count?: { readonly limit: number; readonly now: number; readonly peak: number };
   readonly warnings: readonly {
     readonly code: PlanWarningCode;
     readonly message: string;

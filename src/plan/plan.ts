@@ -11,6 +11,7 @@ import { remoteBasis } from './canonical.js';
 import { compareDescription, compareImmutable, desiredLookalikeKey, remoteLookalikeKey } from './compare.js';
 import { hasAnyMarker, isLeaseSink, parseMarker, withMarker } from './marker.js';
 import { emptySummary } from './action.js';
+import { DEFAULT_SINK_LIMIT, fitToAccount } from './sink-limit.js';
 import type {
   ActionReason,
   FieldChange,
@@ -39,6 +40,10 @@ interface Ctx {
   readonly actions: PlannedAction[];
   readonly warnings: PlanWarning[];
   readonly errors: PlanError[];
+  /** `--replace`: names replaced even when nothing differs. */
+  readonly replace: ReadonlySet<string>;
+  /** Kept sinks whose secrets Twilio did not read back: said once, in one warning. */
+  readonly unverifiable: { readonly name: string; readonly keys: readonly string[] }[];
 }
 
 /** Who owns which remote sink: this stack's markers, read from the descriptions. */
@@ -60,7 +65,7 @@ interface Pins {
 }
 
 export function plan(desired: readonly DesiredSink[], remote: RemoteState, options: PlanOptions): Plan {
-  const ctx: Ctx = { remote, options, actions: [], warnings: [], errors: [] };
+  const ctx: Ctx = { remote, options, actions: [], warnings: [], errors: [], replace: new Set(options.replace), unverifiable: [] };
   // An apply's lease (src/apply/lease.ts) is sinkops's own bookkeeping: no sink of anyone's.
   const sinks = remote.sinks.filter((s) => !isLeaseSink(s)).sort(bySid);
   const wanted = [...desired].sort((a, b) => compareText(a.name, b.name));
@@ -77,17 +82,19 @@ export function plan(desired: readonly DesiredSink[], remote: RemoteState, optio
   const lookalikes = indexLookalikes(unmanaged);
   for (const d of wanted) planDesired(ctx, d, owned, pins, lookalikes);
   planPrunes(ctx, wantedNames, owned, pins);
+  if (ctx.unverifiable.length > 0) ctx.warnings.push(msg.secretsUnverifiable(ctx.unverifiable));
 
-  const actions = sortActions(ctx.actions);
+  const fit = fitToAccount(sortActions(ctx.actions), remote, options.stack, options.sinkLimit ?? DEFAULT_SINK_LIMIT);
   const summary = emptySummary();
-  for (const a of actions) summary[a.action] += 1;
+  for (const a of fit.actions) summary[a.action] += 1;
   return {
-    actions,
+    actions: fit.actions,
     summary,
     unmanaged,
-    warnings: [...ctx.warnings].sort(compareWarnings),
-    errors: [...ctx.errors].sort((a, b) => compareText(a.name, b.name)),
+    warnings: [...ctx.warnings, ...fit.warnings].sort(compareWarnings),
+    errors: [...ctx.errors, ...fit.errors].sort((a, b) => compareText(a.name, b.name) || compareText(a.code, b.code)),
     basis: remoteBasis(sinks),
+    sinkCount: fit.sinkCount,
     options,
   };
 }
@@ -211,14 +218,39 @@ function specFor(ctx: Ctx, d: DesiredSink): SinkSpec {
   };
 }
 
+interface Diff {
+  readonly changes: FieldChange[];
+  /** A type or configuration difference: only a new sink can have it. */
+  readonly forces: boolean;
+  /** What Twilio alone added or hid when reading the sink back (never a change; see compare.ts). */
+  readonly remoteOnlyKeys: readonly string[];
+  readonly unverifiableKeys: readonly string[];
+}
+
 /** Type, configuration and description differences between a desired sink and a remote one. */
-function diff(ctx: Ctx, d: DesiredSink, sink: RemoteSink): { changes: FieldChange[]; forces: boolean } {
+function diff(ctx: Ctx, d: DesiredSink, sink: RemoteSink): Diff {
   const description = compareDescription(sink.description, specFor(ctx, d).description);
-  const immutable = compareImmutable(d, sink).changes;
+  const immutable = compareImmutable(d, sink);
   return {
-    changes: [...(description === undefined ? [] : [description]), ...immutable],
-    forces: immutable.length > 0,
+    changes: [...(description === undefined ? [] : [description]), ...immutable.changes],
+    forces: immutable.changes.length > 0,
+    remoteOnlyKeys: immutable.remoteOnlyKeys,
+    unverifiableKeys: immutable.unverifiableKeys,
   };
+}
+
+/**
+ * For a sink that is kept (not replaced): what its read-back hides from the comparison. A sink
+ * that is replaced gets the repository's values whatever Twilio shows, so nothing is said of it.
+ */
+function noteReadBack(ctx: Ctx, d: DesiredSink, sink: RemoteSink, found: Diff): void {
+  for (const key of found.remoteOnlyKeys) ctx.warnings.push(msg.remoteOnlyKey(d, sink, key));
+  if (found.unverifiableKeys.length > 0) ctx.unverifiable.push({ name: d.name, keys: found.unverifiableKeys });
+}
+
+/** `--replace NAME`, as the reason it adds. */
+function requested(ctx: Ctx, d: DesiredSink): ActionReason[] {
+  return ctx.replace.has(d.name) ? [{ kind: 'replace-requested' }] : [];
 }
 
 /** Among sinks carrying one name's marker: the one matching the desired state, else in use, else oldest. */
@@ -276,6 +308,7 @@ function indexLookalikes(unmanaged: readonly RemoteSink[]): Map<string, RemoteSi
 
 function planCreate(ctx: Ctx, d: DesiredSink, lookalikes: ReadonlyMap<string, readonly RemoteSink[]>): void {
   ctx.actions.push({ action: 'create', name: d.name, source: d.source, after: specFor(ctx, d), reasons: [{ kind: 'new' }], changes: [] });
+  if (ctx.replace.has(d.name)) ctx.warnings.push(msg.replaceNothing(d));
   const key = desiredLookalikeKey(d);
   const candidates = key === undefined ? [...lookalikes.values()].flat() : [...(lookalikes.get(key) ?? []), ...(lookalikes.get('') ?? [])];
   for (const sink of [...candidates].sort(bySid)) {
@@ -295,31 +328,39 @@ function interruptedAdopt(ctx: Ctx, d: DesiredSink, pinned: RemoteSink, own: rea
 
 /** A pinned sink that carries no marker of ours: it gets the marker, and is replaced when it differs. */
 function planAdopt(ctx: Ctx, d: DesiredSink, sink: RemoteSink): void {
-  const { changes, forces } = diff(ctx, d, sink);
-  const reasons: ActionReason[] = [{ kind: 'pinned', sid: sink.sid }, ...(forces ? [{ kind: 'fields-changed' } as const] : [])];
-  if (forces && inUse(ctx, sink.sid)) {
+  const found = diff(ctx, d, sink);
+  const { changes, forces } = found;
+  const replace = forces || ctx.replace.has(d.name);
+  const reasons: ActionReason[] = [{ kind: 'pinned', sid: sink.sid }, ...(forces ? [{ kind: 'fields-changed' } as const] : []), ...requested(ctx, d)];
+  if (replace && inUse(ctx, sink.sid)) {
     pushBlocked(ctx, d, sink, 'adopt', reasons, changes);
     return;
   }
-  ctx.actions.push({ action: 'adopt', name: d.name, sid: sink.sid, source: d.source, before: sink, after: specFor(ctx, d), replace: forces, reasons, changes });
-  if (!forces) warnIfNotActive(ctx, d.name, sink);
+  ctx.actions.push({ action: 'adopt', name: d.name, sid: sink.sid, source: d.source, before: sink, after: specFor(ctx, d), replace, reasons, changes });
+  if (!replace) {
+    noteReadBack(ctx, d, sink, found);
+    warnIfNotActive(ctx, d.name, sink);
+  }
 }
 
 /** A managed sink kept for `d` (its own, or one renamed to it by a pin from `renamedFrom`). */
 function planExisting(ctx: Ctx, d: DesiredSink, sink: RemoteSink, renamedFrom: string | undefined): void {
-  const { changes, forces } = diff(ctx, d, sink);
+  const found = diff(ctx, d, sink);
+  const { changes, forces } = found;
   const reasons: ActionReason[] = [
     ...(renamedFrom === undefined ? [] : [{ kind: 'renamed', from: renamedFrom } as const]),
     ...(changes.length > 0 && (forces || renamedFrom === undefined) ? [{ kind: 'fields-changed' } as const] : []),
+    ...requested(ctx, d),
   ];
   const base = { name: d.name, sid: sink.sid, source: d.source, before: sink, reasons, changes };
-  if (forces) {
+  if (forces || ctx.replace.has(d.name)) {
     if (inUse(ctx, sink.sid)) pushBlocked(ctx, d, sink, 'replace', reasons, changes);
     else ctx.actions.push({ ...base, action: 'replace', after: specFor(ctx, d) });
     return;
   }
   if (changes.length > 0) ctx.actions.push({ ...base, action: 'update', after: specFor(ctx, d) });
   else ctx.actions.push({ ...base, action: 'noop', reasons: [] });
+  noteReadBack(ctx, d, sink, found);
   warnIfNotActive(ctx, d.name, sink);
 }
 

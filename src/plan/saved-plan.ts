@@ -11,8 +11,9 @@ import { SinkopsError } from '../errors.js';
 import type { RemoteSink, RemoteState } from '../remote/model.js';
 import { sinkFingerprint } from './canonical.js';
 import { trailingMarker } from './marker.js';
-import type { Plan, PlannedAction, PlanOptions, SinkSpec } from './model.js';
+import type { Plan, PlannedAction, PlanOptions, SinkCount, SinkSpec } from './model.js';
 import { isHidden } from './sensitive.js';
+import { DEFAULT_SINK_LIMIT, fitToAccount, type SinkLimitFit } from './sink-limit.js';
 
 /** What a saved plan knows of a remote sink an action touches: enough to show it and to check it. */
 export interface SinkRef {
@@ -35,10 +36,12 @@ export interface UnmanagedRef {
   readonly status: string;
 }
 
-export interface SavedPlan extends Omit<Plan, 'actions' | 'unmanaged' | 'options'> {
+export interface SavedPlan extends Omit<Plan, 'actions' | 'unmanaged' | 'options' | 'sinkCount'> {
   /** In the documented order (src/plan/order.ts); noops only when saved verbosely. */
   readonly actions: readonly SavedAction[];
   readonly unmanaged: readonly UnmanagedRef[];
+  /** As planned; absent in files written before sinkops counted sinks. Apply counts again. */
+  readonly sinkCount?: SinkCount;
 }
 
 /** Where a literal secret (written in the repository, no `${VAR}`) is read again from. */
@@ -74,6 +77,7 @@ export function toSaved(plan: Plan, options: { readonly verbose: boolean }): Sav
     warnings: plan.warnings,
     errors: plan.errors,
     basis: plan.basis,
+    sinkCount: plan.sinkCount,
   };
 }
 
@@ -171,13 +175,41 @@ export function planFromSaved(saved: SavedPlan, remote: RemoteState, options: Pl
     return sink;
   };
   const actions = saved.actions.map((a) => ('before' in a ? { ...a, before: current(a) } : a) as PlannedAction);
+  // The limit the plan was made for, unless apply is told another one.
+  const fit = fitToAccount(actions, remote, options.stack, options.sinkLimit ?? saved.sinkCount?.limit ?? DEFAULT_SINK_LIMIT);
+  assertSameOrder(actions, fit, saved.sinkCount);
   return {
-    actions,
+    actions: fit.actions,
     summary: saved.summary,
     unmanaged: saved.unmanaged.flatMap((u) => bySid.get(u.sid) ?? []),
     warnings: saved.warnings,
     errors: saved.errors,
     basis: saved.basis,
+    sinkCount: fit.sinkCount,
     options,
   };
+}
+
+/** The order flags an action carries (src/plan/sink-limit.ts), in words; empty for the usual order. */
+function orderOf(a: PlannedAction): string {
+  if (a.action === 'delete') return a.beforeCreates === true ? 'before the creates' : '';
+  if (a.action === 'replace' || a.action === 'adopt') return a.deleteFirst === true ? 'deleting the old sink first' : '';
+  return '';
+}
+
+/**
+ * The sink count is the whole account's, which assertCurrent does not check sink by sink: counted
+ * again now, the plan must still fit the limit, in the order that was reviewed.
+ */
+function assertSameOrder(saved: readonly PlannedAction[], fit: SinkLimitFit, planned: SinkCount | undefined): void {
+  const moved = saved.flatMap((a, i) => {
+    const now = orderOf(fit.actions[i] ?? a);
+    return orderOf(a) === now ? [] : [`${a.name}: would now run ${now || 'in the usual order'}, not ${orderOf(a) || 'in the usual order'} as planned`];
+  });
+  if (fit.errors.length === 0 && moved.length === 0) return;
+  const { now, limit } = fit.sinkCount;
+  const then = planned === undefined ? '' : ` (${planned.now} of ${planned.limit} when planned)`;
+  throw new SinkopsError('STALE_PLAN', `the account holds ${now} sinks of ${limit} now${then}: the saved plan no longer fits the sink limit as reviewed; nothing was applied`, {
+    details: [...fit.errors.map((e) => e.message), ...moved, 'Plan again (sinkops plan --out <file>), review, and apply the new plan.'],
+  });
 }

@@ -85,3 +85,38 @@ export function stalePin(desired: DesiredSink, pinned: string, current: readonly
       `Set \`sid: ${current[0]?.sid ?? ''}\` in ${desired.source.file}, or remove the pin`,
   };
 }
+
+/** A configuration key Twilio returns that the repository does not set: kept, and said so. */
+export function remoteOnlyKey(desired: DesiredSink, sink: RemoteSink, key: string): PlanWarning {
+  const path = /^[A-Za-z0-9_-]+$/.test(key) ? key : JSON.stringify(key);
+  return {
+    code: 'REMOTE_ONLY_KEY',
+    name: desired.name,
+    sid: sink.sid,
+    source: desired.source,
+    message:
+      `${desired.name} (${sink.sid}): Twilio returns sink_configuration.${path}, which ${desired.source.file} does not set; ` +
+      'it is not a reason to replace the sink. Set it in the repository to manage it',
+  };
+}
+
+/** Once per plan: the kept sinks whose secrets Twilio reads back masked or not at all. */
+export function secretsUnverifiable(sinks: readonly { readonly name: string; readonly keys: readonly string[] }[]): PlanWarning {
+  const list = sinks.map((s) => `${s.name} (${s.keys.join(', ')})`).join(', ');
+  return {
+    code: 'SECRETS_UNVERIFIABLE',
+    message:
+      `Twilio does not return the secrets of ${sinks.length} sink(s): ${list}. A secret changed in the repository cannot be ` +
+      'seen in the plan; to send a new one, replace the sink with --replace NAME',
+  };
+}
+
+/** `--replace NAME` for a sink that does not exist yet: it is simply created. */
+export function replaceNothing(desired: DesiredSink): PlanWarning {
+  return {
+    code: 'REPLACE_NOTHING',
+    name: desired.name,
+    source: desired.source,
+    message: `--replace ${desired.name}: the account has no sink for ${desired.name} yet; it will be created`,
+  };
+}

@@ -9,6 +9,11 @@ export interface CreateSinkInput {
   readonly description: string;
   readonly sinkType: string;
   readonly sinkConfiguration: Readonly<Record<string, unknown>>;
+  /**
+   * The SID of the sink this create replaces: it carries the same marker, so it is never taken
+   * for the created sink.
+   */
+  readonly replacing?: string;
 }
 
 /**
@@ -22,7 +27,8 @@ export interface SinksApi {
   /**
    * Creates a sink. When the outcome is unknown (timeout, reset, 5xx) it is never blindly re-sent:
    * the sinks are listed again and a sink with the same description (which carries the unique
-   * ownership marker), type and configuration is returned instead.
+   * ownership marker), type and configuration — compared as the planner compares, with Twilio's
+   * read-back defaults and masked secrets — other than `replacing` is returned instead.
    */
   createSink(input: CreateSinkInput): Promise<RemoteSink>;
   updateSink(sid: string, update: { readonly description: string }): Promise<RemoteSink>;

@@ -31,18 +31,20 @@ export function headline(action: PlannedAction): string {
     }
     case 'adopt':
       return action.replace
-        ? `${name} will adopt ${action.sid} and replace it: a new sink is created, then ${action.sid} is deleted`
+        ? `${name} will adopt ${action.sid} and replace it${requested(action)}: ${replaceOrder(action, action.sid)}`
         : `${name} will adopt ${action.sid}: its description gets the sinkops marker`;
     case 'replace': {
       const renamed = action.reasons.find((r) => r.kind === 'renamed');
       const from = renamed?.kind === 'renamed' ? `, renamed from ${renamed.from}` : '';
-      return `${name} must be replaced (${action.sid}${from}): a new sink is created, then the old one is deleted`;
+      const why = requested(action) === '' ? 'must be replaced' : 'will be replaced';
+      return `${name} ${why} (${action.sid}${from})${requested(action)}: ${replaceOrder(action, 'the old one')}`;
     }
     case 'delete': {
       const dup = action.reasons.find((r) => r.kind === 'duplicate-marker');
+      const first = action.beforeCreates === true ? ', before the creates (sink limit)' : '';
       return dup?.kind === 'duplicate-marker'
-        ? `${name} (${action.sid}) will be deleted: a duplicate of ${dup.keep}, which is kept`
-        : `${name} (${action.sid}) will be deleted: no longer in the repository`;
+        ? `${name} (${action.sid}) will be deleted${first}: a duplicate of ${dup.keep}, which is kept`
+        : `${name} (${action.sid}) will be deleted${first}: no longer in the repository`;
     }
     case 'blocked': {
       const verb = action.intended === 'delete' ? 'deleted' : action.intended === 'replace' ? 'replaced' : 'adopted (it would be replaced)';
@@ -51,6 +53,18 @@ export function headline(action: PlannedAction): string {
     case 'noop':
       return `${name} (${action.sid}) is up to date`;
   }
+}
+
+/** `, replacement requested (--replace)` when the user asked for it. */
+function requested(action: PlannedAction): string {
+  return action.reasons.some((r) => r.kind === 'replace-requested') ? ', replacement requested (--replace)' : '';
+}
+
+/** Which sink goes first: the new one, unless the sink limit leaves no room for both (SPEC §12). */
+function replaceOrder(action: { readonly deleteFirst?: boolean }, old: string): string {
+  return action.deleteFirst === true
+    ? `${old} is deleted first (the sink limit leaves no room for both; no subscription uses it), then a new sink is created`
+    : `a new sink is created, then ${old} is deleted`;
 }
 
 /** The SID and status part of an action's title, e.g. `(adopt DG…, active)`. */

@@ -6,8 +6,9 @@ import type { Logger } from '../log/logger.js';
 import type { RemoteSink, Subscription } from '../remote/model.js';
 import { VERSION } from '../version.js';
 import type { CreateSinkInput, ListSinksOptions, SinksApi } from '../remote/api.js';
+import { matchesCreatedSink } from '../plan/compare.js';
 import { DEFAULT_MAX_PAGES, DEFAULT_MAX_RESPONSE_BYTES, type TwilioConfig } from './config.js';
-import { isSinkFromCreate } from './create-match.js';
+import { withCreateDefaults } from './create-defaults.js';
 import { HttpTransport, type ApiRequest } from './transport.js';
 import { readPage, readResult, type Page, SINK_SID, toRemoteSink, toSubscription } from './wire.js';
 
@@ -42,6 +43,17 @@ function checkSinkSid(sid: string): string {
     throw new SinkopsError('NOT_FOUND', `'${sid}' is not a Sink SID (DG followed by 32 hexadecimal digits).`);
   }
   return sid;
+}
+
+/**
+ * The sink a create whose answer was lost stored, if the listing shows it. It is compared as the
+ * planner compares (SPEC §12): Twilio may read a sink back with its defaults added or its secrets
+ * masked, and a byte comparison would then miss the sink and create a second one. The sink being
+ * replaced carries the same marker and, with its secret masked, may look just the same, so it is
+ * never taken for the new one: the replace would otherwise delete the only copy.
+ */
+function findCreatedSink(sinks: readonly RemoteSink[], sent: CreateSinkInput): RemoteSink | undefined {
+  return sinks.find((sink) => sink.sid !== sent.replacing && matchesCreatedSink(sent, sink));
 }
 
 /**
@@ -110,10 +122,12 @@ export class TwilioClient implements SinksApi {
   }
 
   async createSink(input: CreateSinkInput): Promise<RemoteSink> {
+    // What is sent is what a lost answer is looked for by: the create defaults included.
+    const sent = { ...input, sinkConfiguration: withCreateDefaults(input.sinkType, input.sinkConfiguration) };
     const form = new URLSearchParams({
-      Description: input.description,
-      SinkType: input.sinkType,
-      SinkConfiguration: JSON.stringify(input.sinkConfiguration),
+      Description: sent.description,
+      SinkType: sent.sinkType,
+      SinkConfiguration: JSON.stringify(sent.sinkConfiguration),
     }).toString();
     const req: ApiRequest = {
       method: 'POST',
@@ -125,7 +139,7 @@ export class TwilioClient implements SinksApi {
     return this.transport.call(
       req,
       (res) => toRemoteSink(res.body),
-      async (failureSeq) => (await this.sinksListedAfter(failureSeq)).find((s) => isSinkFromCreate(s, input)),
+      async (failureSeq) => findCreatedSink(await this.sinksListedAfter(failureSeq), sent),
     );
   }
 

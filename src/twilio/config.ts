@@ -8,7 +8,11 @@ export interface TwilioConfig {
   readonly username: string;
   /** HTTP Basic password: the auth token, or the API key secret. */
   readonly password: string;
-  readonly accountSid: string;
+  /**
+   * Set with an auth token (it is the user name). Optional with an API key: the Events API paths
+   * carry no account SID, so a key pair alone is enough (SPEC §12).
+   */
+  readonly accountSid?: string;
   /** Per-request limit, from sending the request to the last byte of the answer. */
   readonly timeoutMs: number;
   /** Attempts after the first one, shared by every kind of retry of one call. */
@@ -31,7 +35,7 @@ export const DEFAULT_MAX_PAGES = 1000;
 
 const CREDENTIAL_HELP = [
   'Set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN,',
-  'or TWILIO_API_KEY and TWILIO_API_SECRET together with TWILIO_ACCOUNT_SID.',
+  'or TWILIO_API_KEY and TWILIO_API_SECRET (TWILIO_ACCOUNT_SID optional).',
 ];
 
 /** An unset variable and an empty (or blank) one mean the same: not configured. */
@@ -88,27 +92,35 @@ function requireVars<const N extends readonly string[]>(
   return values as { -readonly [K in keyof N]: string };
 }
 
+type Credentials = Pick<TwilioConfig, 'username' | 'password' | 'accountSid'>;
+
+/** The key SID is the Basic-auth user name; the Account SID is kept only when it was given. */
+function apiKeyCredentials([key, secret]: [string, string], accountSid: string | undefined): Credentials {
+  return accountSid === undefined ? { username: key, password: secret } : { username: key, password: secret, accountSid };
+}
+
 /** With an auth token, the Account SID is also the Basic-auth user name. */
-function withSidAsUser([sid, token]: [string, string]): [string, string, string] {
-  return [sid, sid, token];
+function authTokenCredentials([sid, token]: [string, string]): Credentials {
+  return { username: sid, password: token, accountSid: sid };
 }
 
 /**
  * Reads credentials and the API origin. An API key pair wins over the auth token as soon as
  * either half of it is set (it is the narrower credential, and half a pair is a mistake worth
- * reporting). Errors name the variables to set, never their values.
+ * reporting); with a key, TWILIO_ACCOUNT_SID is optional, because no Events API path names the
+ * account. An auth token needs the Account SID: it is the Basic-auth user name. Errors name the
+ * variables to set, never their values.
  */
 export function configFromEnv(env: Record<string, string | undefined>): TwilioConfig {
   const usesApiKey = read(env, 'TWILIO_API_KEY') !== undefined || read(env, 'TWILIO_API_SECRET') !== undefined;
-  const [accountSid, username, password] = usesApiKey
-    ? requireVars(env, ['TWILIO_ACCOUNT_SID', 'TWILIO_API_KEY', 'TWILIO_API_SECRET'])
-    : withSidAsUser(requireVars(env, ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN']));
+  const accountSid = read(env, 'TWILIO_ACCOUNT_SID');
+  const credentials = usesApiKey
+    ? apiKeyCredentials(requireVars(env, ['TWILIO_API_KEY', 'TWILIO_API_SECRET']), accountSid)
+    : authTokenCredentials(requireVars(env, ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN']));
   const rawBase = read(env, 'TWILIO_EVENTS_BASE_URL');
   return {
     baseUrl: rawBase === undefined ? DEFAULT_BASE_URL : parseBaseUrl(rawBase),
-    username,
-    password,
-    accountSid,
+    ...credentials,
     timeoutMs: DEFAULT_TIMEOUT_MS,
     maxRetries: DEFAULT_MAX_RETRIES,
     pageSize: DEFAULT_PAGE_SIZE,

@@ -123,6 +123,7 @@ export function planOf(actions: readonly PlannedAction[], overrides: Partial<Pla
     warnings: [],
     errors: [],
     basis: 'sha256:0000',
+    sinkCount: { limit: 100, now: 0, peak: 0 },
     options: { prune: true },
     ...overrides,
   };

@@ -129,6 +129,34 @@ describe('sinkops emulator', () => {
     expect(await second.exit).toBe(0);
   });
 
+  it('applies --sink-limit, --activation and --read-back, and says so at start', async () => {
+    const { command, stop } = controlledStop();
+    const run = await start(command, ['--port', '0', '--sink-limit', '1', '--activation', 'legacy', '--read-back', 'masked']);
+    const url = await run.url;
+    expect(run.stdout()).toContain('Account:     at most 1 sink, legacy activation (kinesis: Test, then Validate), read-back masked');
+    const headers = { Authorization: basic(EMULATOR_ACCOUNT_SID, EMULATOR_AUTH_TOKEN) };
+    const create = (description: string) =>
+      fetch(`${url}/v1/Sinks`, { method: 'POST', headers, body: new URLSearchParams({ Description: description, SinkType: 'kinesis', SinkConfiguration: JSON.stringify(KINESIS) }) });
+    const first = (await (await create('k')).json()) as { status: string; sink_configuration: Record<string, unknown> };
+    expect(first.status).toBe('initialized');
+    expect(first.sink_configuration['external_id']).toBe('********');
+    const second = await create('k2');
+    expect(second.status).toBe(400);
+    expect(((await second.json()) as { code: number }).code).toBe(91003);
+    stop();
+    expect(await run.exit).toBe(0);
+  });
+
+  it("says the defaults are Twilio's: 100 sinks, active on creation, read back as stored, no Retry-After", async () => {
+    const { command, stop } = controlledStop();
+    const run = await start(command, ['--port', '0']);
+    await run.url;
+    expect(run.stdout()).toContain('Account:     at most 100 sinks, sinks active on creation, configurations read back as stored');
+    expect(run.stdout()).toContain('Faults:      none');
+    stop();
+    expect(await run.exit).toBe(0);
+  });
+
   it('stops on SIGTERM and SIGINT', async () => {
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       const run = await start(emulatorCommand, ['--port', '0']);
@@ -148,6 +176,10 @@ describe('sinkops emulator', () => {
     [['--retry-after', '1.5'], '--retry-after must be a whole number of seconds'],
     [['--concurrency-limit', '0'], '--concurrency-limit must be a whole number of at least 1'],
     [['--host', ''], '--host must not be empty'],
+    [['--sink-limit', '0'], '--sink-limit must be a whole number of at least 1'],
+    [['--sink-limit', '2.5'], '--sink-limit must be a whole number of at least 1'],
+    [['--activation', 'eventual'], "--activation must be one of current, legacy, not 'eventual'"],
+    [['--read-back', 'Masked'], "--read-back must be one of exact, defaults, masked, not 'Masked'"],
   ])('refuses %j as a usage error', async (args, message) => {
     const { command } = controlledStop();
     const run = await start(command, args);
@@ -169,6 +201,10 @@ describe('sinkops emulator through the CLI entry point', () => {
     expect(await runCli(['emulator', '--help'], io)).toBe(0);
     expect(out).toContain('Usage: sinkops emulator [--port 4010]');
     expect(out).toContain('--drop-after-commit-rate R');
+    expect(out).toContain('--sink-limit N');
+    expect(out).toContain('--activation MODE');
+    expect(out).toContain('--read-back MODE');
+    expect(out).toMatch(/--retry-after S\s+Retry-After seconds on 429 answers \(default: none, as Twilio\)/);
     expect(await runCli(['emulator', '--error-rate', 'x'], io)).toBe(1);
     expect(err).toContain("--error-rate must be a fraction from 0 to 1, not 'x'");
   });

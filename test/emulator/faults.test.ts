@@ -43,13 +43,29 @@ describe('fault injection', () => {
     expect((await call(emu, 'GET', '/v1/Sinks')).status).toBe(200);
   });
 
-  it('answers 429 to requests beyond the concurrency limit', async () => {
+  it('sends no Retry-After with a 429 unless one is set (Twilio documents none for 20429)', async () => {
+    const emu = await emulator({ faults: { rateLimitRate: 1 } });
+    const limited = await call(emu, 'GET', '/v1/Sinks');
+    expect(limited.status).toBe(429);
+    expect(limited.body).toEqual({ code: 20429, message: 'Too Many Requests', more_info: 'https://www.twilio.com/docs/errors/20429', status: 429 });
+    expect(limited.headers.has('retry-after')).toBe(false);
+    emu.setFaults({ rateLimitRate: 1, retryAfterSeconds: 0 });
+    expect((await call(emu, 'GET', '/v1/Sinks')).headers.get('retry-after')).toBe('0');
+  });
+
+  it('answers 429 to requests beyond the concurrency limit, with Retry-After only when set', async () => {
     const emu = await emulator({ faults: { concurrencyLimit: 2, latencyMs: 200 } });
     const results = await Promise.all([1, 2, 3, 4].map(() => call(emu, 'GET', '/v1/Sinks')));
     const statuses = results.map((r) => r.status).sort();
     expect(statuses).toEqual([200, 200, 429, 429]);
-    expect(results.find((r) => r.status === 429)!.headers.get('retry-after')).toBe('1');
+    const busy = results.find((r) => r.status === 429)!;
+    expect(busy.body).toMatchObject({ code: 20429, status: 429 });
+    expect(busy.headers.has('retry-after')).toBe(false);
+    emu.setFaults({ concurrencyLimit: 1, latencyMs: 200, retryAfterSeconds: 3 });
+    const withHeader = await Promise.all([1, 2].map(() => call(emu, 'GET', '/v1/Sinks')));
+    expect(withHeader.find((r) => r.status === 429)!.headers.get('retry-after')).toBe('3');
     // Slots are given back: the next wave is admitted again.
+    emu.setFaults({ concurrencyLimit: 2, latencyMs: 200 });
     const again = await Promise.all([1, 2].map(() => call(emu, 'GET', '/v1/Sinks')));
     expect(again.map((r) => r.status)).toEqual([200, 200]);
   });

@@ -151,13 +151,41 @@ describe('responses conform to twilio_events_v1.yaml', () => {
       await call(emu, 'PATCH', '/v1/Sinks'),
     ];
     expect(answers.map((a) => a.status)).toEqual([401, 404, 400, 400, 405]);
-    for (const a of answers) {
-      expect(validate(a.body), JSON.stringify(validate.errors)).toBe(true);
-      expect(a.body.status).toBe(a.status);
-      expect(a.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expectTwilioErrors(validate, answers);
+  });
+
+  it('answers the Event Streams rule errors (91000, 91003, 91007, 91100) with Twilio error bodies', async () => {
+    const { startEmulator } = await import('../../src/emulator/index.js');
+    const small = await startEmulator({ sinkLimit: 2, activation: 'legacy', readBack: 'masked' });
+    try {
+      const ajv = new Ajv({ strict: true });
+      addFormats(ajv);
+      const validate = ajv.compile(ERROR_SCHEMA);
+      const kinesis = await call(small, 'POST', '/v1/Sinks', createSinkForm('k', 'kinesis', KINESIS));
+      expectConforms('CreateSink', kinesis);
+      const webhook = await createSink(small, 'w');
+      await call(small, 'POST', '/v1/Subscriptions', { Description: 's', SinkSid: webhook.sid, Types: [JSON.stringify({ type: 'com.twilio.messaging.message.delivered' })] });
+      const answers = [
+        await call(small, 'POST', '/v1/Sinks', createSinkForm('bad', 'webhook', { destination: 'ftp://x' })),
+        await call(small, 'POST', '/v1/Sinks', createSinkForm('third', 'segment', SEGMENT)),
+        await call(small, 'DELETE', `/v1/Sinks/${webhook.sid}`),
+        await call(small, 'POST', '/v1/Subscriptions', { Description: 's', SinkSid: kinesis.body.sid, Types: [JSON.stringify({ type: 'com.twilio.messaging.message.delivered' })] }),
+      ];
+      expect(answers.map((a) => [a.status, a.body.code])).toEqual([[400, 91000], [400, 91003], [409, 91007], [400, 91100]]);
+      expectTwilioErrors(validate, answers);
+    } finally {
+      await small.close();
     }
   });
 });
+
+function expectTwilioErrors(validate: ValidateFunction, answers: readonly ApiResponse[]): void {
+  for (const a of answers) {
+    expect(validate(a.body), JSON.stringify(validate.errors)).toBe(true);
+    expect(a.body.status).toBe(a.status);
+    expect(a.headers.get('content-type')).toBe('application/json; charset=utf-8');
+  }
+}
 
 it('knows every operation it walks', () => {
   expect([...validators.keys()].sort()).toEqual([...OPERATIONS].sort());

@@ -6,16 +6,66 @@ async function testEvents(url: string, sid: string): Promise<{ test_id: string; 
   return ((await res.json()) as { test_events: { test_id: string; date_created: string }[] }).test_events;
 }
 
-describe('sink status rules', () => {
-  it('starts webhook and segment sinks active and kinesis sinks initialized', async () => {
+describe('activation: current (the default, as Twilio today)', () => {
+  it('starts every sink type active', async () => {
     const emu = await emulator();
+    expect((await createSink(emu, 'w', 'webhook', WEBHOOK)).status).toBe('active');
+    expect((await createSink(emu, 's', 'segment', SEGMENT)).status).toBe('active');
+    expect((await createSink(emu, 'k', 'kinesis', KINESIS)).status).toBe('active');
+  });
+
+  it('records a test event and leaves the sink active', async () => {
+    const emu = await emulator();
+    const sink = await createSink(emu, 'k', 'kinesis', KINESIS);
+    const test = await call(emu, 'POST', `/v1/Sinks/${sink.sid}/Test`);
+    expect(test.status).toBe(201);
+    expect(test.body).toEqual({ result: 'submitted' });
+    expect((await call(emu, 'GET', `/v1/Sinks/${sink.sid}`)).body.status).toBe('active');
+    const events = await testEvents(emu.url, sink.sid);
+    expect(events).toHaveLength(1);
+    expect(events[0]!.test_id).toMatch(/^TE[0-9a-f]{32}$/);
+  });
+
+  it('answers valid to Validate with any TestId, 20001 without one, 404 for an unknown sink', async () => {
+    const emu = await emulator();
+    const sink = await createSink(emu, 'k', 'kinesis', KINESIS);
+    for (const testId of ['TE' + '0'.repeat(32), 'anything at all']) {
+      const res = await call(emu, 'POST', `/v1/Sinks/${sink.sid}/Validate`, { TestId: testId });
+      expect(res.status).toBe(201);
+      expect(res.body).toEqual({ result: 'valid' });
+    }
+    expect((await call(emu, 'GET', `/v1/Sinks/${sink.sid}`)).body.status).toBe('active');
+    const missing = await call(emu, 'POST', `/v1/Sinks/${sink.sid}/Validate`, {});
+    expect(missing.status).toBe(400);
+    expect(missing.body).toMatchObject({ code: 20001, message: expect.stringContaining('TestId') });
+    const unknown = await call(emu, 'POST', `/v1/Sinks/DG${'a'.repeat(32)}/Validate`, { TestId: 'x' });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.code).toBe(20404);
+  });
+
+  it('keeps a seed\'s explicit status, and Validate activates such a sink', async () => {
+    const sid = 'DG' + '7'.repeat(32);
+    const emu = await emulator({ seed: { sinks: [{ sid, description: 'old', sink_type: 'kinesis', sink_configuration: KINESIS, status: 'initialized' }], subscriptions: [] } });
+    expect((await call(emu, 'GET', `/v1/Sinks/${sid}`)).body.status).toBe('initialized');
+    await call(emu, 'POST', `/v1/Sinks/${sid}/Test`);
+    expect((await call(emu, 'GET', `/v1/Sinks/${sid}`)).body.status).toBe('initialized');
+    expect((await call(emu, 'POST', `/v1/Sinks/${sid}/Validate`, { TestId: 'any' })).body).toEqual({ result: 'valid' });
+    expect((await call(emu, 'GET', `/v1/Sinks/${sid}`)).body.status).toBe('active');
+  });
+});
+
+describe('activation: legacy (older docs: the kinesis test/validate handshake)', () => {
+  const legacy = { activation: 'legacy' } as const;
+
+  it('starts webhook and segment sinks active and kinesis sinks initialized', async () => {
+    const emu = await emulator(legacy);
     expect((await createSink(emu, 'w', 'webhook', WEBHOOK)).status).toBe('active');
     expect((await createSink(emu, 's', 'segment', SEGMENT)).status).toBe('active');
     expect((await createSink(emu, 'k', 'kinesis', KINESIS)).status).toBe('initialized');
   });
 
   it('moves a kinesis sink through test (validating) and validate (active)', async () => {
-    const emu = await emulator();
+    const emu = await emulator(legacy);
     const sink = await createSink(emu, 'k', 'kinesis', KINESIS);
     const test = await call(emu, 'POST', `/v1/Sinks/${sink.sid}/Test`);
     expect(test.status).toBe(201);
@@ -42,7 +92,7 @@ describe('sink status rules', () => {
   });
 
   it('keeps an active sink active when it is tested, and records the test', async () => {
-    const emu = await emulator();
+    const emu = await emulator(legacy);
     const sink = await createSink(emu, 'w');
     await call(emu, 'POST', `/v1/Sinks/${sink.sid}/Test`);
     expect((await call(emu, 'GET', `/v1/Sinks/${sink.sid}`)).body.status).toBe('active');
@@ -50,7 +100,7 @@ describe('sink status rules', () => {
   });
 
   it('refuses a test-id of another sink', async () => {
-    const emu = await emulator();
+    const emu = await emulator(legacy);
     const a = await createSink(emu, 'a', 'kinesis', KINESIS);
     const b = await createSink(emu, 'b', 'kinesis', KINESIS);
     await call(emu, 'POST', `/v1/Sinks/${a.sid}/Test`);
@@ -58,33 +108,45 @@ describe('sink status rules', () => {
     const res = await call(emu, 'POST', `/v1/Sinks/${b.sid}/Validate`, { TestId: event!.test_id });
     expect(res.status).toBe(400);
   });
+
+  it('starts a seeded kinesis sink without a status initialized', async () => {
+    const emu = await emulator({ ...legacy, seed: { sinks: [{ description: 'k', sink_type: 'kinesis', sink_configuration: KINESIS }], subscriptions: [] } });
+    expect((await call(emu, 'GET', '/v1/Sinks')).body.sinks[0].status).toBe('initialized');
+  });
+
+  it('is refused when the mode is unknown', async () => {
+    await expect(emulator({ activation: 'eventual' as never })).rejects.toMatchObject({ code: 'CONFIG', details: [expect.stringContaining('activation must be one of current, legacy')] });
+  });
 });
 
 describe('subscriptions and in-use sinks', () => {
-  it('needs an active sink for a subscription', async () => {
-    const emu = await emulator();
+  it('needs an active sink for a subscription (91100)', async () => {
+    const emu = await emulator({ activation: 'legacy' });
     const kinesis = await createSink(emu, 'k', 'kinesis', KINESIS);
     const refused = await createSubscription(emu, kinesis.sid);
     expect(refused.status).toBe(400);
-    expect(refused.body).toMatchObject({ code: 20001, status: 400 });
-    expect(refused.body.message).toContain('active');
+    expect(refused.body).toEqual({ code: 91100, message: expect.stringContaining('active'), more_info: 'https://www.twilio.com/docs/errors/91100', status: 400 });
+    expect(refused.body.message).toContain(`${kinesis.sid} is initialized`);
     const unknown = await createSubscription(emu, 'DG' + 'f'.repeat(32));
     expect(unknown.status).toBe(400);
   });
 
-  it('refuses to delete a sink in use, and allows it once the subscription is gone', async () => {
+  it('refuses to delete a sink in use (91007, naming the subscriptions), and allows it once they are gone', async () => {
     const emu = await emulator();
     const sink = await createSink(emu, 'w');
     const sub = await createSubscription(emu, sink.sid);
+    const other = await createSubscription(emu, sink.sid);
     expect(sub.status).toBe(201);
     const refused = await call(emu, 'DELETE', `/v1/Sinks/${sink.sid}`);
     expect(refused.status).toBe(409);
     expect(refused.body).toEqual({
-      code: 20409,
-      message: expect.stringContaining(sub.body.sid),
-      more_info: 'https://www.twilio.com/docs/errors/20409',
+      code: 91007,
+      message: expect.stringMatching(/^Sink still in use/),
+      more_info: 'https://www.twilio.com/docs/errors/91007',
       status: 409,
     });
+    expect(refused.body.message).toContain(`${sub.body.sid}, ${other.body.sid}`);
+    expect((await call(emu, 'DELETE', `/v1/Subscriptions/${other.body.sid}`)).status).toBe(204);
     expect((await call(emu, 'DELETE', `/v1/Subscriptions/${sub.body.sid}`)).status).toBe(204);
     expect((await call(emu, 'DELETE', `/v1/Sinks/${sink.sid}`)).status).toBe(204);
     const gone = await call(emu, 'GET', `/v1/Sinks/${sink.sid}`);
@@ -108,6 +170,24 @@ describe('subscriptions and in-use sinks', () => {
     expect(filtered.body.meta.url).toBe(`${emu.url}/v1/Subscriptions?SinkSid=${a.sid}&PageSize=50&Page=0`);
     expect((await call(emu, 'GET', '/v1/Subscriptions')).body.subscriptions).toHaveLength(2);
     expect((await call(emu, 'GET', '/v1/Subscriptions?SinkSid=nope')).status).toBe(400);
+  });
+
+  it('refuses to move a subscription to another sink (its SinkSid is fixed), and keeps it where it was', async () => {
+    const emu = await emulator();
+    const a = await createSink(emu, 'a');
+    const b = await createSink(emu, 'b');
+    const sub = (await createSubscription(emu, a.sid, 'on a')).body;
+    await call(emu, 'DELETE', '/__emulator/requests');
+    for (const form of [{ SinkSid: b.sid }, { SinkSid: b.sid, Description: 'moved' }, { SinkSid: a.sid }]) {
+      const res = await call(emu, 'POST', `/v1/Subscriptions/${sub.sid}`, form);
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ code: 20001, status: 400 });
+      expect(res.body.message).toContain('cannot be changed');
+      expect(res.body.message).toContain('create a new Subscription');
+    }
+    const after = (await call(emu, 'GET', `/v1/Subscriptions/${sub.sid}`)).body;
+    expect(after).toMatchObject({ sink_sid: a.sid, description: 'on a', date_updated: sub.date_updated });
+    expect((await call(emu, 'GET', `/v1/Sinks?InUse=true`)).body.sinks.map((s: { sid: string }) => s.sid)).toEqual([a.sid]);
   });
 
   it('validates Types entries', async () => {
@@ -146,20 +226,21 @@ describe('sink parameters', () => {
     ['webhook', { ...WEBHOOK, extra: 1 }, 'extra is not a webhook sink setting'],
     ['segment', {}, 'write_key is required'],
     ['segment', ['write_key'], 'must be a JSON object'],
-  ])('refuses a %s configuration %j', async (type, config, message) => {
+  ])('refuses a %s configuration %j as invalid (91000)', async (type, config, message) => {
     const emu = await emulator();
     const res = await call(emu, 'POST', '/v1/Sinks', createSinkForm('d', type, config));
     expect(res.status).toBe(400);
-    expect(res.body.code).toBe(20001);
+    expect(res.body).toMatchObject({ code: 91000, status: 400, more_info: 'https://www.twilio.com/docs/errors/91000' });
     expect(res.body.message).toContain(message);
+    expect((await call(emu, 'GET', '/v1/Sinks')).body.sinks).toEqual([]);
   });
 
-  it('refuses configuration that is not JSON, an unknown type, and a missing update description', async () => {
+  it('refuses configuration that is not JSON (91000), an unknown type (20001), and a missing update description', async () => {
     const emu = await emulator();
     const notJson = await call(emu, 'POST', '/v1/Sinks', { Description: 'd', SinkType: 'webhook', SinkConfiguration: '{' });
-    expect(notJson.body.message).toContain('SinkConfiguration');
+    expect(notJson.body).toMatchObject({ code: 91000, status: 400, message: expect.stringContaining('SinkConfiguration') });
     const badType = await call(emu, 'POST', '/v1/Sinks', createSinkForm('d', 'sqs', {}));
-    expect(badType.body.message).toContain('SinkType');
+    expect(badType.body).toMatchObject({ code: 20001, status: 400, message: expect.stringContaining('SinkType') });
     const sink = await createSink(emu, 'w');
     const update = await call(emu, 'POST', `/v1/Sinks/${sink.sid}`, {});
     expect(update.status).toBe(400);

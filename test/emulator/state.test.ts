@@ -10,7 +10,8 @@ describe('state file', () => {
   it('keeps the account across a restart, with configurations sealed on disk', async () => {
     const dir = await tempDir();
     const statePath = join(dir, 'nested', 'account.json');
-    const first = await startEmulator({ statePath });
+    // Legacy activation: the kinesis sink is left `validating`, a status only the file can bring back.
+    const first = await startEmulator({ statePath, activation: 'legacy' });
     const kinesis = await createSink(first, 'k', 'kinesis', KINESIS);
     const segment = await createSink(first, 's', 'segment', SEGMENT);
     const webhook = await createSink(first, 'w', 'webhook', WEBHOOK);
@@ -105,11 +106,27 @@ describe('seed', () => {
     const sinks = (await call(emu, 'GET', '/v1/Sinks')).body.sinks;
     expect(sinks.map((s: { description: string; status: string; sink_type: string }) => [s.description, s.sink_type, s.status])).toEqual([
       ['seeded webhook', 'webhook', 'active'],
-      ['seeded kinesis', 'kinesis', 'initialized'],
+      ['seeded kinesis', 'kinesis', 'active'],
       ['seeded email', 'email', 'active'],
     ]);
     expect((await call(emu, 'GET', '/v1/Sinks?InUse=true')).body.sinks.map((s: { sid: string }) => s.sid)).toEqual(['DG' + '1'.repeat(32)]);
     expect((await call(emu, 'GET', '/v1/Subscriptions')).body.subscriptions[0].sid).toMatch(/^DF[0-9a-f]{32}$/);
+  });
+
+  it('gives a seeded sink without a status the one an API create would have in the activation mode', async () => {
+    const legacy = await emulator({ seed: SEED, activation: 'legacy' });
+    const statuses = (await call(legacy, 'GET', '/v1/Sinks')).body.sinks.map((s: { status: string }) => s.status);
+    expect(statuses).toEqual(['active', 'initialized', 'active']);
+    const held = { sinks: [{ sid: 'DG' + 'c'.repeat(32), description: 'k', sink_type: 'kinesis', sink_configuration: KINESIS }], subscriptions: [{ description: 's', sink_sid: 'DG' + 'c'.repeat(32) }] };
+    expect((await emulator({ seed: held })).url).toMatch(/^http/);
+    await expect(startEmulator({ seed: held, activation: 'legacy' })).rejects.toMatchObject({
+      code: 'CONFIG',
+      details: [`subscriptions[0].sink_sid: sink DG${'c'.repeat(32)} is initialized; a subscription needs an active sink`],
+    });
+    const dir = await tempDir();
+    await writeFile(join(dir, 'held.json'), JSON.stringify(held));
+    expect((await loadSeed(join(dir, 'held.json'))).subscriptions).toHaveLength(1);
+    await expect(loadSeed(join(dir, 'held.json'), 'legacy')).rejects.toMatchObject({ code: 'CONFIG' });
   });
 
   it('is applied only when the state is empty', async () => {
@@ -144,7 +161,7 @@ describe('seed', () => {
       JSON.stringify({
         sinks: [
           { sid: 'DG123', description: '', sink_type: 'webhook', sink_configuration: { destination: 'nope' } },
-          { sid: 'DG' + 'a'.repeat(32), description: 'k', sink_type: 'kinesis', sink_configuration: KINESIS },
+          { sid: 'DG' + 'a'.repeat(32), description: 'k', sink_type: 'kinesis', sink_configuration: KINESIS, status: 'initialized' },
           { description: 'x', sink_type: 'sqs', sink_configuration: {}, colour: 'red' },
         ],
         subscriptions: [{ description: 's', sink_sid: 'DG' + 'a'.repeat(32) }, { description: 's', sink_sid: 'DG' + 'b'.repeat(32) }],

@@ -20,7 +20,8 @@ describe('the twilio npm package against the emulator', () => {
     const kinesis = await c.events.v1.sinks.create({ description: 'k', sinkType: 'kinesis', sinkConfiguration: KINESIS });
     const webhook = await c.events.v1.sinks.create({ description: 'w', sinkType: 'webhook', sinkConfiguration: WEBHOOK });
     const segment = await c.events.v1.sinks.create({ description: 's', sinkType: 'segment', sinkConfiguration: SEGMENT });
-    expect([kinesis.status, webhook.status, segment.status]).toEqual(['initialized', 'active', 'active']);
+    // Current Twilio: every sink is active on creation, kinesis included.
+    expect([kinesis.status, webhook.status, segment.status]).toEqual(['active', 'active', 'active']);
     expect(kinesis.sinkConfiguration).toEqual(KINESIS);
     expect(kinesis.dateCreated).toBeInstanceOf(Date);
 
@@ -66,8 +67,18 @@ describe('the twilio npm package against the emulator', () => {
     expect(back?.instances.map((s) => s.description)).toEqual(['sink 0', 'sink 1', 'sink 2', 'sink 3', 'sink 4']);
   });
 
-  it('activates a kinesis sink with sinkTest and sinkValidate', async () => {
+  it('validates any test id of an active sink, as current Twilio does', async () => {
     const emu = await emulator();
+    const c = client(emu);
+    const sink = await c.events.v1.sinks.create({ description: 'k', sinkType: 'kinesis', sinkConfiguration: KINESIS });
+    expect(sink.status).toBe('active');
+    expect((await c.events.v1.sinks(sink.sid).sinkTest.create()).result).toBe('submitted');
+    expect((await c.events.v1.sinks(sink.sid).fetch()).status).toBe('active');
+    expect((await c.events.v1.sinks(sink.sid).sinkValidate.create({ testId: 'any-test-id' })).result).toBe('valid');
+  });
+
+  it('activates a legacy kinesis sink with sinkTest and sinkValidate', async () => {
+    const emu = await emulator({ activation: 'legacy' });
     const c = client(emu);
     const sink = await c.events.v1.sinks.create({ description: 'k', sinkType: 'kinesis', sinkConfiguration: KINESIS });
     const test = await c.events.v1.sinks(sink.sid).sinkTest.create();
@@ -102,9 +113,36 @@ describe('the twilio npm package against the emulator', () => {
     expect((await c.events.v1.subscriptions(onA.sid).fetch()).description).toBe('on a');
     expect((await c.events.v1.subscriptions(onA.sid).update({ description: 'renamed' })).description).toBe('renamed');
     const blocked = await c.events.v1.sinks(a.sid).remove().catch((e: unknown) => e);
-    expect(blocked).toMatchObject({ status: 409, code: 20409 });
+    expect(blocked).toBeInstanceOf(twilio.RestException);
+    expect(blocked).toMatchObject({ status: 409, code: 91007, moreInfo: 'https://www.twilio.com/docs/errors/91007' });
+    expect((blocked as Error).message).toContain('Sink still in use');
     expect(await c.events.v1.subscriptions(onA.sid).remove()).toBe(true);
     expect(await c.events.v1.sinks(a.sid).remove()).toBe(true);
+  });
+
+  it('sees the sink limit as a RestException with code 91003 and status 400', async () => {
+    const emu = await emulator({
+      seed: { sinks: Array.from({ length: 100 }, (_, i) => ({ description: `sink ${i}`, sink_type: 'webhook', sink_configuration: WEBHOOK })), subscriptions: [] },
+    });
+    const c = client(emu);
+    const refused = await c.events.v1.sinks.create({ description: 'one too many', sinkType: 'webhook', sinkConfiguration: WEBHOOK }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(twilio.RestException);
+    expect(refused).toMatchObject({
+      status: 400,
+      code: 91003,
+      message: 'Cannot have more than 100 sinks. Make sure to delete at least one sinks before creating another',
+      moreInfo: 'https://www.twilio.com/docs/errors/91003',
+    });
+    expect(await c.events.v1.sinks.list({ pageSize: 1000 })).toHaveLength(100);
+  });
+
+  it('sees a subscription on an inactive sink refused with 91100', async () => {
+    const emu = await emulator({ activation: 'legacy' });
+    const c = client(emu);
+    const kinesis = await c.events.v1.sinks.create({ description: 'k', sinkType: 'kinesis', sinkConfiguration: KINESIS });
+    const types = [{ type: 'com.twilio.messaging.message.delivered', schema_version: 1 }];
+    const refused = await c.events.v1.subscriptions.create({ description: 'early', sinkSid: kinesis.sid, types }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ status: 400, code: 91100 });
   });
 
   it('authenticates with an API key', async () => {

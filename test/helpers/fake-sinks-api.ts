@@ -1,6 +1,7 @@
 /**
  * An in-memory SinksApi for tests. It is honest where the executor's safety depends on it:
- * it refuses to delete a sink a Subscription uses (HTTP 400, like the emulator), answers unknown
+ * it refuses to delete a sink a Subscription uses (HTTP 409 / 91007, as Twilio does, SPEC §12),
+ * refuses a create past `sinkLimit` sinks when one is set (HTTP 400 / 91003), answers unknown
  * SIDs with 404 / 20404, generates `DG` + 32 hex SIDs, and rejects a create whose configuration
  * carries an unresolved (undefined) value. It can add latency, fail chosen calls, and simulate the
  * client's handling of 429 (report through `onRateLimited`, back off, retry). It records every call
@@ -54,6 +55,11 @@ export interface FakeSinksApiOptions {
   readonly concurrencyLimit?: number;
   readonly retryDelayMs?: number;
   readonly onRateLimited?: () => void;
+  /**
+   * Twilio's cap on the sinks of an account (100 on a real one, SPEC §12): a create that would
+   * pass it fails with 91003. Unset, there is no cap (tests that create hundreds of sinks).
+   */
+  readonly sinkLimit?: number;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -85,6 +91,21 @@ function notFound(sid: string): TwilioApiError {
 
 function badRequest(message: string): TwilioApiError {
   return new TwilioApiError({ status: 400, twilioCode: 20001, twilioMessage: message, moreInfo: null });
+}
+
+/** Twilio's refusal to delete a sink a Subscription uses. */
+function sinkInUse(): TwilioApiError {
+  return new TwilioApiError({ status: 409, twilioCode: 91007, twilioMessage: 'Sink still in use', moreInfo: 'https://www.twilio.com/docs/api/errors/91007' });
+}
+
+/** Twilio's refusal of a create past the account's sink limit. */
+function sinkLimitReached(limit: number): TwilioApiError {
+  return new TwilioApiError({
+    status: 400,
+    twilioCode: 91003,
+    twilioMessage: `Cannot have more than ${limit} sinks`,
+    moreInfo: 'https://www.twilio.com/docs/api/errors/91003',
+  });
 }
 
 export class FakeSinksApi implements SinksApi {
@@ -186,6 +207,8 @@ export class FakeSinksApi implements SinksApi {
       for (const [key, value] of Object.entries(input.sinkConfiguration)) {
         if (value === undefined) throw badRequest(`SinkConfiguration.${key} is missing`);
       }
+      const limit = this.options.sinkLimit;
+      if (limit !== undefined && this.sinks.size >= limit) throw sinkLimitReached(limit);
       const sink = remoteSink({
         description: input.description,
         sinkType: input.sinkType,
@@ -209,7 +232,7 @@ export class FakeSinksApi implements SinksApi {
     return this.#call('deleteSink', { sid }, () => {
       this.#get(sid);
       if ([...this.subscriptions.values()].some((s) => s.sinkSid === sid)) {
-        throw badRequest('Cannot delete a Sink that is in use by a Subscription');
+        throw sinkInUse();
       }
       this.sinks.delete(sid);
     });

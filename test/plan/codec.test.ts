@@ -193,6 +193,9 @@ const worldArb = fc.record({
   remote: fc.uniqueArray(remoteArb, { selector: (r) => r.n, maxLength: 8 }),
   prune: fc.boolean(),
   stack: fc.option(fc.constant('prod'), { nil: undefined }),
+  // Low limits make the planner reorder (prunes first, delete-first replaces) or refuse (SINK_LIMIT).
+  sinkLimit: fc.option(fc.integer({ min: 1, max: 12 }), { nil: undefined }),
+  replace: fc.subarray([...NAMES]),
 });
 
 type World = typeof worldArb extends fc.Arbitrary<infer T> ? T : never;
@@ -210,7 +213,12 @@ function planOf(world: World): { plan: Plan; sinks: RemoteSink[]; inUse: Record<
     }),
   );
   const inUse = Object.fromEntries(world.remote.filter((r) => r.inUse).map((r) => [sid(r.n), [dfSid(r.n)]]));
-  const options = { prune: world.prune, ...(world.stack === undefined ? {} : { stack: world.stack }) };
+  const options = {
+    prune: world.prune,
+    ...(world.stack === undefined ? {} : { stack: world.stack }),
+    ...(world.sinkLimit === undefined ? {} : { sinkLimit: world.sinkLimit }),
+    ...(world.replace.length === 0 ? {} : { replace: world.replace }),
+  };
   return { plan: plan(wanted, state(sinks, inUse), options), sinks, inUse };
 }
 

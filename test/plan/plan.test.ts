@@ -368,11 +368,10 @@ describe('plan: semantic comparison', () => {
     expect(kinds(plan([get], state([remote(1, { name: 'orders' })]), PLAN))).toEqual(['replace:orders']);
   });
 
-  it('treats a remote key the repository lacks as a change', () => {
+  it('keeps a sink whose remote configuration has a key the repository lacks, and warns (SPEC §12)', () => {
     const p = plan([desired('orders')], state([remote(1, { name: 'orders', config: { destination: 'https://example.org/orders', extra: 'x' } })]), PLAN);
-    expect(only(p, 'replace').changes).toEqual([
-      { path: 'sink_configuration.extra', before: '(remote value not shown)', forcesReplacement: true, sensitive: false },
-    ]);
+    expect(kinds(p)).toEqual(['noop:orders']);
+    expect(p.warnings.map((w) => w.code)).toEqual(['REMOTE_ONLY_KEY']);
   });
 
   it('shows a template with only its ${…} parts hidden, so a reviewer sees where events go', () => {
@@ -458,5 +457,42 @@ describe('plan: purity and determinism', () => {
 
   it('rejects duplicate desired names (a loader bug)', () => {
     expect(() => plan([desired('a'), desired('a')], state([]), PLAN)).toThrow(/duplicate desired sink name/);
+  });
+});
+
+describe('plan: --replace NAME', () => {
+  it('replaces a sink that is up to date, with the reason "replace-requested"', () => {
+    const p = plan([desired('orders')], state([remote(1, { name: 'orders' })]), { ...PLAN, replace: ['orders'] });
+    const a = only(p, 'replace');
+    expect(a.reasons).toEqual([{ kind: 'replace-requested' }]);
+    expect(a.changes).toEqual([]);
+    const text = renderPlan(p, 'text', { color: false, verbose: false });
+    expect(text).toContain('+/- sink "orders"');
+    expect(text).toContain('replacement requested (--replace)');
+    expect(JSON.parse(renderPlan(p, 'json', { color: false, verbose: false })).actions[0].reasons).toEqual([{ kind: 'replace-requested' }]);
+  });
+
+  it('keeps the description change and adds the reason when the sink would only be updated', () => {
+    const p = plan([desired('orders', { description: 'new' })], state([remote(1, { name: 'orders' })]), { ...PLAN, replace: ['orders'] });
+    expect(only(p, 'replace').reasons).toEqual([{ kind: 'fields-changed' }, { kind: 'replace-requested' }]);
+  });
+
+  it('adopts and replaces a pinned sink, and blocks when a subscription uses it', () => {
+    const pinned = remote(1, { description: 'legacy', config: { destination: 'https://example.org/orders', method: 'POST' } });
+    const d = desired('orders', { sid: sid(1) });
+    expect(only(plan([d], state([pinned]), { ...PLAN, replace: ['orders'] }), 'adopt')).toMatchObject({ replace: true });
+    const blocked = only(plan([d], state([pinned], { [sid(1)]: [dfSid(1)] }), { ...PLAN, replace: ['orders'] }), 'blocked');
+    expect(blocked).toMatchObject({ intended: 'adopt' });
+  });
+
+  it('creates a sink that does not exist yet, and says there was nothing to replace', () => {
+    const p = plan([desired('orders')], state([]), { ...PLAN, replace: ['orders'] });
+    expect(kinds(p)).toEqual(['create:orders']);
+    expect(p.warnings.map((w) => w.code)).toEqual(['REPLACE_NOTHING']);
+  });
+
+  it('leaves the other sinks alone', () => {
+    const p = plan([desired('a'), desired('b')], state([remote(1, { name: 'a' }), remote(2, { name: 'b' })]), { ...PLAN, replace: ['b'] });
+    expect(kinds(p)).toEqual(['replace:b', 'noop:a']);
   });
 });

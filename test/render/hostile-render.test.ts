@@ -28,14 +28,17 @@ function hostilePlan(): Plan {
     desired('adopted', { description: 'Adopted hook', sid: sid(0xa1), config: { destination: lit('https://example.org/adopted'), method: lit('POST') } }),
     desired('moved', { config: { destination: lit('https://example.org/new'), method: lit('POST') } }),
     desired('held', { config: { destination: lit('https://example.org/held-v2'), method: lit('POST') } }),
+    desired('kept'),
   ];
   const sinks = [
     // update: a hostile status (the headline, the SID/status reference, the NOT_ACTIVE warning)
     remote(0xb1, { name: 'billing', description: `Billing ${EVIL}`, status: `validating${EVIL}` }),
     // adopt: a hostile description and status
     { ...remote(0xa1, { description: EVIL, config: { destination: 'https://example.org/adopted', method: 'POST' } }), status: `active${EVIL}` },
-    // replace: a remote configuration key and value of its own
-    remote(0xc1, { name: 'moved', config: { destination: 'https://example.org/old', method: 'POST', [EVIL_KEY]: `value${EVIL}` } }),
+    // replace across types: a remote configuration key and value of its own, shown as going away
+    remote(0xc1, { name: 'moved', type: 'segment', config: { [EVIL_KEY]: `value${EVIL}` } }),
+    // noop: a key only Twilio returns, named in a REMOTE_ONLY_KEY warning
+    remote(0xc3, { name: 'kept', config: { destination: 'https://example.org/kept', method: 'POST', [EVIL_KEY]: `value${EVIL}` } }),
     // blocked replace: held by a subscription with a hostile SID
     remote(0xc2, { name: 'held', config: { destination: 'https://example.org/held', method: 'POST' } }),
     // delete (pruned): a hostile SID and description (a sink of a type sinkops does not know is
@@ -56,6 +59,7 @@ describe('a plan whose remote values are hostile', () => {
     expect(p.summary).toMatchObject({ update: 1, adopt: 1, replace: 1, delete: 1, blocked: 2 });
     expect(p.unmanaged).toHaveLength(1);
     expect(p.warnings.map((w) => w.code)).toContain('NOT_ACTIVE');
+    expect(p.warnings.find((w) => w.code === 'REMOTE_ONLY_KEY')?.message).toContain(JSON.stringify(EVIL_KEY));
     expect(p.actions.flatMap((a) => a.changes.map((c) => c.path))).toContain(EVIL_PATH);
   });
 
@@ -78,6 +82,7 @@ describe('a plan whose remote values are hostile', () => {
     expect(out).toContain(terminalSafe(EVIL_SUBSCRIPTION));
     expect(out).toContain(terminalSafe(EVIL_SID));
     expect(out).toContain(terminalSafe(EVIL_PATH));
+    expect(out).toContain(terminalSafe(`Warning: kept (${sid(0xc3)}): Twilio returns ${EVIL_PATH}`));
     // The escapes are the visible ones a reader recognises.
     expect(out).toContain('\\u001b[31mred\\u001b[0m');
     expect(out).toContain('\\u202eevil\\u202c');

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SinkopsError } from '../../src/errors.js';
+import { TwilioClient } from '../../src/twilio/client.js';
 import { configFromEnv, parseBaseUrl } from '../../src/twilio/config.js';
+import { calls, JSON_HEADERS, mockAgent, ORIGIN, sinksPage } from './helpers.js';
 
 const SID = 'ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
 
@@ -32,6 +34,12 @@ describe('configFromEnv', () => {
     expect([c.username, c.password, c.accountSid]).toEqual(['SKkey', 'sec', SID]);
   });
 
+  it('takes an API key pair alone: the Events API paths carry no Account SID (SPEC §12)', () => {
+    const c = configFromEnv({ TWILIO_API_KEY: 'SKkey', TWILIO_API_SECRET: 'sec', TWILIO_ACCOUNT_SID: ' ' });
+    expect(c).toEqual({ baseUrl: 'https://events.twilio.com', username: 'SKkey', password: 'sec', timeoutMs: 30_000, maxRetries: 5, pageSize: 1000 });
+    expect('accountSid' in c).toBe(false);
+  });
+
   it('names every missing variable and never a value', () => {
     const none = configError({});
     expect(none.code).toBe('CONFIG');
@@ -47,9 +55,32 @@ describe('configFromEnv', () => {
     expect(halfKey.message).not.toContain('TWILIO_ACCOUNT_SID');
     expect(halfKey.message).not.toContain('SKsecretish');
 
-    const keyNoSid = configError({ TWILIO_API_KEY: 'SKk', TWILIO_API_SECRET: 'hunter2' });
-    expect(keyNoSid.message).toContain('TWILIO_ACCOUNT_SID is not set');
-    expect(keyNoSid.message).not.toContain('hunter2');
+    const halfKeyNoSid = configError({ TWILIO_API_SECRET: 'hunter2' });
+    expect(halfKeyNoSid.message).toContain('TWILIO_API_KEY is not set');
+    expect(halfKeyNoSid.message).not.toContain('TWILIO_ACCOUNT_SID');
+    expect(halfKeyNoSid.message).not.toContain('hunter2');
+
+    const tokenNoSid = configError({ TWILIO_AUTH_TOKEN: 'tok-value' });
+    expect(tokenNoSid.message).toContain('TWILIO_ACCOUNT_SID is not set');
+    expect(tokenNoSid.message).not.toContain('tok-value');
+  });
+
+  it('a client built from an API key alone authenticates with the key', async () => {
+    const agent = mockAgent();
+    agent.get(ORIGIN).intercept({ path: '/v1/Sinks?PageSize=1000', method: 'GET' }).reply(200, sinksPage([]), JSON_HEADERS);
+    const config = configFromEnv({ TWILIO_API_KEY: 'SKkey', TWILIO_API_SECRET: 'sec', TWILIO_EVENTS_BASE_URL: ORIGIN });
+    const client = new TwilioClient(config, { dispatcher: agent });
+    try {
+      expect(await client.listSinks()).toEqual([]);
+      expect(calls(agent)[0]?.headers['authorization']).toBe(`Basic ${Buffer.from('SKkey:sec').toString('base64')}`);
+    } finally {
+      await client.close();
+      await agent.close();
+    }
+  });
+
+  it('says the Account SID is optional with an API key', () => {
+    expect(configError({}).details.join(' ')).toContain('TWILIO_API_KEY and TWILIO_API_SECRET (TWILIO_ACCOUNT_SID optional)');
   });
 
   it('reads TWILIO_EVENTS_BASE_URL as an origin', () => {

@@ -27,6 +27,17 @@ function methods(): string[] {
   return calls(agent).map((c) => `${c.method} ${new URL(c.url).pathname}`);
 }
 
+/** The SinkConfiguration of every create sent, parsed. */
+function sentConfigurations(): unknown[] {
+  return calls(agent)
+    .filter((c) => c.method === 'POST' && new URL(c.url).pathname === '/v1/Sinks')
+    .map((c) => JSON.parse(new URLSearchParams(c.body ?? '').get('SinkConfiguration') ?? 'null') as unknown);
+}
+
+const MASK = '********';
+const WEBHOOK: CreateSinkInput = { description: 'Hook [sinkops:hook]', sinkType: 'webhook', sinkConfiguration: { destination: 'https://example.org/hook' } };
+const SEGMENT: CreateSinkInput = { description: 'Seg [sinkops:seg]', sinkType: 'segment', sinkConfiguration: { write_key: 'wk-secret' } };
+
 describe('createSink', () => {
   it('sends the form fields and maps the created sink', async () => {
     agent.get(ORIGIN).intercept({ path: '/v1/Sinks', method: 'POST' }).reply(201, STORED, JSON_HEADERS);
@@ -124,6 +135,92 @@ describe('createSink', () => {
 
     expect([a.sid, b.sid]).toEqual([sinkSid(42), sinkSid(43)]);
     expect(methods().filter((m) => m.startsWith('GET'))).toHaveLength(1);
+  });
+});
+
+describe('createSink defaults (SPEC §12)', () => {
+  it.each([
+    ['adds method POST and batch_events false to a webhook without them', WEBHOOK.sinkConfiguration, { destination: 'https://example.org/hook', method: 'POST', batch_events: false }],
+    ['sends the values a webhook gives as given', { destination: 'https://x.example', method: 'get', batch_events: true }, { destination: 'https://x.example', method: 'get', batch_events: true }],
+    ['fills only the key a webhook leaves out', { destination: 'https://x.example', batch_events: 'true' }, { destination: 'https://x.example', batch_events: 'true', method: 'POST' }],
+  ])('%s', async (_name, given, expected) => {
+    agent.get(ORIGIN).intercept({ path: '/v1/Sinks', method: 'POST' }).reply(201, wireSink(42), JSON_HEADERS);
+    await mockClient(agent).createSink({ ...WEBHOOK, sinkConfiguration: given });
+    expect(sentConfigurations()).toEqual([expected]);
+  });
+
+  it('adds nothing to other sink types', async () => {
+    const pool = agent.get(ORIGIN);
+    pool.intercept({ path: '/v1/Sinks', method: 'POST' }).reply(201, STORED, JSON_HEADERS).times(2);
+    const client = mockClient(agent);
+    await client.createSink(INPUT);
+    await client.createSink(SEGMENT);
+    expect(sentConfigurations()).toEqual([INPUT.sinkConfiguration, SEGMENT.sinkConfiguration]);
+  });
+});
+
+describe('createSink after its answer was lost (the sink was stored)', () => {
+  /** A create whose answer is lost, a listing of `listed`, and a second create that must not be needed. */
+  function lostAnswer(listed: readonly unknown[]): void {
+    const pool = agent.get(ORIGIN);
+    pool.intercept({ path: '/v1/Sinks', method: 'POST' }).replyWithError(new errors.SocketError('other side closed'));
+    pool.intercept({ path: LIST, method: 'GET' }).reply(200, sinksPage(listed), JSON_HEADERS);
+    pool.intercept({ path: '/v1/Sinks', method: 'POST' }).reply(201, wireSink(99), JSON_HEADERS);
+  }
+
+  it.each<[string, CreateSinkInput, Record<string, unknown>]>([
+    ['exactly as sent', WEBHOOK, { destination: 'https://example.org/hook', method: 'POST', batch_events: false }],
+    ['exactly as sent, kinesis', INPUT, INPUT.sinkConfiguration],
+    ["with Twilio's defaults added", { ...WEBHOOK, sinkConfiguration: { destination: 'https://example.org/hook', method: 'post' } }, { destination: 'https://example.org/hook', method: 'POST', batch_events: false }],
+    ["with Twilio's defaults added to a webhook that set neither", WEBHOOK, { batch_events: 'false', destination: 'https://example.org/hook', method: 'POST' }],
+    ['with external_id masked', INPUT, { ...INPUT.sinkConfiguration, external_id: MASK }],
+    ['with external_id left out', INPUT, { arn: INPUT.sinkConfiguration['arn'], role_arn: INPUT.sinkConfiguration['role_arn'] }],
+    ['with write_key masked', SEGMENT, { write_key: MASK }],
+  ])('finds the sink read back %s, and sends one POST', async (_name, input, readBack) => {
+    const stored = wireSink(42, { description: input.description, sink_type: input.sinkType, sink_configuration: readBack });
+    lostAnswer([wireSink(1), stored]);
+
+    const sink = await mockClient(agent).createSink(input);
+
+    expect(sink.sid).toBe(sinkSid(42));
+    expect(methods()).toEqual(['POST /v1/Sinks', 'GET /v1/Sinks']);
+  });
+
+  it('never takes the sink being replaced (same marker, secret masked) for the new one', async () => {
+    const rotated: CreateSinkInput = { ...INPUT, sinkConfiguration: { ...INPUT.sinkConfiguration, external_id: 'rotated-secret' }, replacing: sinkSid(7) };
+    const old = wireSink(7, { description: INPUT.description, sink_type: 'kinesis', sink_configuration: { ...INPUT.sinkConfiguration, external_id: MASK } });
+    lostAnswer([old]);
+
+    const sink = await mockClient(agent).createSink(rotated);
+
+    expect(sink.sid).toBe(sinkSid(99));
+    expect(methods()).toEqual(['POST /v1/Sinks', 'GET /v1/Sinks', 'POST /v1/Sinks']);
+  });
+
+  it('finds the new sink beside the one it replaces', async () => {
+    const rotated: CreateSinkInput = { ...INPUT, replacing: sinkSid(7) };
+    const masked = { ...INPUT.sinkConfiguration, external_id: MASK };
+    const old = wireSink(7, { description: INPUT.description, sink_type: 'kinesis', sink_configuration: masked });
+    lostAnswer([old, wireSink(42, { description: INPUT.description, sink_type: 'kinesis', sink_configuration: masked })]);
+
+    expect((await mockClient(agent).createSink(rotated)).sid).toBe(sinkSid(42));
+    expect(methods()).toEqual(['POST /v1/Sinks', 'GET /v1/Sinks']);
+  });
+
+  it('does not send `replacing` to Twilio', async () => {
+    agent.get(ORIGIN).intercept({ path: '/v1/Sinks', method: 'POST' }).reply(201, STORED, JSON_HEADERS);
+    await mockClient(agent).createSink({ ...INPUT, replacing: sinkSid(7) });
+    expect([...new URLSearchParams(calls(agent)[0]?.body ?? '').keys()]).toEqual(['Description', 'SinkType', 'SinkConfiguration']);
+  });
+
+  it.each([
+    ['another destination', { destination: 'https://example.org/other', method: 'POST', batch_events: false }],
+    ['a method other than the one sent', { destination: 'https://example.org/hook', method: 'GET', batch_events: false }],
+    ['batch_events other than the default sent', { destination: 'https://example.org/hook', method: 'POST', batch_events: true }],
+  ])('does not take a sink with the same marker and %s', async (_name, readBack) => {
+    lostAnswer([wireSink(42, { description: WEBHOOK.description, sink_configuration: readBack })]);
+    expect((await mockClient(agent).createSink(WEBHOOK)).sid).toBe(sinkSid(99));
+    expect(methods()).toEqual(['POST /v1/Sinks', 'GET /v1/Sinks', 'POST /v1/Sinks']);
   });
 });
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { isSinkopsError } from '../../src/errors.js';
-import { TwilioApiError } from '../../src/twilio/errors.js';
-import { JSON_HEADERS, mockAgent, mockClient, ORIGIN, sinkSid, wireSink } from './helpers.js';
+import { TwilioApiError, twilioApiError } from '../../src/twilio/errors.js';
+import { JSON_HEADERS, mockAgent, mockClient, ORIGIN, recordingSleep, sinkSid, wireSink } from './helpers.js';
 
 let agent = mockAgent();
 afterEach(async () => {
@@ -42,7 +42,7 @@ describe('Twilio error bodies', () => {
     agent.get(ORIGIN).intercept({ path: '/v1/Sinks?PageSize=1000', method: 'GET' }).reply(401, body, JSON_HEADERS);
     const e = await failureOf(mockClient(agent).listSinks());
     expect(e.status).toBe(401);
-    expect(e.details[0]).toMatch(/TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN.*TWILIO_API_KEY and TWILIO_API_SECRET/);
+    expect(e.details[0]).toMatch(/TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN.*TWILIO_API_KEY and TWILIO_API_SECRET \(TWILIO_ACCOUNT_SID optional\)/);
   });
 
   it('an error body that is not JSON is not quoted', async () => {
@@ -69,5 +69,56 @@ describe('Twilio error bodies', () => {
   it('a sink without a SID is an unexpected response', async () => {
     agent.get(ORIGIN).intercept({ path: `/v1/Sinks/${sinkSid(5)}`, method: 'GET' }).reply(200, wireSink(5, { sid: null }), JSON_HEADERS);
     await expect(mockClient(agent).fetchSink(sinkSid(5))).rejects.toMatchObject({ code: 'TWILIO_API', message: expect.stringContaining('has no sid') });
+  });
+});
+
+describe('Event Streams error codes a user can act on (SPEC §12)', () => {
+  /** A body with every field filled by something a hint must never repeat. */
+  function body(code: number, status: number): Record<string, unknown> {
+    return { code, message: `ECHOED-MESSAGE ${code}`, more_info: `https://www.twilio.com/docs/errors/${code}?ECHOED-LINK`, status };
+  }
+
+  it.each([
+    [91003, 400, /maximum number of sinks: delete a sink it no longer needs, or run 'sinkops plan', which counts/],
+    [91000, 400, /sink configuration invalid: check the sink's YAML/],
+    [91007, 409, /still in use by a subscription: delete the subscription, or re-create it on another sink/],
+    [91100, 400, /subscription needs an active sink/],
+    [20429, 429, /too many concurrent requests.*lower --parallelism/i],
+  ])('%i gets a hint and keeps code, message, more_info and status', (code, status, hint) => {
+    const e = twilioApiError(status, body(code, status), { context: 'POST /v1/Sinks' });
+    expect([e.status, e.twilioCode, e.twilioMessage, e.moreInfo]).toEqual([status, code, `ECHOED-MESSAGE ${code}`, `https://www.twilio.com/docs/errors/${code}?ECHOED-LINK`]);
+    expect(e.message).toBe(`Twilio API error ${code} (HTTP ${status}): ECHOED-MESSAGE ${code} — more info: https://www.twilio.com/docs/errors/${code}?ECHOED-LINK`);
+    expect(e.details).toHaveLength(1);
+    expect(e.details[0]).toMatch(hint);
+    expect(e.details[0]).not.toContain('ECHOED');
+  });
+
+  it('the code alone decides the hint: the same code with another body gets the same words', () => {
+    const a = twilioApiError(400, body(91003, 400));
+    const b = twilioApiError(400, { code: 91003, message: 'Cannot have more than 100 sinks' });
+    const c = twilioApiError(409, { code: 91003 });
+    expect(b.details).toEqual(a.details);
+    expect(c.details).toEqual(a.details);
+  });
+
+  it('other codes, and bodies without a code, get no hint', () => {
+    expect(twilioApiError(400, body(20001, 400)).details).toEqual([]);
+    expect(twilioApiError(404, body(20404, 404)).details).toEqual([]);
+    expect(twilioApiError(400, { code: '91003', message: 'a string is not a code' }).details).toEqual([]);
+    expect(twilioApiError(400, '<html>91003</html>').details).toEqual([]);
+  });
+
+  it('a create refused with 91003 carries the hint', async () => {
+    agent.get(ORIGIN).intercept({ path: '/v1/Sinks', method: 'POST' }).reply(400, body(91003, 400), JSON_HEADERS);
+    const e = await failureOf(mockClient(agent).createSink({ description: 'd [sinkops:d]', sinkType: 'webhook', sinkConfiguration: { destination: 'https://x.example' } }));
+    expect(e.twilioCode).toBe(91003);
+    expect(e.details).toEqual([expect.stringContaining('maximum number of sinks')]);
+  });
+
+  it('a 429 that outlasts the retries says to lower --parallelism', async () => {
+    agent.get(ORIGIN).intercept({ path: '/v1/Sinks?PageSize=1000', method: 'GET' }).reply(429, body(20429, 429), JSON_HEADERS).times(2);
+    const { sleep } = recordingSleep();
+    const e = await failureOf(mockClient(agent, { maxRetries: 1 }, { sleep }).listSinks());
+    expect(e.details).toEqual([expect.stringContaining('lower --parallelism'), 'Gave up after 2 attempts.']);
   });
 });

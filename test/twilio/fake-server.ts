@@ -9,6 +9,9 @@ import { BASIC, sinkSid } from './helpers.js';
  */
 export type Fault = 'drop-before' | 'drop-after' | 'hang-after';
 
+/** A sink as a GET reads it back: what was stored, or what Twilio might make of it (defaults added, secrets masked). */
+export type ReadBack = (stored: Record<string, unknown>) => Record<string, unknown>;
+
 /**
  * A minimal Events API on a real socket, for behaviour that needs one (dropped connections,
  * timeouts, keep-alive). Only what these tests use; the full emulator lives in src/emulator.
@@ -19,6 +22,8 @@ export interface FakeServer {
   readonly requests: { method: string; path: string; authorization: string | undefined; userAgent: string | undefined }[];
   /** Faults applied, in order, to the next requests that match `METHOD /path` (path without query). */
   readonly faults: { match: string; fault: Fault }[];
+  /** Applied to every sink a GET returns (the answer to a create is what was stored). */
+  readBack: ReadBack;
   connections: number;
   close(): Promise<void>;
 }
@@ -29,6 +34,7 @@ export async function startFakeServer(): Promise<FakeServer> {
     sinks: new Map<string, Record<string, unknown>>(),
     requests: [] as FakeServer['requests'],
     faults: [] as FakeServer['faults'],
+    readBack: ((stored) => stored) as ReadBack,
     connections: 0,
   };
 
@@ -39,7 +45,7 @@ export async function startFakeServer(): Promise<FakeServer> {
   }
 
   function route(method: string, path: string, form: URLSearchParams, origin: string): [number, unknown] {
-    if (method === 'GET' && path === '/v1/Sinks') return [200, { sinks: [...state.sinks.values()], meta: { next_page_url: null } }];
+    if (method === 'GET' && path === '/v1/Sinks') return [200, { sinks: [...state.sinks.values()].map(state.readBack), meta: { next_page_url: null } }];
     if (method === 'POST' && path === '/v1/Sinks') {
       const sid = sinkSid(next++);
       const sink = {
@@ -58,7 +64,7 @@ export async function startFakeServer(): Promise<FakeServer> {
     const sid = /^\/v1\/Sinks\/(DG[0-9a-f]{32})$/.exec(path)?.[1];
     const sink = sid === undefined ? undefined : state.sinks.get(sid);
     if (sid === undefined || sink === undefined) return [404, { code: 20404, message: `The requested resource ${path} was not found`, status: 404 }];
-    if (method === 'GET') return [200, sink];
+    if (method === 'GET') return [200, state.readBack(sink)];
     if (method === 'DELETE') {
       state.sinks.delete(sid);
       return [204, undefined];
@@ -92,6 +98,12 @@ export async function startFakeServer(): Promise<FakeServer> {
     sinks: state.sinks,
     requests: state.requests,
     faults: state.faults,
+    get readBack() {
+      return state.readBack;
+    },
+    set readBack(f: ReadBack) {
+      state.readBack = f;
+    },
     get connections() {
       return state.connections;
     },

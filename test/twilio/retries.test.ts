@@ -37,6 +37,27 @@ describe('429', () => {
     expect(rateLimited).toBe(3);
   });
 
+  it('without Retry-After (Twilio documents none for 20429), backs off with full jitter', async () => {
+    // Each wait is uniform in [0, min(10 s, 200 ms · 2^retry)): the random draw decides where.
+    const windows = [200, 400, 800, 1600, 3200, 6400, 10_000];
+    for (const [draw, expected] of [
+      [0, windows.map(() => 0)],
+      [0.5, windows.map((w) => w / 2)],
+      [0.999, windows.map((w) => Math.floor(0.999 * w))],
+    ] as const) {
+      const pool = agent.get(ORIGIN);
+      pool.intercept({ path: LIST, method: 'GET' }).reply(429, RATE_LIMITED, JSON_HEADERS).times(windows.length);
+      pool.intercept({ path: LIST, method: 'GET' }).reply(200, sinksPage([]), JSON_HEADERS);
+      const { sleep, waits } = recordingSleep();
+      await mockClient(agent, { maxRetries: windows.length }, { sleep, random: () => draw }).listSinks();
+      expect(waits).toEqual(expected);
+      waits.forEach((ms, i) => {
+        expect(ms).toBeGreaterThanOrEqual(0);
+        expect(ms).toBeLessThan(windows[i] ?? 0);
+      });
+    }
+  });
+
   it('re-sends a create refused with 429 without looking for it first', async () => {
     const pool = agent.get(ORIGIN);
     pool.intercept({ path: '/v1/Sinks', method: 'POST' }).reply(429, RATE_LIMITED, { headers: { 'retry-after': '1' } });
@@ -53,7 +74,7 @@ describe('429', () => {
     const { sleep, waits } = recordingSleep();
     const failure = mockClient(agent, {}, { sleep }).listSinks();
     await expect(failure).rejects.toMatchObject({ code: 'TWILIO_API', status: 429, twilioCode: 20429 });
-    await expect(failure).rejects.toMatchObject({ details: [expect.stringContaining('wait 3600 s')] });
+    await expect(failure).rejects.toMatchObject({ details: [expect.stringContaining('lower --parallelism'), expect.stringContaining('wait 3600 s')] });
     expect(waits).toEqual([]);
   });
 });

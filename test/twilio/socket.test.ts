@@ -61,6 +61,31 @@ describe('over a real socket', () => {
     expect(sent()).toEqual(['POST /v1/Sinks', 'GET /v1/Sinks']);
   });
 
+  it('a create whose connection dropped after the server stored it yields one sink, however Twilio reads it back', async () => {
+    const kinesis = {
+      description: 'Stream [sinkops:stream]',
+      sinkType: 'kinesis',
+      sinkConfiguration: { arn: 'arn:aws:kinesis:us-east-1:1:stream/s', role_arn: 'arn:aws:iam::1:role/R', external_id: 'ext-secret' },
+    };
+    const hook = { description: 'Hook [sinkops:hook]', sinkType: 'webhook', sinkConfiguration: { destination: 'https://example.org/hook' } };
+    // Secrets masked, the webhook's defaults written out by the server (as strings, in another order).
+    server.readBack = (stored) => {
+      const config = stored['sink_configuration'] as Record<string, unknown>;
+      const masked = Object.fromEntries(Object.entries(config).map(([k, v]) => [k, k === 'external_id' ? '********' : v]));
+      return { ...stored, sink_configuration: stored['sink_type'] === 'webhook' ? { batch_events: 'false', ...masked } : masked };
+    };
+    const c = connect();
+    const created: string[] = [];
+    for (const input of [kinesis, hook]) {
+      server.faults.push({ match: 'POST /v1/Sinks', fault: 'drop-after' });
+      created.push((await c.createSink(input)).sid);
+    }
+    expect(created).toEqual([...server.sinks.keys()]);
+    expect(sent()).toEqual(['POST /v1/Sinks', 'GET /v1/Sinks', 'POST /v1/Sinks', 'GET /v1/Sinks']);
+    const stored = [...server.sinks.values()].map((s) => s['sink_configuration']);
+    expect(stored[1]).toEqual({ destination: 'https://example.org/hook', method: 'POST', batch_events: false });
+  });
+
   it('a create whose connection dropped before the server stored it is sent again', async () => {
     server.faults.push({ match: 'POST /v1/Sinks', fault: 'drop-before' });
     const sink = await connect().createSink(INPUT);

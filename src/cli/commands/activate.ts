@@ -15,7 +15,7 @@ async function localTestIds(emulatorUrl: string, sid: string, signal: AbortSigna
 
 export const activateCommand: Command = {
   name: 'activate',
-  summary: 'Activate a kinesis sink: send a test event, then validate it with its test id',
+  summary: 'Activate a sink that is not active (older kinesis flow): send a test event, then validate it with its test id',
   usage: 'activate NAME [--test-id ID] [--stack S] [--local] [--deadline SECONDS]',
   positionals: ['NAME'],
   help: {
@@ -55,13 +55,17 @@ export const activateCommand: Command = {
           });
         }
         const out = io.stdout;
+        // Twilio now activates every sink on creation; only a sink an older flow left behind
+        // (kinesis: initialized or validating) still needs Test and Validate. Neither is sent to an
+        // active sink, with or without --test-id: there is nothing they could change.
+        if (sink.status === 'active') {
+          out.write(`${name} (${sink.sid}) is active: nothing to do (Twilio activates sinks when they are created).\n`);
+          return EXIT.OK;
+        }
         if (testId === undefined) {
-          if (sink.status === 'active') {
-            out.write(`${name} (${sink.sid}) is already active.\n`);
-            return EXIT.OK;
-          }
           const result = await connection.api.testSink(sink.sid);
-          out.write(`Sent a test event to ${name} (${sink.sid}): ${terminalSafe(result)}. Status: validating.\n\n`);
+          const tested = await connection.api.fetchSink(sink.sid);
+          out.write(`Sent a test event to ${name} (${sink.sid}): ${terminalSafe(result)}. Status: ${terminalSafe(tested.status)}.\n\n`);
           if (connection.emulatorUrl !== undefined) {
             const ids = await localTestIds(connection.emulatorUrl, sink.sid, deadline.signal);
             out.write(`The local account's stream received test id ${ids.at(-1) ?? '(none)'}.\n`);

@@ -4,7 +4,19 @@
  * purpose (it only unlocks the emulator); a token taken from the environment or a flag never is.
  */
 import { SinkopsError } from '../../errors.js';
-import { EMULATOR_ACCOUNT_SID, EMULATOR_AUTH_TOKEN, loadSeed, startEmulator, type EmulatorFaults, type EmulatorOptions } from '../../emulator/index.js';
+import {
+  ACTIVATIONS,
+  DEFAULT_SINK_LIMIT,
+  EMULATOR_ACCOUNT_SID,
+  EMULATOR_AUTH_TOKEN,
+  loadSeed,
+  READ_BACKS,
+  startEmulator,
+  type Activation,
+  type EmulatorFaults,
+  type EmulatorOptions,
+  type ReadBack,
+} from '../../emulator/index.js';
 import { EXIT, stringOption, type Command, type CommandContext } from '../command.js';
 
 type NumberKind = 'rate' | 'ms' | 'seconds' | 'count' | 'port';
@@ -36,6 +48,37 @@ export function parseNumberFlag(flag: string, raw: string, kind: NumberKind): nu
     (kind === 'rate' ? n <= 1 : kind === 'ms' ? true : Number.isInteger(n) && (kind === 'count' ? n >= 1 : kind === 'port' ? n <= 65535 : true));
   if (!ok) throw new SinkopsError('USAGE', `--${flag} must be ${KIND_TEXT[kind]}, not '${raw}'. Run 'sinkops emulator --help' for usage.`);
   return n;
+}
+
+/** Parses a flag that takes one of a few words: `--activation legacy` yes, `--activation Legacy` no. */
+export function parseChoiceFlag<T extends string>(flag: string, raw: string, choices: readonly T[]): T {
+  const choice = choices.find((c) => c === raw);
+  if (choice === undefined) throw new SinkopsError('USAGE', `--${flag} must be one of ${choices.join(', ')}, not '${raw}'. Run 'sinkops emulator --help' for usage.`);
+  return choice;
+}
+
+/** The account's rules as flags set them; a flag left out keeps the emulator's default. */
+function chooseAccountRules(values: CommandContext['values']): Pick<EmulatorOptions, 'sinkLimit' | 'activation' | 'readBack'> {
+  const sinkLimit = stringOption(values, 'sink-limit');
+  const activation = stringOption(values, 'activation');
+  const readBack = stringOption(values, 'read-back');
+  return {
+    ...(sinkLimit === undefined ? {} : { sinkLimit: parseNumberFlag('sink-limit', sinkLimit, 'count') }),
+    ...(activation === undefined ? {} : { activation: parseChoiceFlag<Activation>('activation', activation, ACTIVATIONS) }),
+    ...(readBack === undefined ? {} : { readBack: parseChoiceFlag<ReadBack>('read-back', readBack, READ_BACKS) }),
+  };
+}
+
+/** The banner's account line: every rule is named, so a run in a non-default mode shows it in its log. */
+function describeAccountRules(rules: Pick<EmulatorOptions, 'sinkLimit' | 'activation' | 'readBack'>): string {
+  const activation = rules.activation ?? 'current';
+  const readBack = rules.readBack ?? 'exact';
+  const limit = rules.sinkLimit ?? DEFAULT_SINK_LIMIT;
+  return [
+    `at most ${limit} ${limit === 1 ? 'sink' : 'sinks'}`,
+    activation === 'current' ? 'sinks active on creation' : 'legacy activation (kinesis: Test, then Validate)',
+    readBack === 'exact' ? 'configurations read back as stored' : `read-back ${readBack}`,
+  ].join(', ');
 }
 
 /** Resolves when the process is asked to stop. */
@@ -97,7 +140,8 @@ export function createEmulatorCommand(waitForStop: () => Promise<unknown> = sign
     name: 'emulator',
     summary: 'Run a local Twilio Events API (sinks, subscriptions) for tests and offline work',
     usage:
-      'emulator [--port 4010] [--host 127.0.0.1] [--state FILE] [--seed FILE] [--latency MS] [--error-rate R]\n' +
+      'emulator [--port 4010] [--host 127.0.0.1] [--state FILE] [--seed FILE] [--sink-limit N]\n' +
+      '                [--activation current|legacy] [--read-back exact|defaults|masked] [--latency MS] [--error-rate R]\n' +
       '                [--rate-limit-rate R] [--retry-after S] [--concurrency-limit N] [--drop-rate R] [--drop-after-commit-rate R]',
     help: {
       '--port N': 'port to listen on (default 4010; 0 picks a free one)',
@@ -106,10 +150,13 @@ export function createEmulatorCommand(waitForStop: () => Promise<unknown> = sign
       '--seed FILE': 'JSON or YAML with {"sinks": [...], "subscriptions": [...]} to start an empty account with',
       '--account-sid SID': 'account SID to accept (default TWILIO_ACCOUNT_SID, else a fixed test SID)',
       '--auth-token TOKEN': 'auth token to accept (default TWILIO_AUTH_TOKEN, else a fixed test token)',
+      '--sink-limit N': `creates past N sinks are refused with error 91003 (default ${DEFAULT_SINK_LIMIT}, as Twilio; a seed may hold more)`,
+      '--activation MODE': 'current (default: sinks active on creation) or legacy (kinesis: Test, then Validate)',
+      '--read-back MODE': 'exact (default: as stored), defaults (webhook method, batch_events added) or masked (secrets hidden)',
       '--latency MS': 'milliseconds added to every API response',
       '--error-rate R': 'fraction of requests answered 500',
       '--rate-limit-rate R': 'fraction of requests answered 429',
-      '--retry-after S': 'Retry-After seconds on 429 answers (default 1)',
+      '--retry-after S': 'Retry-After seconds on 429 answers (default: none, as Twilio)',
       '--concurrency-limit N': 'requests in flight beyond N are answered 429',
       '--drop-rate R': 'fraction of requests whose connection is dropped without an answer',
       '--drop-after-commit-rate R': 'fraction of creates whose connection is dropped after the create is stored',
@@ -121,6 +168,9 @@ export function createEmulatorCommand(waitForStop: () => Promise<unknown> = sign
       seed: { type: 'string' },
       'account-sid': { type: 'string' },
       'auth-token': { type: 'string' },
+      'sink-limit': { type: 'string' },
+      activation: { type: 'string' },
+      'read-back': { type: 'string' },
       ...Object.fromEntries(FAULT_FLAGS.map(([flag]) => [flag, { type: 'string' as const }])),
     },
     async run(ctx) {
@@ -133,13 +183,15 @@ export function createEmulatorCommand(waitForStop: () => Promise<unknown> = sign
         const raw = stringOption(values, flag);
         if (raw !== undefined) faults[key] = parseNumberFlag(flag, raw, kind);
       }
+      const rules = chooseAccountRules(values);
       const credentials = chooseCredentials(ctx);
       const statePath = stringOption(values, 'state');
       const seedPath = stringOption(values, 'seed');
-      const seed = seedPath === undefined ? undefined : await loadSeed(seedPath);
+      const seed = seedPath === undefined ? undefined : await loadSeed(seedPath, rules.activation);
 
       const emulator = await startEmulator({
         ...credentials.options,
+        ...rules,
         host,
         port,
         faults,
@@ -153,6 +205,7 @@ export function createEmulatorCommand(waitForStop: () => Promise<unknown> = sign
           `sinkops emulator listening on ${emulator.url}`,
           ...credentials.lines,
           `  State:       ${statePath ?? 'in memory (lost on exit)'}`,
+          `  Account:     ${describeAccountRules(rules)}`,
           `  Faults:      ${describeFaults(faults)}`,
           '',
           `Use it with: TWILIO_EVENTS_BASE_URL=${emulator.url}`,

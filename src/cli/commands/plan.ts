@@ -8,7 +8,7 @@ import { choiceOption, EXIT, flag, stringOption, type Command } from '../command
 import { connect } from '../connect.js';
 import { DEADLINE_HELP, DEADLINE_OPTIONS, startDeadline } from '../deadline.js';
 import { loadDesiredOrFail } from '../load-desired.js';
-import { PLANNING_HELP, PLANNING_OPTIONS, planOptionsFrom } from '../planning-options.js';
+import { assertReplaceable, PLANNING_HELP, PLANNING_OPTIONS, planOptionsFrom } from '../planning-options.js';
 import { watchPlans } from '../watch.js';
 
 
@@ -16,7 +16,7 @@ export const planCommand: Command = {
   name: 'plan',
   summary: 'Compare the repository with the account and show what apply would change',
   usage:
-    'plan [--dir sinks] [--format text|markdown|json] [--out plan.json] [--detailed-exitcode] [--no-prune] [--allow-empty] [--stack S] [--local] [--watch] [--deadline SECONDS]',
+    'plan [--dir sinks] [--format text|markdown|json] [--out plan.json] [--detailed-exitcode] [--no-prune] [--allow-empty] [--stack S] [--local] [--watch] [--replace NAME]... [--sink-limit N] [--deadline SECONDS]',
   help: {
     ...PLANNING_HELP,
     '--format F': 'text (default), markdown (pull-request comment) or json',
@@ -44,6 +44,7 @@ export const planCommand: Command = {
     const deadline = startDeadline('plan', values, io.env);
     try {
       const desired = await loadDesiredOrFail(dir, io, secrets);
+      assertReplaceable(options, desired, dir);
       const connection = await connect(io, {
         local: flag(values, 'local'),
         logger,
