@@ -5,7 +5,8 @@
  * The emulators run in child processes with 50 ms latency on every API request, as a stand-in for
  * Twilio across a network. Fixtures live in a temporary folder, removed at the end.
  *
- * `npm run bench -- watch apply` runs only the named scenarios (validate, plan, rss, apply, watch).
+ * `npm run bench -- watch apply` runs only the named scenarios (validate, plan, subscriptions, rss,
+ * apply, watch).
  *
  * Order matters: the validate scenario runs first so that its load is a cold one (nothing of the
  * loader is JIT-compiled yet), as it is for `sinkops validate`.
@@ -23,6 +24,7 @@ import { renderTable } from './lib/table.js';
 import { applyCreatesScenario } from './scenarios/apply-creates.js';
 import { peakRss } from './scenarios/peak-rss.js';
 import { planRemote } from './scenarios/plan-remote.js';
+import { planSubscriptions, subscriptionAccount } from './scenarios/plan-subscriptions.js';
 import { validateFiles } from './scenarios/validate-files.js';
 import { watchScenario } from './scenarios/watch-plans.js';
 
@@ -30,7 +32,7 @@ const LATENCY_MS = 50;
 const LARGE = 10_000;
 const LARGE_IN_USE = 300;
 const SMALL = 1_000;
-const SCENARIOS = ['validate', 'plan', 'rss', 'apply', 'watch'];
+const SCENARIOS = ['validate', 'plan', 'subscriptions', 'rss', 'apply', 'watch'];
 
 /**
  * Flushes the fixture files just written, so the loader reads files at rest (as a repository's
@@ -123,6 +125,13 @@ async function main() {
         );
         await scenario('rss', () => peakRss({ emulator, dir: large, cwd, count: LARGE }));
       });
+    }
+
+    if (wanted('subscriptions')) {
+      const account = subscriptionAccount();
+      await withEmulator(account.seed, (emulator) =>
+        scenario('subscriptions', () => planSubscriptions({ emulator, desired: account.desired, latencyMs: LATENCY_MS })),
+      );
     }
 
     await scenario('apply', async () =>

@@ -34,7 +34,7 @@ export {
 // 2. Remote state, and the seam every client implements
 export type { CreateSinkInput, ListSinksOptions, SinksApi } from './remote/api.js';
 export type { RemoteSink, RemoteState, SinkStatus, Subscription } from './remote/model.js';
-export { readRemoteState, withSubscriptions } from './remote/read.js';
+export { readRemoteState, type ReadOptions } from './remote/read.js';
 
 // 3. Plan (pure)
 export { plan } from './plan/plan.js';

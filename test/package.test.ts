@@ -64,6 +64,7 @@ describe('the packed package', () => {
         const desired = { sinks: [{
           name: 'orders', description: 'Orders', sinkType: 'webhook',
           sinkConfiguration: { destination: { value: 'https://example.org/in', sensitive: false, envRefs: [] } },
+          subscriptions: [],
           source: { file: 'sinks/orders.yaml', line: 1, column: 1 },
         }], diagnostics: [], files: [] };
         const { plan } = await sinkops.computePlan(desired, client, { prune: true });
@@ -84,7 +85,7 @@ describe('the packed package', () => {
         join(home, 'consumer.ts'),
         `import { plan, renderPlan, type Plan, type SinksApi, type PlanOptions, TwilioClient, ACTION_KINDS } from 'sinkops';
          const options: PlanOptions = { prune: true };
-         const p: Plan = plan([], { sinks: [], inUse: new Set(), subscriptionsBySink: new Map() }, options);
+         const p: Plan = plan([], { sinks: [], inUse: new Set(), subscriptionsBySink: new Map(), subscriptions: [], subscribedEvents: new Map(), schemaVersions: new Map() }, options);
          const text: string = renderPlan(p, 'text', { color: false, verbose: false });
          const api: SinksApi | undefined = undefined as unknown as TwilioClient;
          // @ts-expect-error a format the library does not have

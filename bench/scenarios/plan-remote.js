@@ -1,7 +1,8 @@
 // @ts-check
 /**
  * SPEC §10: plan over 10,000 remote sinks (300 in use) at 50 ms latency: at most
- * ceil(10000/1000) + ceil(300/1000) = 11 requests and under 1.0 s for reading the account and
+ * ceil(10000/1000) sink pages + ceil(300/1000) pages of subscriptions (which say which sinks are in
+ * use) = 11 requests and under 1.0 s for reading the account and
  * planning (`readRemoteState` + `plan`, a fresh client each run so connections are opened too).
  * Baseline: Terraform-style refresh, one GET /v1/Sinks/{Sid} per sink, 10 at a time, run on a
  * subset and extrapolated linearly (it is latency-bound: 10 requests per 50 ms round).

@@ -3,7 +3,7 @@
  * (src/apply/render-result.ts) and the CLI read them and compute nothing again.
  */
 import type { Logger } from '../log/logger.js';
-import type { PlannedAction } from '../plan/model.js';
+import type { PlannedAction, SubscriptionAction } from '../plan/model.js';
 import type { AdaptiveLimiter } from './limiter.js';
 
 /**
@@ -33,21 +33,37 @@ export interface ActionResult {
   readonly note?: string;
 }
 
+/** An executable subscription action: everything but `noop`. */
+export type ExecutableSubscriptionAction = SubscriptionAction & { readonly action: Exclude<SubscriptionAction['action'], 'noop'> };
+
+export interface SubscriptionResult {
+  readonly action: ExecutableSubscriptionAction;
+  readonly status: ResultStatus;
+  /** The SID of the subscription this apply created (create, move). */
+  readonly newSid?: string;
+  /** Why it failed, was blocked or skipped, for humans; sensitive values are scrubbed out. */
+  readonly error?: string;
+  readonly note?: string;
+}
+
 export type ResultCounts = Readonly<Record<ResultStatus, number>>;
 
 export interface ApplyResult {
   /** In the plan's order (not completion order), noops left out. */
   readonly results: readonly ActionResult[];
+  /** The subscription actions' results, in the plan's order, noops left out. */
+  readonly subscriptions: readonly SubscriptionResult[];
+  /** Sinks and subscriptions together. */
   readonly counts: ResultCounts;
   readonly dryRun: boolean;
 }
 
-/** Sent once per action when it finishes, for progress output on long applies. */
+/** Sent once per action (sink or subscription) when it finishes, for progress output on long applies. */
 export interface ProgressEvent {
   /** How many actions have finished, this one included. */
   readonly completed: number;
   readonly total: number;
-  readonly result: ActionResult;
+  readonly result: ActionResult | SubscriptionResult;
 }
 
 export interface ApplyOptions {

@@ -5,12 +5,12 @@
  * describeResult, the one place that words a result for the terminal.
  */
 import type { OutputStream } from '../io.js';
-import { describeResult } from './describe.js';
+import { describeAnyResult } from './describe.js';
 import type { ProgressEvent } from './model.js';
 
 export function formatProgress(event: ProgressEvent): string {
   const width = String(event.total).length;
-  return `[${String(event.completed).padStart(width)}/${event.total}] ${describeResult(event.result)}`;
+  return `[${String(event.completed).padStart(width)}/${event.total}] ${describeAnyResult(event.result)}`;
 }
 
 /** A progress listener writing to `stream`, or undefined when the stream is not a terminal. */

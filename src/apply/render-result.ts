@@ -6,10 +6,21 @@
  */
 import type { RenderFormat, Renderers } from '../render/index.js';
 import { escapeMarkdown } from '../render/markdown-escape.js';
-import { detailOf, describeResult, outcomeOf, sidsOf, symbolOf } from './describe.js';
-import type { ActionResult, ApplyResult } from './model.js';
+import {
+  describeResult,
+  describeSubscriptionResult,
+  detailOf,
+  outcomeOf,
+  sidsOf,
+  subscriptionOutcomeOf,
+  subscriptionSidsOf,
+  subscriptionSymbolOf,
+  symbolOf,
+} from './describe.js';
+import type { ActionResult, ApplyResult, SubscriptionResult } from './model.js';
 
-export const APPLY_RESULT_FORMAT_VERSION = 1;
+/** 2 from sinkops 0.2: subscription results (SPEC §13). */
+export const APPLY_RESULT_FORMAT_VERSION = 2;
 
 /**
  * `Apply complete: 3 applied, 1 blocked, 0 failed.`, or for a dry run
@@ -28,6 +39,7 @@ export function renderText(result: ApplyResult): string {
   const lines = [summaryLine(result)];
   if (result.results.length > 0) lines.push('');
   for (const r of result.results) lines.push(`  ${describeResult(r)}`);
+  for (const r of result.subscriptions) lines.push(`  ${describeSubscriptionResult(r)}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -40,6 +52,13 @@ export function renderMarkdown(result: ApplyResult): string {
       const sids = sidsOf(r) ?? '';
       const cells = [r.action.name, outcomeOf(r), sids, detailOf(r) ?? ''].map(escapeMarkdown);
       lines.push(`| \`${symbolOf(r)}\` | ${cells.join(' | ')} |`);
+    }
+  }
+  if (result.subscriptions.length > 0) {
+    lines.push('', '| | Subscription | Result | SID | Detail |', '|---|---|---|---|---|');
+    for (const r of result.subscriptions) {
+      const cells = [`${r.action.sink}#${r.action.name}`, subscriptionOutcomeOf(r), subscriptionSidsOf(r) ?? '', detailOf(r) ?? ''].map(escapeMarkdown);
+      lines.push(`| \`${subscriptionSymbolOf(r)}\` | ${cells.join(' | ')} |`);
     }
   }
   return `${lines.join('\n')}\n`;
@@ -61,12 +80,26 @@ function jsonResult(r: ActionResult): Record<string, unknown> {
   };
 }
 
+function jsonSubscriptionResult(r: SubscriptionResult): Record<string, unknown> {
+  return {
+    action: r.action.action,
+    sink: r.action.sink,
+    name: r.action.name,
+    status: r.status,
+    ...(r.action.before !== undefined ? { sid: r.action.before.sid } : {}),
+    ...(r.newSid !== undefined ? { new_sid: r.newSid } : {}),
+    ...(r.error !== undefined ? { error: r.error } : {}),
+    ...(r.note !== undefined ? { note: r.note } : {}),
+  };
+}
+
 export function renderJson(result: ApplyResult): string {
   const doc = {
     format_version: APPLY_RESULT_FORMAT_VERSION,
     dry_run: result.dryRun,
     summary: result.counts,
     results: result.results.map(jsonResult),
+    subscription_results: result.subscriptions.map(jsonSubscriptionResult),
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
 }

@@ -177,26 +177,33 @@ async function runDeleteFirstReplace(action: ReplaceAction | AdoptAction, ctx: R
   }
 }
 
-/** A replace, or an adopt whose configuration differs: new sink first, old one deleted after. */
-async function runReplace(action: ReplaceAction | AdoptAction, ctx: RunContext): Promise<ActionResult> {
-  if (action.deleteFirst === true) return runDeleteFirstReplace(action, ctx);
+/**
+ * The first half of a replace, or of an adopt whose configuration differs: the new sink is created
+ * (the old one is deleted by `finishReplace`, with the sink deletes, once the subscriptions that
+ * `moving` names have moved to the new sink). Returns the new SID, or the action's final result.
+ */
+export async function startReplace(action: ReplaceAction | AdoptAction, ctx: RunContext, moving: ReadonlySet<string>): Promise<string | ActionResult> {
   // Checked before the create as well: a replace whose old sink cannot go is not started, so no
   // second sink with the same marker is left behind (the planner would have blocked it too).
   const refused = await refusedChange(action, ctx);
   if (refused !== undefined) return refused;
-  const before = await holders(ctx.api, action.sid);
+  const before = (await holders(ctx.api, action.sid)).filter((sid) => !moving.has(sid));
   if (before.length > 0) {
     return { action, status: 'blocked', subscriptions: before, error: inUseReason(before) };
   }
   if (ctx.dryRun) return { action, status: 'planned' };
-  let newSid: string;
   try {
-    newSid = await createFrom(action.after, ctx, action.sid);
+    const newSid = await createFrom(action.after, ctx, action.sid);
+    ctx.logger.info({ action: action.action, name: action.name, sid: newSid }, 'replacement sink created');
+    return newSid;
   } catch (e) {
     // The old sink is untouched: a failed create never leads to a delete.
     return { action, status: 'failed', error: `creating the replacement failed: ${message(e, ctx)}` };
   }
-  ctx.logger.info({ action: action.action, name: action.name, sid: newSid }, 'replacement sink created');
+}
+
+/** The second half of a replace: the old sink, read again and checked for subscriptions, is deleted. */
+export async function finishReplace(action: ReplaceAction | AdoptAction, newSid: string, ctx: RunContext): Promise<ActionResult> {
   try {
     const outcome = await guardedDelete(action, ctx);
     if (outcome.kind === 'blocked') {
@@ -221,6 +228,18 @@ async function runReplace(action: ReplaceAction | AdoptAction, ctx: RunContext):
       error: `created ${newSid}, but deleting the old sink ${action.sid} failed: ${message(e, ctx)}`,
     };
   }
+}
+
+/** Whether an action is a replacement run in two halves (all but the sink limit's delete-first ones). */
+export function isTwoPhaseReplace(action: ExecutableAction): action is ReplaceAction | AdoptAction {
+  return (action.action === 'replace' || (action.action === 'adopt' && action.replace)) && action.deleteFirst !== true;
+}
+
+/** A replace, or an adopt whose configuration differs, run whole: new sink first, old one deleted after. */
+async function runReplace(action: ReplaceAction | AdoptAction, ctx: RunContext): Promise<ActionResult> {
+  if (action.deleteFirst === true) return runDeleteFirstReplace(action, ctx);
+  const started = await startReplace(action, ctx, new Set());
+  return typeof started === 'string' ? finishReplace(action, started, ctx) : started;
 }
 
 async function runOne(action: ExecutableAction, ctx: RunContext): Promise<ActionResult> {

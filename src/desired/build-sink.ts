@@ -1,9 +1,11 @@
 /**
- * A schema-valid document → DesiredSink: `${ENV}` resolved, secrets marked, defaults applied.
+ * A schema-valid document → DesiredSink: `${ENV}` resolved, secrets marked, defaults applied,
+ * subscriptions built (see subscriptions.ts).
  */
 import { SECRET_CONFIG_KEYS, type ConfigValue, type DesiredSink, type Diagnostic, type DiagnosticCode, type Severity, type SinkType } from './model.js';
 import { interpolate, type EnvLookup } from './env.js';
 import type { ParsedDocument } from './parse-documents.js';
+import { buildSubscriptions } from './subscriptions.js';
 import { locateOffset, toPosition } from './yaml-locate.js';
 
 /** Values Twilio assumes when a key is left out, so that leaving it out compares equal. */
@@ -107,6 +109,7 @@ export function buildSink(parsed: ParsedDocument, env: EnvLookup): BuiltSink {
     sinkType,
     sinkConfiguration: config,
     ...(typeof sid === 'string' ? { sid } : {}),
+    subscriptions: buildSubscriptions(parsed),
     source,
   };
   return { sink, diagnostics };

@@ -11,6 +11,7 @@ import { parseDocuments, type ParsedDocument } from './parse-documents.js';
 import { MAX_FILE_BYTES, readSource } from './read-source.js';
 import { describeSchemaErrors } from './schema-errors.js';
 import { sinkSchema, type SinkSchema } from './schema.js';
+import { duplicateSubscriptionNames, duplicateSubscriptionSids } from './subscriptions.js';
 import { locateOffset, toPosition } from './yaml-locate.js';
 
 export interface LoadOptions {
@@ -128,7 +129,7 @@ function parseFile(file: SourceFile, text: string, env: EnvLookup, schema: SinkS
   const diagnostics = [...parsed.diagnostics];
   const sinks: DesiredSink[] = [];
   for (const document of parsed.documents) {
-    const problems = schemaDiagnostics(document, schema);
+    const problems = [...schemaDiagnostics(document, schema), ...duplicateSubscriptionNames(document, MAX_PROBLEMS_PER_DOCUMENT)];
     if (problems.length > 0) {
       diagnostics.push(...problems);
       continue;
@@ -176,9 +177,11 @@ export async function loadDesired(dir: string, options: LoadOptions): Promise<De
   for (const r of perFile) diagnostics.push(...r.diagnostics);
   const duplicateNames = reportDuplicates(documents, 'name', diagnostics);
   const duplicateSids = reportDuplicates(documents, 'sid', diagnostics);
+  const duplicateSubscriptionPins = duplicateSubscriptionSids(documents, diagnostics);
   const sinks = perFile
     .flatMap((r) => r.sinks)
-    .filter((s) => !duplicateNames.has(s.name) && (s.sid === undefined || !duplicateSids.has(s.sid)));
+    .filter((s) => !duplicateNames.has(s.name) && (s.sid === undefined || !duplicateSids.has(s.sid)))
+    .filter((s) => s.subscriptions.every((sub) => sub.sid === undefined || !duplicateSubscriptionPins.has(sub.sid)));
 
   diagnostics.sort(compareDiagnostics);
   return { sinks, diagnostics, files: discovery.files.map((f) => f.display) };

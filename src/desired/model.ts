@@ -39,6 +39,33 @@ export interface ConfigValue {
   readonly envRefs: readonly string[];
 }
 
+/** One event a subscription delivers (SPEC §13): `type: version` under `events:`. */
+export interface DesiredEvent {
+  /** Twilio's event type, for example `com.twilio.messaging.message.delivered`. */
+  readonly type: string;
+  /** The schema version to deliver it in (a whole number ≥ 1). */
+  readonly schemaVersion: number;
+  /** Where the type is written (the key under `events:`): plan errors about it point here. */
+  readonly source: SourceLocation;
+}
+
+/**
+ * A Subscription declared under its sink (SPEC §2, §13). Its marker is
+ * `[sinkops:<sink>#<name>]`, so its name is unique within its sink.
+ */
+export interface DesiredSubscription {
+  /** Unique within its sink; the same rule as a sink name. */
+  readonly name: string;
+  /** Twilio's Description, without the ownership marker. */
+  readonly description: string;
+  /** At least one, sorted by type, each type once. */
+  readonly events: readonly DesiredEvent[];
+  /** Adopt this existing subscription (DF + 32 hex digits) instead of creating one. */
+  readonly sid?: string;
+  /** Where the subscription's entry starts (its `name` key when present). */
+  readonly source: SourceLocation;
+}
+
 export interface DesiredSink {
   /** The stable key: unique in the repository, carried in the ownership marker. */
   readonly name: string;
@@ -49,6 +76,8 @@ export interface DesiredSink {
   readonly sinkConfiguration: Readonly<Record<string, ConfigValue>>;
   /** Adopt this existing sink instead of creating one. */
   readonly sid?: string;
+  /** The subscriptions that deliver events to it, sorted by name; empty when it declares none. */
+  readonly subscriptions: readonly DesiredSubscription[];
   /** Where the document starts (the `name` key's position when present). */
   readonly source: SourceLocation;
 }

@@ -70,9 +70,11 @@ function duplicateKeys(doc: Document): [number, number, string][] {
     Map(_key, map) {
       const first = new Map<string, number>();
       for (const pair of map.items) {
-        if (!isScalar(pair.key)) continue;
-        const key = String(pair.key.value);
-        const offset = pair.key.range?.[0] ?? 0;
+        // An alias used as a key (`*t: 2`) is the anchored key again: `&t a: 1` then `*t: 2` repeats `a`.
+        const resolved: unknown = isAlias(pair.key) ? pair.key.resolve(doc) : pair.key;
+        if (!isScalar(resolved)) continue;
+        const key = String(resolved.value);
+        const offset = (isAlias(pair.key) ? pair.key.range?.[0] : resolved.range?.[0]) ?? 0;
         const earlier = first.get(key);
         if (earlier === undefined) first.set(key, offset);
         else found.push([offset, earlier, key]);

@@ -30,8 +30,40 @@ export function showKey(key: string): string {
   return clean.length > 60 ? `${clean.slice(0, 57)}...` : clean;
 }
 
+/** `sink_configuration.destination`, `subscriptions[1].events`: a path as a user reads it. */
 function display(path: readonly string[]): string {
-  return path.length === 0 ? 'the document' : path.map(showKey).join('.');
+  if (path.length === 0) return 'the document';
+  return path
+    .map((segment, i) => (i === 1 && path[0] === 'subscriptions' ? `[${showKey(segment)}]` : `${i === 0 ? '' : '.'}${showKey(segment)}`))
+    .join('');
+}
+
+/** `['subscriptions', '0', 'events']`: the map of event types to schema versions. */
+function isEventsPath(path: readonly string[]): boolean {
+  return path.length === 3 && path[0] === 'subscriptions' && path[2] === 'events';
+}
+
+/** `['subscriptions', '0', 'events', <type>]`: one event type's schema version. */
+function isVersionPath(path: readonly string[]): boolean {
+  return path.length === 4 && path[0] === 'subscriptions' && path[2] === 'events';
+}
+
+/** The shape of the events map, for messages that have to say how to write one. */
+const EVENTS_EXAMPLE = "'<event type>: <schema version>', for example com.twilio.messaging.message.delivered: 1";
+
+/** Same shape as a Twilio event type (the schema's propertyNames pattern), for hints. */
+const LOOKS_LIKE_EVENT_TYPE = /^[a-z0-9]+(\.[a-z0-9-]+)+$/;
+
+/** The rest of "schema version … must be a whole number of at least 1" for a wrong value. */
+function versionProblem(data: unknown): string {
+  if (data === null) return ', but it is empty';
+  if (typeof data === 'number') return `, not ${String(data)}`;
+  if (typeof data === 'string') {
+    const quoted = JSON.stringify(data);
+    const shown = quoted.length > 30 ? `${quoted.slice(0, 26)}..."` : quoted;
+    return /^\s*\d+\s*$/.test(data) ? `, not the string ${shown} (write it without quotes)` : `, not the string ${shown}`;
+  }
+  return `, not ${describeType(data)}`;
 }
 
 /**
@@ -90,7 +122,15 @@ function unknownKey(path: string[], key: string, doc: Record<string, unknown>, s
   if (path.length === 0) {
     let hint = suggestionSuffix(key, schema.topLevelKeys);
     if (hint === '' && allConfigKeys.includes(key)) hint = `; '${key}' belongs under sink_configuration`;
+    if (hint === '' && (key === 'events' || LOOKS_LIKE_EVENT_TYPE.test(key))) {
+      hint = `; '${showKey(key)}' belongs under a subscription, in subscriptions`;
+    }
     return { code: 'UNKNOWN_KEY', path: keyPath, target: 'key', message: `unknown key '${showKey(key)}'${hint}` };
+  }
+  if (path[0] === 'subscriptions') {
+    let hint = suggestionSuffix(key, schema.subscriptionKeys);
+    if (hint === '' && LOOKS_LIKE_EVENT_TYPE.test(key)) hint = `; event types belong under events (${EVENTS_EXAMPLE})`;
+    return { code: 'UNKNOWN_KEY', path: keyPath, target: 'key', message: `unknown key '${showKey(key)}' in ${display(path)}${hint}` };
   }
   const type = sinkTypeOf(doc);
   const where = type ? `${display(path)} for sink_type ${type}` : display(path);
@@ -100,6 +140,54 @@ function unknownKey(path: string[], key: string, doc: Record<string, unknown>, s
     if (owners.length > 0) hint = ` ('${key}' is a setting of sink_type ${owners.join(', ')})`;
   }
   return { code: 'UNKNOWN_KEY', path: keyPath, target: 'key', message: `unknown key '${showKey(key)}' in ${where}${hint}` };
+}
+
+/**
+ * The problems of a subscription's `events` map, said in its own words: an event type that is not
+ * one (pointed at the key), a schema version that is not a whole number ≥ 1, a map with no event.
+ * `null` when the error is about something else; `undefined` when it says nothing new.
+ */
+function describeEventProblem(e: ErrorObject, path: readonly string[]): SchemaProblem | undefined | null {
+  if (isEventsPath(path) && e.propertyName !== undefined) {
+    // Inside propertyNames: the data is the key, which ajv names in propertyName.
+    const key = e.propertyName;
+    const subject = `event type '${showKey(key)}' in ${display(path)}`;
+    const keyProblem = (message: string): SchemaProblem => ({ code: 'SCHEMA', path: [...path, key], target: 'key', message });
+    switch (e.keyword) {
+      case 'pattern':
+        return keyProblem(`${subject} ${annotation(e, 'patternErrorMessage') ?? 'is not a Twilio event type'}`);
+      case 'maxLength':
+        return keyProblem(`${subject} must be at most ${String((e.params as { limit: number }).limit)} characters (it has ${key.length})`);
+      default:
+        return keyProblem(`${subject} ${e.message ?? 'is invalid'}`);
+    }
+  }
+  if (isEventsPath(path) && (e.keyword === 'minProperties' || (e.keyword === 'type' && e.data === null))) {
+    return {
+      code: 'SCHEMA',
+      path,
+      target: 'value',
+      message: `${display(path)} is empty: a subscription must deliver at least one event type; write each as ${EVENTS_EXAMPLE}`,
+    };
+  }
+  if (isEventsPath(path) && e.keyword === 'type') {
+    return {
+      code: 'SCHEMA',
+      path,
+      target: 'value',
+      message: `${display(path)} must be a mapping of event type to schema version (${EVENTS_EXAMPLE}), not ${describeType(e.data)}`,
+    };
+  }
+  if (isVersionPath(path) && (e.keyword === 'type' || e.keyword === 'minimum')) {
+    const type = showKey(path[3] ?? '');
+    return {
+      code: 'SCHEMA',
+      path,
+      target: 'value',
+      message: `schema version of '${type}' in ${display(path.slice(0, 3))} must be a whole number of at least 1${versionProblem(e.data)}`,
+    };
+  }
+  return null;
 }
 
 function describeOne(e: ErrorObject, doc: Record<string, unknown>, schema: SinkSchema): SchemaProblem | undefined {
@@ -112,17 +200,23 @@ function describeOne(e: ErrorObject, doc: Record<string, unknown>, schema: SinkS
     target,
     message,
   });
+  if (e.keyword === 'if' || e.keyword === 'propertyNames') {
+    // "must match then schema", "property name must be valid": the errors inside say what is wrong.
+    return undefined;
+  }
+  const eventProblem = describeEventProblem(e, path);
+  if (eventProblem !== null) return eventProblem;
   switch (e.keyword) {
-    case 'if':
-      // "must match then schema": the errors inside the branch say what is wrong.
-      return undefined;
     case 'additionalProperties':
       return unknownKey(path, String(params['additionalProperty']), doc, schema);
     case 'required': {
       const missing = showKey(String(params['missingProperty']));
       if (path.length === 0) return problem(`missing required key '${missing}'`, 'key');
       const type = sinkTypeOf(doc);
-      const suffix = path[0] === 'sink_configuration' && type ? ` for sink_type ${type}` : '';
+      let suffix = path[0] === 'sink_configuration' && type ? ` for sink_type ${type}` : '';
+      if (path[0] === 'subscriptions' && missing === 'events') {
+        suffix = `: a subscription must deliver at least one event type (${EVENTS_EXAMPLE})`;
+      }
       return problem(`missing required key '${missing}' in ${at}${suffix}`, 'key');
     }
     case 'type': {

@@ -22,6 +22,8 @@ export interface SinkSchema {
   readonly topLevelKeys: readonly string[];
   /** The keys allowed in sink_configuration, per sink_type. */
   readonly configKeys: Readonly<Record<SinkType, readonly string[]>>;
+  /** The keys allowed in one entry of `subscriptions`. */
+  readonly subscriptionKeys: readonly string[];
 }
 
 let compiled: SinkSchema | undefined;
@@ -47,7 +49,12 @@ export function sinkSchema(): SinkSchema {
     SinkType,
     string[]
   >;
-  compiled = { validate: ajv.compile(schema), topLevelKeys: keysOf(schema), configKeys };
+  compiled = {
+    validate: ajv.compile(schema),
+    topLevelKeys: keysOf(schema),
+    configKeys,
+    subscriptionKeys: keysOf(definitions['subscription']),
+  };
   return compiled;
 }
 

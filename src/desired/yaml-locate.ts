@@ -9,9 +9,13 @@ export interface Position {
   readonly column: number;
 }
 
-function findPair(node: Node, key: string): Pair<unknown, unknown> | undefined {
+/** The pair of `key` in a mapping; a key written as an alias (`*t: 1`) counts as the anchored key. */
+function findPair(doc: Document, node: Node, key: string): Pair<unknown, unknown> | undefined {
   if (!isMap(node)) return undefined;
-  return node.items.find((p) => isScalar(p.key) && String(p.key.value) === key) as Pair<unknown, unknown> | undefined;
+  return node.items.find((p) => {
+    const k: unknown = isAlias(p.key) ? p.key.resolve(doc) : p.key;
+    return isScalar(k) && String(k.value) === key;
+  }) as Pair<unknown, unknown> | undefined;
 }
 
 function startOf(node: unknown): number | undefined {
@@ -42,7 +46,7 @@ export function locateOffset(doc: Document, path: readonly string[], target: 'ke
     let pair: Pair<unknown, unknown> | undefined;
     let child: unknown;
     if (isMap(node as Node)) {
-      pair = findPair(node as Node, segment);
+      pair = findPair(doc, node as Node, segment);
       child = pair?.value;
     } else if (isSeq(node as Node)) {
       child = (node as { items: unknown[] }).items[Number(segment)];
@@ -62,4 +66,28 @@ export function locateOffset(doc: Document, path: readonly string[], target: 'ke
 export function toPosition(lineCounter: LineCounter, offset: number): Position {
   const { line, col } = lineCounter.linePos(offset);
   return { line, column: col };
+}
+
+/**
+ * The source offset of every key of the mapping at `path` (the first place of each), in one pass:
+ * locating each key of a large mapping with locateOffset would scan the mapping once per key.
+ * Empty when `path` is not a mapping.
+ */
+export function locateKeys(doc: Document, path: readonly string[]): Map<string, number> {
+  let node: unknown = doc.contents;
+  for (const segment of path) {
+    if (isAlias(node)) node = node.resolve(doc);
+    if (isMap(node as Node)) node = findPair(doc, node as Node, segment)?.value;
+    else if (isSeq(node as Node)) node = (node as { items: unknown[] }).items[Number(segment)];
+    else return new Map();
+  }
+  if (isAlias(node)) node = node.resolve(doc);
+  const out = new Map<string, number>();
+  if (!isMap(node as Node)) return out;
+  for (const pair of (node as { items: Pair<unknown, unknown>[] }).items) {
+    const key: unknown = isAlias(pair.key) ? pair.key.resolve(doc) : pair.key;
+    const offset = startOf(pair.key);
+    if (isScalar(key) && offset !== undefined && !out.has(String(key.value))) out.set(String(key.value), offset);
+  }
+  return out;
 }

@@ -23,8 +23,9 @@ export interface EmulatorFaults {
   /** Fraction of requests whose socket is destroyed before they are handled. */
   dropRate?: number;
   /**
-   * Fraction of creates (sinks and subscriptions) whose socket is destroyed after the resource is
-   * stored: the client cannot tell whether its create happened ("outcome unknown").
+   * Fraction of creates (sinks, subscriptions, and event types added to a subscription) whose
+   * socket is destroyed after the resource is stored: the client cannot tell whether its create
+   * happened ("outcome unknown").
    */
   dropAfterCommitRate?: number;
 }

@@ -1,5 +1,6 @@
+import type { CatalogueEventType, CatalogueSchema, CatalogueSchemaVersion } from './catalogue.js';
 import type { ReadBack } from './options.js';
-import type { SinkRecord, SubscriptionRecord } from './store.js';
+import type { SinkRecord, SubscribedEvent, SubscriptionRecord } from './store.js';
 
 /** Records rendered as Twilio's JSON resources, with `url` and `links` on the emulator's origin. */
 
@@ -57,5 +58,60 @@ export function subscriptionResource(origin: string, accountSid: string, s: Subs
     description: s.description,
     url,
     links: { subscribed_events: `${url}/SubscribedEvents` },
+  };
+}
+
+export function subscribedEventResource(origin: string, accountSid: string, subscriptionSid: string, e: SubscribedEvent): Record<string, unknown> {
+  return {
+    account_sid: accountSid,
+    type: e.type,
+    schema_version: e.schemaVersion,
+    subscription_sid: subscriptionSid,
+    url: `${origin}/v1/Subscriptions/${subscriptionSid}/SubscribedEvents/${e.type}`,
+  };
+}
+
+export function eventTypeResource(origin: string, t: CatalogueEventType): Record<string, unknown> {
+  return {
+    date_created: t.dateCreated,
+    date_updated: t.dateUpdated,
+    type: t.type,
+    schema_id: t.schemaId,
+    status: t.status,
+    documentation_url: t.documentationUrl,
+    description: t.description,
+    url: `${origin}/v1/Types/${t.type}`,
+    links: { schema: `${origin}/v1/Schemas/${t.schemaId}/Versions` },
+  };
+}
+
+export function schemaResource(origin: string, s: CatalogueSchema): Record<string, unknown> {
+  const latest = s.versions[s.versions.length - 1]!;
+  const url = `${origin}/v1/Schemas/${s.id}`;
+  return {
+    id: s.id,
+    url,
+    links: { versions: `${url}/Versions` },
+    latest_version_date_created: latest.dateCreated,
+    latest_version: latest.version,
+  };
+}
+
+/**
+ * Where a version's JSON Schema document can be read. Twilio's `raw` is a URL
+ * (https://events-schemas.twilio.com/{Id}/{Version}, `format: uri` in the OpenAPI file); the
+ * emulator serves its own documents at an `/__emulator` path, so the link works offline.
+ */
+export function rawSchemaUrl(origin: string, schemaId: string, version: number): string {
+  return `${origin}/__emulator/event-schemas/${schemaId}/${version}`;
+}
+
+export function schemaVersionResource(origin: string, schemaId: string, v: CatalogueSchemaVersion): Record<string, unknown> {
+  return {
+    id: schemaId,
+    schema_version: v.version,
+    date_created: v.dateCreated,
+    url: `${origin}/v1/Schemas/${schemaId}/Versions/${v.version}`,
+    raw: rawSchemaUrl(origin, schemaId, v.version),
   };
 }

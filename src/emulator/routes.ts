@@ -1,6 +1,9 @@
 import { methodNotAllowed, notFound } from './errors.js';
+import { fetchEventType, listEventTypes } from './event-type-routes.js';
 import type { Handler } from './route-types.js';
+import { fetchSchema, fetchSchemaVersion, listSchemaVersions } from './schema-routes.js';
 import { createSink, deleteSink, fetchSink, listSinks, testSink, updateSink, validateSink } from './sink-routes.js';
+import { createSubscribedEvent, deleteSubscribedEvent, fetchSubscribedEvent, listSubscribedEvents, updateSubscribedEvent } from './subscribed-event-routes.js';
 import { createSubscription, deleteSubscription, fetchSubscription, listSubscriptions, updateSubscription } from './subscription-routes.js';
 
 /** The Events v1 operations the emulator serves, by path pattern and method. */
@@ -11,6 +14,16 @@ const ROUTES: ReadonlyArray<{ readonly pattern: RegExp; readonly methods: Readon
   { pattern: /^\/v1\/Sinks\/([^/]+)\/Validate$/, methods: { POST: validateSink } },
   { pattern: /^\/v1\/Subscriptions$/, methods: { GET: listSubscriptions, POST: createSubscription } },
   { pattern: /^\/v1\/Subscriptions\/([^/]+)$/, methods: { GET: fetchSubscription, POST: updateSubscription, DELETE: deleteSubscription } },
+  { pattern: /^\/v1\/Subscriptions\/([^/]+)\/SubscribedEvents$/, methods: { GET: listSubscribedEvents, POST: createSubscribedEvent } },
+  {
+    pattern: /^\/v1\/Subscriptions\/([^/]+)\/SubscribedEvents\/([^/]+)$/,
+    methods: { GET: fetchSubscribedEvent, POST: updateSubscribedEvent, DELETE: deleteSubscribedEvent },
+  },
+  { pattern: /^\/v1\/Types$/, methods: { GET: listEventTypes } },
+  { pattern: /^\/v1\/Types\/([^/]+)$/, methods: { GET: fetchEventType } },
+  { pattern: /^\/v1\/Schemas\/([^/]+)$/, methods: { GET: fetchSchema } },
+  { pattern: /^\/v1\/Schemas\/([^/]+)\/Versions$/, methods: { GET: listSchemaVersions } },
+  { pattern: /^\/v1\/Schemas\/([^/]+)\/Versions\/([^/]+)$/, methods: { GET: fetchSchemaVersion } },
 ];
 
 export interface Matched {

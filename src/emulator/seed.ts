@@ -1,10 +1,11 @@
 import { parse as parseYaml } from 'yaml';
 import { SinkopsError } from '../errors.js';
 import { readTextFile } from '../files.js';
+import { CATALOGUE } from './event-catalogue.js';
 import type { Activation, EmulatorSeed, SeedSink, SeedSubscription } from './options.js';
 import { isoNow, newSid, SINK_SID_PATTERN, SUBSCRIPTION_SID_PATTERN } from './sids.js';
 import { isSinkStatus, isSinkType, SINK_STATUSES, SINK_TYPES, sinkConfigurationProblems } from './sink-config.js';
-import { initialStatus, type Store } from './store.js';
+import { initialStatus, repeatedTypes, type Store, type SubscribedEvent } from './store.js';
 import { toSubscribedType } from './subscribed-type.js';
 
 /**
@@ -13,8 +14,10 @@ import { toSubscribedType } from './subscribed-type.js';
  *    "subscriptions": [{sid?, description, sink_sid, types?: [{type, schema_version?}]}] }`.
  * It is applied only to an empty account, so a subscription's `sink_sid` must name a seeded sink
  * (give that sink a `sid`). A sink's explicit `status` is kept; without one it starts as an API
- * create would in the emulator's activation mode. Seeds are not held to the sink limit. Every
- * problem is reported at once.
+ * create would in the emulator's activation mode. Seeds are not held to the sink limit. A
+ * subscription's types are held to the catalogue as an API create's are (each type once, known,
+ * with a version its schema has; the latest when left out), but a seed may give a subscription no
+ * types at all, which the API cannot. Every problem is reported at once.
  */
 
 /**
@@ -80,10 +83,16 @@ export function checkSeed(raw: unknown, source = 'seed', activation: Activation 
     else if (status !== 'active') problems.push(`${where}.sink_sid: sink ${String(sinkSid)} is ${status}; a subscription needs an active sink`);
     if (types !== undefined) {
       if (!Array.isArray(types)) problems.push(`${where}.types: must be an array`);
-      else types.forEach((t: unknown, j) => {
-        const entry = toSubscribedType(t);
-        if (typeof entry === 'string') problems.push(`${where}.types[${j}]: ${entry}`);
-      });
+      else {
+        const resolved: SubscribedEvent[] = [];
+        types.forEach((t: unknown, j) => {
+          const entry = toSubscribedType(t);
+          const event = typeof entry === 'string' ? entry : CATALOGUE.resolve(entry);
+          if (typeof event === 'string') problems.push(`${where}.types[${j}]: ${event}`);
+          else resolved.push(event);
+        });
+        for (const repeat of repeatedTypes(resolved)) problems.push(`${where}.types: ${repeat.type} is given more than once`);
+      }
     }
   });
   if (problems.length > 0) throw new SinkopsError('CONFIG', `${source} is not valid`, { details: problems });
@@ -110,7 +119,8 @@ function insertSeedSink(store: Store, s: SeedSink, now: string, defaultStatus: s
   });
 }
 
+/** The seed was checked: every type resolves (a type left without a version gets its schema's latest). */
 function insertSeedSubscription(store: Store, s: SeedSubscription, now: string): void {
-  const types = (s.types ?? []).map((t) => toSubscribedType(t)).filter((t) => typeof t !== 'string');
+  const types = (s.types ?? []).map((t) => CATALOGUE.resolve(t)).filter((t): t is SubscribedEvent => typeof t !== 'string');
   store.insertSubscription({ sid: s.sid ?? newSid('DF'), description: s.description, sinkSid: s.sink_sid, types, dateCreated: now, dateUpdated: now });
 }

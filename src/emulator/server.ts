@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { SinkopsError } from '../errors.js';
 import { Credentials } from './auth.js';
 import { ApiError, internalError, invalidParameter, notFound, unauthenticated } from './errors.js';
+import { CATALOGUE } from './event-catalogue.js';
 import { FaultInjector } from './faults.js';
 import { readForm } from './form.js';
 import {
@@ -138,6 +139,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         const events = sink.testEvents.map((e) => ({ test_id: e.testId, date_created: e.dateCreated }));
         return send(res, { status: 200, body: { test_events: events } });
       }
+      // The JSON Schema documents that schema versions' `raw` links to (Twilio serves them, without
+      // credentials, at events-schemas.twilio.com/{Id}/{Version}).
+      const raw = /^\/__emulator\/event-schemas\/([^/]+)\/(\d{1,9})$/.exec(path);
+      const version = raw && method === 'GET' ? CATALOGUE.getVersion(raw[1]!, Number(raw[2])) : undefined;
+      if (version) return send(res, { status: 200, body: JSON.parse(version.raw) as unknown });
       throw notFound(path);
     } catch (e) {
       return send(res, e instanceof ApiError ? e : internalError());

@@ -3,10 +3,11 @@ import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { SinkopsError } from '../errors.js';
 import { fileProblemError, tryReadTextFile } from '../files.js';
+import { CATALOGUE } from './event-catalogue.js';
 import { Sealer } from './seal.js';
 import { SINK_SID_PATTERN, SUBSCRIPTION_SID_PATTERN } from './sids.js';
 import { isSinkStatus, isSinkType } from './sink-config.js';
-import type { SinkRecord, Store, SubscribedType, SubscriptionRecord } from './store.js';
+import { repeatedTypes, type SinkRecord, type Store, type SubscribedType } from './store.js';
 import { toSubscribedType } from './subscribed-type.js';
 
 /**
@@ -137,7 +138,8 @@ export class StateFile {
     }
     const subscriptions: SubscriptionJson[] = [];
     for (const s of this.store.subscriptions()) {
-      subscriptions.push({ sid: s.sid, description: s.description, sink_sid: s.sinkSid, types: [...s.types], date_created: s.dateCreated, date_updated: s.dateUpdated });
+      const types = [...s.types.values()].map((t) => ({ type: t.type, schema_version: t.schemaVersion }));
+      subscriptions.push({ sid: s.sid, description: s.description, sink_sid: s.sinkSid, types, date_created: s.dateCreated, date_updated: s.dateUpdated });
     }
     const seal = { alg: 'aes-256-gcm', kdf: 'scrypt', salt: this.sealer.salt.toString('base64') };
     return JSON.stringify({ format: FORMAT, version: VERSION, seal, sinks, subscriptions }) + '\n';
@@ -172,10 +174,22 @@ export class StateFile {
     }
     for (const s of data.subscriptions) {
       if (!this.store.getSinkOrUndefined(s.sink_sid)) throw problem(`subscription ${s.sid} names sink ${s.sink_sid}, which is not in the file`);
-      const record: SubscriptionRecord = { sid: s.sid, description: s.description, sinkSid: s.sink_sid, types: s.types, dateCreated: s.date_created, dateUpdated: s.date_updated };
-      this.store.insertSubscription(record);
+      const [repeat] = repeatedTypes(s.types);
+      if (repeat) throw problem(`subscription ${s.sid} has event type ${repeat.type} twice`);
+      const types = s.types.map((t) => ({ type: t.type, schemaVersion: t.schema_version ?? storedVersion(t.type) }));
+      this.store.insertSubscription({ sid: s.sid, description: s.description, sinkSid: s.sink_sid, types, dateCreated: s.date_created, dateUpdated: s.date_updated });
     }
   }
+}
+
+/**
+ * The version of a type stored without one. Emulators before the catalogue kept `Types` entries as
+ * sent, version or not, and did not check the type; such a file still loads: a known type gets its
+ * schema's latest version (what Twilio uses when none is given), an unknown one version 1.
+ */
+function storedVersion(type: string): number {
+  const known = CATALOGUE.getType(type);
+  return known ? CATALOGUE.latest(CATALOGUE.getSchema(known.schemaId)!).version : 1;
 }
 
 interface ParsedState {

@@ -12,7 +12,10 @@ import { isoNow, newSid, newTestId } from './sids.js';
  * - `legacy`: kinesis starts initialized (webhook and segment active); Test records a test event
  *   and moves a sink that is not active to validating; Validate with a recorded test id makes it
  *   active.
- * Rule violations are thrown as Twilio-style ApiErrors.
+ * A subscription's event types (SubscribedEvents) are kept per subscription, keyed by type: adding
+ * a type it already has changes that type's version; the last type cannot be removed.
+ * Rule violations are thrown as Twilio-style ApiErrors. Whether a type and version exist in the
+ * catalogue is checked before the store is asked (event-catalogue.ts): the store keeps what it gets.
  */
 
 /** The account's limit and activation flow, resolved from EmulatorOptions. */
@@ -39,18 +42,47 @@ export interface SinkRecord {
   readonly testEvents: TestEvent[];
 }
 
+/** One entry of `Types` as a client, a seed or a state file gives it (the version may be left out). */
 export interface SubscribedType {
   readonly type: string;
   readonly schema_version?: number;
+}
+
+/** One event type of a subscription, with the schema version it is delivered in. */
+export interface SubscribedEvent {
+  readonly type: string;
+  readonly schemaVersion: number;
 }
 
 export interface SubscriptionRecord {
   readonly sid: string;
   description: string;
   readonly sinkSid: string;
-  readonly types: readonly SubscribedType[];
+  /** Keyed by type, in the order they were added (an OrderedTable, so the list's page tokens survive changes). */
+  readonly types: OrderedTable<SubscribedEvent>;
   readonly dateCreated: string;
   dateUpdated: string;
+}
+
+/** A subscription as seeds and state files give it; `insertSubscription` builds its table of types. */
+export type SubscriptionInput = Omit<SubscriptionRecord, 'types'> & { readonly types: readonly SubscribedEvent[] };
+
+/** The type table of a subscription; a type given twice is a programming error here (callers check first). */
+function typeTable(types: readonly SubscribedEvent[]): OrderedTable<SubscribedEvent> {
+  const table = new OrderedTable<SubscribedEvent>();
+  for (const t of types) table.add(t.type, t);
+  return table;
+}
+
+/** The types given more than once, in the order their repeats appear. */
+export function repeatedTypes(types: ReadonlyArray<{ readonly type: string }>): { index: number; type: string }[] {
+  const seen = new Set<string>();
+  const repeats: { index: number; type: string }[] = [];
+  types.forEach((t, index) => {
+    if (seen.has(t.type)) repeats.push({ index, type: t.type });
+    seen.add(t.type);
+  });
+  return repeats;
 }
 
 export interface SinkFilter {
@@ -65,6 +97,7 @@ export function initialStatus(sinkType: string, activation: Activation): string 
 
 const sinkPath = (sid: string): string => `/v1/Sinks/${sid}`;
 const subscriptionPath = (sid: string): string => `/v1/Subscriptions/${sid}`;
+const subscribedEventPath = (sid: string, type: string): string => `/v1/Subscriptions/${sid}/SubscribedEvents/${type}`;
 
 export class Store {
   private readonly sinkTable = new OrderedTable<SinkRecord>();
@@ -179,21 +212,73 @@ export class Store {
   }
 
   /** Adds a subscription as given (state file, seed), keeping the in-use index right. */
-  insertSubscription(record: SubscriptionRecord): void {
+  insertSubscription(input: SubscriptionInput): SubscriptionRecord {
+    const record: SubscriptionRecord = { ...input, types: typeTable(input.types) };
     this.subscriptionTable.add(record.sid, record);
     let holders = this.subscriptionsBySink.get(record.sinkSid);
     if (!holders) this.subscriptionsBySink.set(record.sinkSid, (holders = new Set()));
     holders.add(record.sid);
+    return record;
   }
 
-  createSubscription(input: { description: string; sinkSid: string; types: readonly SubscribedType[] }): SubscriptionRecord {
+  /** An API create; `types` are checked against the catalogue already, and hold each type once. */
+  createSubscription(input: { description: string; sinkSid: string; types: readonly SubscribedEvent[] }): SubscriptionRecord {
     const sink = this.sinkTable.get(input.sinkSid);
     if (!sink) throw invalidParameter(`SinkSid ${input.sinkSid} does not name an existing Sink`);
     if (sink.status !== 'active') throw sinkNotActive(input.sinkSid, sink.status);
     const now = isoNow();
-    const record: SubscriptionRecord = { sid: newSid('DF'), description: input.description, sinkSid: input.sinkSid, types: input.types, dateCreated: now, dateUpdated: now };
-    this.insertSubscription(record);
-    return record;
+    return this.insertSubscription({ sid: newSid('DF'), description: input.description, sinkSid: input.sinkSid, types: input.types, dateCreated: now, dateUpdated: now });
+  }
+
+  listSubscribedEvents(sid: string, pageSize: number, cursor: Cursor | undefined): TablePage<SubscribedEvent> {
+    return this.getSubscription(sid).types.page(() => true, pageSize, cursor);
+  }
+
+  getSubscribedEvent(sid: string, type: string): SubscribedEvent {
+    const event = this.getSubscription(sid).types.get(type);
+    if (!event) throw notFound(subscribedEventPath(sid, type));
+    return event;
+  }
+
+  /**
+   * Adds a type to a subscription. A type it already has gets the given version instead: the
+   * OpenAPI file gives this create a 200 answer beside the 201, the mark of an upsert.
+   */
+  addSubscribedEvent(sid: string, event: SubscribedEvent): { event: SubscribedEvent; created: boolean; changed: boolean } {
+    const sub = this.getSubscription(sid);
+    const existing = sub.types.get(event.type);
+    if (existing) {
+      if (existing.schemaVersion === event.schemaVersion) return { event: existing, created: false, changed: false };
+      sub.types.replace(event.type, event);
+    } else {
+      sub.types.add(event.type, event);
+    }
+    sub.dateUpdated = isoNow();
+    return { event, created: existing === undefined, changed: true };
+  }
+
+  updateSubscribedEvent(sid: string, event: SubscribedEvent): { event: SubscribedEvent; changed: boolean } {
+    const existing = this.getSubscribedEvent(sid, event.type);
+    if (existing.schemaVersion === event.schemaVersion) return { event: existing, changed: false };
+    const sub = this.getSubscription(sid);
+    sub.types.replace(event.type, event);
+    sub.dateUpdated = isoNow();
+    return { event, changed: true };
+  }
+
+  /**
+   * Removes a type. The last one is refused: a subscription that delivers nothing is what the
+   * planner must never leave behind (SPEC §13 orders removals after additions for that reason).
+   * This is stricter than any documented Twilio rule; Twilio's docs say nothing about it.
+   */
+  deleteSubscribedEvent(sid: string, type: string): void {
+    this.getSubscribedEvent(sid, type);
+    const sub = this.getSubscription(sid);
+    if (sub.types.size <= 1) {
+      throw invalidParameter(`Cannot remove ${type}: it is the last event type of Subscription ${sid}, and a Subscription must keep at least one; delete the Subscription instead`);
+    }
+    sub.types.delete(type);
+    sub.dateUpdated = isoNow();
   }
 
   updateSubscription(sid: string, description: string | undefined): SubscriptionRecord {

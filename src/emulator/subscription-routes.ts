@@ -1,10 +1,11 @@
 import { invalidParameter, missingParameter } from './errors.js';
+import { CATALOGUE } from './event-catalogue.js';
 import { parseJsonParam, requiredParam } from './form.js';
 import { buildMeta, parsePageRequest } from './pagination.js';
 import { subscriptionResource } from './resources.js';
 import type { Handler } from './route-types.js';
 import { SINK_SID_PATTERN } from './sids.js';
-import type { SubscribedType } from './store.js';
+import { repeatedTypes, type SubscribedEvent, type SubscribedType } from './store.js';
 import { toSubscribedType } from './subscribed-type.js';
 
 /** Handlers for /v1/Subscriptions and /v1/Subscriptions/{Sid}. */
@@ -29,15 +30,29 @@ export const listSubscriptions: Handler = async (ctx) => {
   };
 };
 
-/** `Types` arrives as repeated form fields, each a JSON object (the twilio library's encoding). */
-function parseTypes(form: URLSearchParams): SubscribedType[] {
+/**
+ * `Types` arrives as repeated form fields, each a JSON object (the twilio library's encoding).
+ * Every entry's shape is checked before any is looked up, so a malformed entry is named first;
+ * then each must name a catalogue type and an existing version of its schema (the latest when
+ * left out). A type given twice is refused: a subscription holds each type once, and which of two
+ * versions Twilio would keep is not documented.
+ */
+function parseTypes(form: URLSearchParams): SubscribedEvent[] {
   const raw = form.getAll('Types');
   if (raw.length === 0) throw missingParameter('Types');
-  return raw.map((value, i) => {
+  const entries: SubscribedType[] = raw.map((value, i) => {
     const entry = toSubscribedType(parseJsonParam(`Types[${i}]`, value));
     if (typeof entry === 'string') throw invalidParameter(`Invalid Types[${i}]: ${entry}`);
     return entry;
   });
+  const resolved = entries.map((entry, i) => {
+    const event = CATALOGUE.resolve(entry);
+    if (typeof event === 'string') throw invalidParameter(`Invalid Types[${i}]: ${event}`);
+    return event;
+  });
+  const [repeat] = repeatedTypes(resolved);
+  if (repeat) throw invalidParameter(`Invalid Types[${repeat.index}]: event type ${repeat.type} is given more than once`);
+  return resolved;
 }
 
 export const createSubscription: Handler = async (ctx) => {

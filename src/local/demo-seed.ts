@@ -1,6 +1,6 @@
-import type { DesiredSink } from '../desired/model.js';
-import type { EmulatorSeed } from '../emulator/index.js';
-import { withMarker } from '../plan/marker.js';
+import type { DesiredSink, DesiredSubscription } from '../desired/model.js';
+import { EVENT_SCHEMAS, EVENT_TYPES, type EmulatorSeed, type SeedSubscription } from '../emulator/index.js';
+import { withMarker, withSubscriptionMarker } from '../plan/marker.js';
 
 /**
  * The local account's first state, derived from the repository's own sinks so that the first
@@ -10,7 +10,11 @@ import { withMarker } from '../plan/marker.js';
  * - every other desired sink is absent                                  → create
  * - a managed sink that the repository no longer declares               → delete (prune)
  * - a managed sink no longer declared but used by a subscription        → blocked
+ *   (the subscription is unmanaged: sinkops never deletes it to free the sink)
  * - an email sink and a hand-made webhook without a marker              → unmanaged
+ * - the updated (else the replaced) sink's first declared subscription exists, managed, with one
+ *   event at another schema version, its other events missing and one event it does not declare
+ *   → subscription update: a version change, additions, a removal (see seededSubscription)
  * Pure: the same sinks give the same seed.
  */
 export function demoSeed(desired: readonly DesiredSink[], stack?: string): EmulatorSeed {
@@ -73,6 +77,10 @@ export function demoSeed(desired: readonly DesiredSink[], stack?: string): Emula
       status: 'active',
     },
   );
+  // On the updated sink (changed in place); failing that, on the replaced one (then moved).
+  const changedSubscription =
+    (updated ? seededSubscription(updated, 'DG00000000000000000000000000000001', stack) : undefined) ??
+    (replaced ? seededSubscription(replaced, 'DG00000000000000000000000000000002', stack) : undefined);
   return {
     sinks,
     subscriptions: [
@@ -82,8 +90,54 @@ export function demoSeed(desired: readonly DesiredSink[], stack?: string): Emula
         sink_sid: 'DG00000000000000000000000000000004',
         types: [{ type: 'com.twilio.voice.status-callback.call.completed', schema_version: 1 }],
       },
+      ...(changedSubscription ? [changedSubscription] : []),
     ],
   };
+}
+
+/** Event types every local account's catalogue has, in the order one is picked as "no longer declared". */
+const SPARE_EVENT_TYPES = [
+  'com.twilio.messaging.inbound-message.received',
+  'com.twilio.messaging.message.failed',
+  'com.twilio.messaging.message.delivered',
+];
+
+/** The schema versions the local account knows for `type` (none when the type is not in its catalogue). */
+function versionsOf(type: string): number[] {
+  const schemaId = EVENT_TYPES.find((t) => t.type === type)?.schemaId;
+  return EVENT_SCHEMAS.find((s) => s.id === schemaId)?.versions.map((v) => v.version) ?? [];
+}
+
+/**
+ * The remote side of the updated sink's first declared subscription whose events the catalogue
+ * knows, as a subscription update shows every kind of event change: managed (its marker), on the
+ * seeded sink, its first event at another version (the one below when there is one), its other
+ * events absent (added by the plan), and one event type it does not declare (removed). Declared
+ * events the local catalogue does not know are left out: the seed would be refused, and the plan
+ * reports them as errors anyway. Undefined when the sink declares no such subscription.
+ */
+function seededSubscription(sink: DesiredSink, sinkSid: string, stack: string | undefined): SeedSubscription | undefined {
+  for (const sub of [...sink.subscriptions].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const changed = sub.events.find((e) => versionsOf(e.type).includes(e.schemaVersion));
+    if (changed === undefined) continue;
+    const versions = versionsOf(changed.type);
+    const other = versions.includes(changed.schemaVersion - 1) ? changed.schemaVersion - 1 : versions.find((v) => v !== changed.schemaVersion);
+    const spare = SPARE_EVENT_TYPES.find((t) => !declares(sub, t) && versionsOf(t).length > 0);
+    return {
+      sid: sub.sid ?? 'DF00000000000000000000000000000002',
+      description: withSubscriptionMarker(sub.description, sink.name, sub.name, stack),
+      sink_sid: sinkSid,
+      types: [
+        { type: changed.type, schema_version: other ?? changed.schemaVersion },
+        ...(spare === undefined ? [] : [{ type: spare, schema_version: versionsOf(spare)[0] ?? 1 }]),
+      ],
+    };
+  }
+  return undefined;
+}
+
+function declares(sub: DesiredSubscription, type: string): boolean {
+  return sub.events.some((e) => e.type === type);
 }
 
 /** The sink's configuration as the API would hold it; unknown secrets get a stand-in. */

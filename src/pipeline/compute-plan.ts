@@ -2,36 +2,34 @@
  * The middle of the pipeline: read the remote state, then plan (pure). It talks to the account through the SinksApi seam only, so the Twilio client, the local account
  * and the test fakes all serve.
  */
-import type { DesiredState } from '../desired/model.js';
+import type { DesiredSink, DesiredState } from '../desired/model.js';
 import { SinkopsError } from '../errors.js';
 import { remoteBasis } from '../plan/canonical.js';
-import { isLeaseSink } from '../plan/marker.js';
+import { isLeaseSink, parseSubscriptionMarker } from '../plan/marker.js';
 import type { Plan, PlanOptions } from '../plan/model.js';
 import { plan } from '../plan/plan.js';
-import { assertCurrent, planFromSaved, type SavedPlan } from '../plan/saved-plan.js';
+import { assertCurrent, planFromSaved, savedSubscriptionSids, type SavedPlan } from '../plan/saved-plan.js';
 import type { SinksApi } from '../remote/api.js';
 import type { RemoteSink, RemoteState } from '../remote/model.js';
-import { readRemoteState, withSubscriptions } from '../remote/read.js';
+import { readRemoteState, type ReadOptions } from '../remote/read.js';
 
 /**
- * Reads the account and plans; only when the plan blocks the removal of in-use sinks does it ask
- * which subscriptions hold them, and plan again so the plan names them.
+ * What the read needs to know of the repository: whose subscriptions are ours (their events are
+ * read), which ones it pins, and whether it declares any (then the event catalogue is read).
  */
+export function readOptionsFor(desired: readonly DesiredSink[], options: PlanOptions): ReadOptions {
+  return { desired, ownsSubscription: (s) => parseSubscriptionMarker(s.description, options.stack) !== undefined };
+}
+
+/** Reads the account (or takes the state already read, for --watch) and plans. */
 export async function computePlan(
   desired: DesiredState,
   api: SinksApi,
   options: PlanOptions,
   cached?: RemoteState,
 ): Promise<{ plan: Plan; remote: RemoteState }> {
-  let remote = cached ?? (await readRemoteState(api));
-  let result = plan(desired.sinks, remote, options);
-  const blocked = result.actions.flatMap((a) => (a.action === 'blocked' ? [a.sid] : []));
-  const enriched = await withSubscriptions(api, remote, blocked);
-  if (enriched !== remote) {
-    remote = enriched;
-    result = plan(desired.sinks, remote, options);
-  }
-  return { plan: result, remote };
+  const remote = cached ?? (await readRemoteState(api, readOptionsFor(desired.sinks, options)));
+  return { plan: plan(desired.sinks, remote, options), remote };
 }
 
 /**
@@ -44,7 +42,8 @@ export async function computeSavedPlan(
   api: SinksApi,
   options: PlanOptions,
 ): Promise<{ plan: Plan; remote: RemoteState }> {
-  const remote = await readRemoteState(api);
+  // A saved plan's subscription actions name their subscriptions: those are read with their events.
+  const remote = await readRemoteState(api, { ownsSubscription: (s) => savedSubscriptionSids(saved).has(s.sid) || parseSubscriptionMarker(s.description, options.stack) !== undefined });
   assertCurrent(saved, remote, file);
   return { plan: planFromSaved(saved, remote, options), remote };
 }

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { SECRET_CONFIG_KEYS } from '../desired/model.js';
-import type { RemoteSink } from '../remote/model.js';
+import type { RemoteSink, SubscribedEvent, Subscription } from '../remote/model.js';
 import { compareText } from './order.js';
 import { SENSITIVE_DISPLAY } from './sensitive.js';
 
@@ -58,4 +58,13 @@ export function sinkFingerprint(sink: RemoteSink): string {
 export function remoteBasis(sinks: readonly RemoteSink[]): string {
   const sorted = [...sinks].sort((a, b) => compareText(a.sid, b.sid));
   return sha256(canonicalJson(sorted.map(canonicalSink)));
+}
+
+/**
+ * `sha256:<hex>` of one subscription as the plan saw it: description, sink and events (sorted), so
+ * a saved plan refuses to act on a subscription that changed since.
+ */
+export function subscriptionFingerprint(s: Subscription & { readonly events: readonly SubscribedEvent[] }): string {
+  const events = [...s.events].sort((a, b) => compareText(a.type, b.type)).map((e) => [e.type, e.schemaVersion]);
+  return sha256(canonicalJson({ sid: s.sid, description: s.description, sinkSid: s.sinkSid, events }));
 }

@@ -13,7 +13,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { interpolate } from '../desired/env.js';
 import type { ConfigValue, SinkType, SourceLocation } from '../desired/model.js';
 import { SinkopsError } from '../errors.js';
-import type { ActionReason, FieldChange, PlanError, PlanWarning, SinkSpec } from './model.js';
+import type { ActionReason, FieldChange, PlanError, PlanWarning, SinkSpec, SubscriptionAction } from './model.js';
 import { planHash } from './plan-hash.js';
 import {
   PLAN_FORMAT_VERSION,
@@ -23,8 +23,9 @@ import {
   type JsonReason,
   type JsonScalar,
   type JsonSource,
+  type JsonSubscriptionAction,
 } from './plan-json.js';
-import type { SavedAction, SavedPlan, SinkRef } from './saved-plan.js';
+import type { SavedAction, SavedPlan, SavedSubscriptionAction, SinkRef } from './saved-plan.js';
 import { isHidden, SENSITIVE_DISPLAY } from './sensitive.js';
 
 // ---- encode ----------------------------------------------------------------------------------
@@ -38,6 +39,8 @@ export function encodePlan(saved: SavedPlan): JsonPlan {
     basis: saved.basis,
     plan_hash: planHash(saved),
     ...(saved.sinkCount === undefined ? {} : { sink_count: { ...saved.sinkCount } }),
+    subscription_summary: { ...saved.subscriptionSummary },
+    subscription_actions: saved.subscriptions.map(encodeSubscriptionAction),
     warnings: saved.warnings.map((w) => ({
       code: w.code,
       message: w.message,
@@ -112,6 +115,24 @@ function encodeAction(action: SavedAction): JsonAction {
   };
 }
 
+function encodeSubscriptionAction(a: SavedSubscriptionAction): JsonSubscriptionAction {
+  return {
+    action: a.action,
+    sink: a.sink,
+    name: a.name,
+    ...(a.before === undefined ? {} : { sid: a.before.sid, sink_sid: a.before.sinkSid }),
+    ...(a.sinkSid === undefined ? {} : { to_sink_sid: a.sinkSid }),
+    ...(a.source === undefined ? {} : { source: encodeSource(a.source) }),
+    reason: a.reason,
+    changes: a.changes.map(encodeChange),
+    events: a.events.map((e) => ({ ...e })),
+    ...(a.after === undefined
+      ? {}
+      : { after: { description: a.after.description, events: a.after.events.map((e) => ({ type: e.type, schema_version: e.schemaVersion })) } }),
+    ...(a.before === undefined ? {} : { before_fingerprint: a.before.fingerprint }),
+  };
+}
+
 // ---- decode ----------------------------------------------------------------------------------
 
 let validator: ValidateFunction | undefined;
@@ -177,7 +198,31 @@ export function decodePlan(json: JsonPlan): SavedPlan {
       }),
     ),
     errors: json.errors.map((e): PlanError => ({ code: e.code, message: e.message, name: e.name, source: decodeSource(e.source) })),
+    subscriptions: json.subscription_actions.map(decodeSubscriptionAction),
+    subscriptionSummary: { ...json.subscription_summary },
   };
+}
+
+function decodeSubscriptionAction(a: JsonSubscriptionAction): SavedSubscriptionAction {
+  const needsBefore = a.action !== 'create';
+  if (needsBefore && (a.sid === undefined || a.sink_sid === undefined || a.before_fingerprint === undefined)) {
+    throw new SinkopsError('PLAN_FILE', `subscription ${a.action} ${a.sink}#${a.name} has no sid, sink_sid or before_fingerprint`);
+  }
+  if ((a.action === 'create' || a.action === 'move' || a.action === 'update') && a.after === undefined) {
+    throw new SinkopsError('PLAN_FILE', `subscription ${a.action} ${a.sink}#${a.name} has no "after"`);
+  }
+  const action: Omit<SubscriptionAction, 'before'> = {
+    action: a.action,
+    sink: a.sink,
+    name: a.name,
+    ...(a.after === undefined ? {} : { after: { description: a.after.description, events: a.after.events.map((e) => ({ type: e.type, schemaVersion: e.schema_version })) } }),
+    ...(a.to_sink_sid === undefined ? {} : { sinkSid: a.to_sink_sid }),
+    reason: a.reason,
+    changes: a.changes.map(decodeChange),
+    events: a.events.map((e) => ({ ...e })),
+    ...(a.source === undefined ? {} : { source: decodeSource(a.source) }),
+  };
+  return needsBefore ? { ...action, before: { sid: a.sid ?? '', sinkSid: a.sink_sid ?? '', fingerprint: a.before_fingerprint ?? '' } } : action;
 }
 
 function decodeSource(s: JsonSource): SourceLocation {

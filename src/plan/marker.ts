@@ -37,6 +37,38 @@ export function parseMarker(description: string, stack?: string): string | undef
   return NAME.test(name) ? name : undefined;
 }
 
+/**
+ * A subscription's marker (SPEC §13): `[sinkops:<sink>#<subscription>]`, or with a stack
+ * `[sinkops:S/<sink>#<subscription>]`. The `#` keeps it apart from a sink's marker, which
+ * parseMarker never reads it as.
+ */
+export function subscriptionMarkerFor(sink: string, name: string, stack?: string): string {
+  return markerFor(`${sink}#${name}`, stack);
+}
+
+/** The description sinkops sends for a subscription: the repository's description, one space, the marker. */
+export function withSubscriptionMarker(description: string, sink: string, name: string, stack?: string): string {
+  const marker = subscriptionMarkerFor(sink, name, stack);
+  return description === '' ? marker : `${description} ${marker}`;
+}
+
+/** The sink and subscription names in this stack's subscription marker, or undefined when it has none. */
+export function parseSubscriptionMarker(description: string, stack?: string): { readonly sink: string; readonly name: string } | undefined {
+  const body = TRAILING_MARKER.exec(description)?.[1];
+  if (body === undefined) return undefined;
+  let rest: string;
+  if (stack === undefined) {
+    if (body.includes('/')) return undefined;
+    rest = body;
+  } else {
+    if (!body.startsWith(`${stack}/`)) return undefined;
+    rest = body.slice(stack.length + 1);
+  }
+  const [sink, name, ...extra] = rest.split('#');
+  if (sink === undefined || name === undefined || extra.length > 0 || !NAME.test(sink) || !NAME.test(name)) return undefined;
+  return { sink, name };
+}
+
 /** The sinkops marker (of any stack) that `description` ends with, brackets included. */
 export function trailingMarker(description: string): string | undefined {
   return TRAILING_MARKER.exec(description)?.[0];

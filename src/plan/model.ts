@@ -3,7 +3,7 @@
  * is the only producer; nothing downstream computes diffs again.
  */
 import type { ConfigValue, SinkType, SourceLocation } from '../desired/model.js';
-import type { RemoteSink } from '../remote/model.js';
+import type { RemoteSink, SubscribedEvent, Subscription } from '../remote/model.js';
 import type { ActionKind } from './action.js';
 
 export type { ActionKind } from './action.js';
@@ -123,6 +123,67 @@ export type PlannedAction =
   | NoopAction
   | BlockedAction;
 
+/** One event of a subscription action: added (`after` only), removed (`before` only) or a new version. */
+export interface EventChange {
+  readonly type: string;
+  readonly before?: number;
+  readonly after?: number;
+}
+
+/** What a subscription should look like once an action is applied. */
+export interface SubscriptionSpec {
+  /** The full description sent to Twilio, ownership marker included. */
+  readonly description: string;
+  /** Sorted by type. */
+  readonly events: readonly SubscribedEvent[];
+}
+
+/** A remote subscription as the plan saw it, with its events. */
+export interface SubscriptionState extends Subscription {
+  readonly events: readonly SubscribedEvent[];
+}
+
+export const SUBSCRIPTION_ACTION_KINDS = ['create', 'update', 'move', 'delete', 'noop'] as const;
+export type SubscriptionActionKind = (typeof SUBSCRIPTION_ACTION_KINDS)[number];
+
+/** Why a subscription action exists. */
+export type SubscriptionReason =
+  | 'new' // declared, and no subscription carries its marker
+  | 'changed' // its description or events differ
+  | 'pinned' // `sid:` adopts it: the marker is added
+  | 'sink-replaced' // move: its sink is replaced, and Twilio cannot change a subscription's sink
+  | 'other-sink' // move: it delivers to another sink than its own (an interrupted move, or a Console edit)
+  | 'duplicate' // delete: another subscription with its marker is kept
+  | 'pruned'; // delete: no longer in the repository
+
+/**
+ * A change to one Subscription (SPEC §13). Twilio fixes a subscription's sink when it is created,
+ * so `move` is a create on the sink it belongs to, then a delete of the old one.
+ */
+export interface SubscriptionAction {
+  readonly action: SubscriptionActionKind;
+  /** The name of the sink it belongs to (declared, or read from its marker). */
+  readonly sink: string;
+  readonly name: string;
+  /** The remote subscription acted on (for a move: the old one); absent for create. */
+  readonly before?: SubscriptionState;
+  /** create, update, move: what it should be. */
+  readonly after?: SubscriptionSpec;
+  /**
+   * create, move: the SID of the sink it goes to when that sink exists and is kept; absent when it
+   * goes to the sink this apply creates for `sink` (a create or a replacement).
+   */
+  readonly sinkSid?: string;
+  readonly reason: SubscriptionReason;
+  /** The description, when it changes. */
+  readonly changes: readonly FieldChange[];
+  /** Sorted by type; for a move, relative to the old subscription. */
+  readonly events: readonly EventChange[];
+  readonly source?: SourceLocation;
+}
+
+export type SubscriptionSummary = Readonly<Record<SubscriptionActionKind, number>>;
+
 export type PlanWarningCode =
   | 'UNKNOWN_SENSITIVE' // a sensitive value's variable is absent: compared as unknown
   | 'LOOKALIKE_UNMANAGED' // an unmanaged sink matches a desired one: pin its SID to adopt it
@@ -133,7 +194,9 @@ export type PlanWarningCode =
   | 'REMOTE_ONLY_KEY' // Twilio returns a configuration key the repository does not set: kept, never a replacement
   | 'SECRETS_UNVERIFIABLE' // Twilio reads secrets back masked or not at all: their drift cannot be seen
   | 'SINK_LIMIT_ORDER' // the apply deletes before it creates, to stay within the account's sink limit
-  | 'REPLACE_NOTHING'; // `--replace NAME` names a sink that does not exist yet: it is created
+  | 'REPLACE_NOTHING' // `--replace NAME` names a sink that does not exist yet: it is created
+  | 'DEPRECATED_EVENT_TYPE' // a declared event type is deprecated in Twilio's catalogue
+  | 'SUBSCRIPTION_DEFERRED'; // its sink is not active yet: the subscription waits for `sinkops activate`
 
 export interface PlanWarning {
   readonly code: PlanWarningCode;
@@ -147,7 +210,11 @@ export type PlanErrorCode =
   | 'PINNED_SID_NOT_FOUND' // `sid:` names a sink the account does not have
   | 'PINNED_SID_CONFLICT' // `sid:` names a sink managed under another name that is still desired
   | 'PINNED_SID_TYPE' // `sid:` names a sink of a type sinkops cannot manage
-  | 'SINK_LIMIT'; // the apply would need more sinks at once than the account may hold
+  | 'SINK_LIMIT' // the apply would need more sinks at once than the account may hold
+  | 'UNKNOWN_EVENT_TYPE' // a declared event type is not in Twilio's catalogue
+  | 'UNKNOWN_SCHEMA_VERSION' // a declared schema version does not exist for its event type
+  | 'SUBSCRIPTION_PIN_NOT_FOUND' // a subscription's `sid:` names one the account does not have
+  | 'SUBSCRIPTION_PIN_CONFLICT'; // a subscription's `sid:` names one another declaration claims
 
 /** A plan with errors is shown but never applied. */
 export interface PlanError {
@@ -190,5 +257,8 @@ export interface Plan {
   /** `sha256:<hex>` fingerprint of the remote sinks the plan was computed from. */
   readonly basis: string;
   readonly sinkCount: SinkCount;
+  /** Subscription changes (SPEC §13), in the one order (src/plan/order.ts); noops included. */
+  readonly subscriptions: readonly SubscriptionAction[];
+  readonly subscriptionSummary: SubscriptionSummary;
   readonly options: PlanOptions;
 }

@@ -4,6 +4,7 @@
  * code-unit comparison, never locale-dependent.
  */
 import { effectOf, rankOf, type ActionShape } from './action.js';
+import type { SubscriptionAction, SubscriptionActionKind } from './model.js';
 
 /** Anything ordered like an action: planned actions, and the actions of a saved plan. */
 export interface Orderable extends ActionShape {
@@ -41,4 +42,27 @@ export function applyPhase(action: Phased): number {
   const effect = effectOf(action);
   if ((effect === 'replace' || effect === 'adopt-replace') && action.deleteFirst === true) return -1;
   return rankOf(action);
+}
+
+/**
+ * Where subscription actions sit among the sink phases (SPEC §13): after the sinks are created,
+ * updated, adopted and replaced (a move needs its new sink), creates and moves first, then updates,
+ * then deletes — so a subscription never loses its last event, and a sink is deleted only once
+ * the subscriptions on it have gone. Replacements delete their old sink with the sink deletes.
+ */
+const SUBSCRIPTION_PHASE: Readonly<Record<SubscriptionActionKind, number>> = { create: 3.25, move: 3.25, update: 3.5, delete: 3.75, noop: 7 };
+
+export function subscriptionPhase(action: { readonly action: SubscriptionActionKind }): number {
+  return SUBSCRIPTION_PHASE[action.action];
+}
+
+/** Subscription actions in the one order: by phase, then sink, name and SID. */
+export function sortSubscriptionActions<T extends Pick<SubscriptionAction, 'action' | 'sink' | 'name'> & { readonly before?: { readonly sid: string } }>(actions: readonly T[]): T[] {
+  return [...actions].sort(
+    (a, b) =>
+      subscriptionPhase(a) - subscriptionPhase(b) ||
+      compareText(a.sink, b.sink) ||
+      compareText(a.name, b.name) ||
+      compareText(a.before?.sid ?? '', b.before?.sid ?? ''),
+  );
 }

@@ -4,8 +4,9 @@
  *
  * It covers, for each action that sends something (noops excluded), in the one documented order
  * (src/plan/order.ts): its kind, name, SID, `intended` (blocked), the `after` sink (description with
- * marker, type, configuration), adopt's `replace` flag and the sink limit's order flags. It leaves
- * out on purpose:
+ * marker, type, configuration), adopt's `replace` flag and the sink limit's order flags; and for each
+ * subscription action that sends something, its kind, sink, name, SID, destination sink and `after`
+ * (description with marker, events). It leaves out on purpose:
  * - the basis and each sink's `before` state: an unrelated edit elsewhere in the account, or a
  *   status change, does not invalidate a review (apply re-checks what it touches anyway);
  * - source positions and warnings: moving a document within a file changes nothing applied;
@@ -17,9 +18,9 @@
 import type { ConfigValue } from '../desired/model.js';
 import { SinkopsError } from '../errors.js';
 import { canonicalJson, sha256 } from './canonical.js';
-import type { PlannedAction, SinkSpec } from './model.js';
-import type { SavedAction } from './saved-plan.js';
-import { sortActions } from './order.js';
+import type { PlannedAction, SinkSpec, SubscriptionAction } from './model.js';
+import type { SavedAction, SavedSubscriptionAction } from './saved-plan.js';
+import { sortActions, sortSubscriptionActions } from './order.js';
 import { isHidden } from './sensitive.js';
 
 /** Stands for a sensitive value written literally in the repository (no `${VAR}` template). */
@@ -68,10 +69,29 @@ function hashedAction(action: Exclude<Hashable, { action: 'noop' }>): unknown {
   }
 }
 
-/** `sha256:<hex>` of what applying `plan` would do (see the module comment for what it covers). */
-export function planHash(plan: { readonly actions: readonly Hashable[] }): string {
+/** A subscription action: what is sent (kind, which subscription, where it goes, what it becomes). */
+function hashedSubscription(a: SubscriptionAction | SavedSubscriptionAction): unknown {
+  return {
+    kind: a.action,
+    sink: a.sink,
+    name: a.name,
+    sid: a.before?.sid ?? null,
+    to: a.sinkSid ?? null,
+    after: a.after === undefined ? null : { description: a.after.description, events: a.after.events.map((e) => [e.type, e.schemaVersion]) },
+  };
+}
+
+/**
+ * `sha256:<hex>` of what applying `plan` would do (see the module comment for what it covers).
+ * Subscription actions count when there are any, so a plan of sinks alone hashes as it always did.
+ */
+export function planHash(plan: {
+  readonly actions: readonly Hashable[];
+  readonly subscriptions?: readonly (SubscriptionAction | SavedSubscriptionAction)[];
+}): string {
   const acting = sortActions(plan.actions).flatMap((a) => (a.action === 'noop' ? [] : [hashedAction(a)]));
-  return sha256(canonicalJson({ plan_hash_version: 1, actions: acting }));
+  const subscriptions = sortSubscriptionActions(plan.subscriptions ?? []).flatMap((a) => (a.action === 'noop' ? [] : [hashedSubscription(a)]));
+  return sha256(canonicalJson({ plan_hash_version: 1, actions: acting, ...(subscriptions.length === 0 ? {} : { subscriptions }) }));
 }
 
 /** A `--expect-plan-hash` value, checked for shape so that a typo is a usage error, not a mismatch. */

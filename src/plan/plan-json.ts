@@ -5,9 +5,10 @@
  * schemas/plan.schema.json describes it; readers check `format_version`. The codec
  * (src/plan/codec.ts) writes and reads it.
  */
-import type { ActionKind, PlanErrorCode, PlanWarningCode } from './model.js';
+import type { ActionKind, PlanErrorCode, PlanWarningCode, SubscriptionActionKind, SubscriptionReason } from './model.js';
 
-export const PLAN_FORMAT_VERSION = 1;
+/** 2 from sinkops 0.2: subscription actions (SPEC §6, §13). */
+export const PLAN_FORMAT_VERSION = 2;
 
 export type JsonScalar = string | number | boolean;
 
@@ -72,6 +73,32 @@ export interface JsonAction {
   readonly subscriptions?: readonly string[];
 }
 
+/** One event of a subscription action: added (`after` only), removed (`before` only), or a new version. */
+export interface JsonEventChange {
+  readonly type: string;
+  readonly before?: number;
+  readonly after?: number;
+}
+
+export interface JsonSubscriptionAction {
+  readonly action: SubscriptionActionKind;
+  /** The name of the sink it belongs to. */
+  readonly sink: string;
+  readonly name: string;
+  /** The subscription acted on (for a move: the old one); absent for create. */
+  readonly sid?: string;
+  /** The sink that subscription delivers to now. */
+  readonly sink_sid?: string;
+  /** create, move: the existing sink it goes to; absent when it goes to the sink the apply creates. */
+  readonly to_sink_sid?: string;
+  readonly source?: JsonSource;
+  readonly reason: SubscriptionReason;
+  readonly changes: readonly JsonChange[];
+  readonly events: readonly JsonEventChange[];
+  readonly after?: { readonly description: string; readonly events: readonly { readonly type: string; readonly schema_version: number }[] };
+  readonly before_fingerprint?: string;
+}
+
 export interface JsonPlan {
   readonly format_version: typeof PLAN_FORMAT_VERSION;
   readonly summary: Readonly<Record<ActionKind, number>>;
@@ -82,6 +109,9 @@ export interface JsonPlan {
   readonly plan_hash?: string;
   /** The account's sinks now and at the apply's peak, against its limit. Absent in files written before. */
   readonly sink_count?: { readonly limit: number; readonly now: number; readonly peak: number };
+  readonly subscription_summary: Readonly<Record<SubscriptionActionKind, number>>;
+  /** In the one documented order (src/plan/order.ts); noops only with --verbose. */
+  readonly subscription_actions: readonly JsonSubscriptionAction[];
   readonly warnings: readonly {
     readonly code: PlanWarningCode;
     readonly message: string;

@@ -1,7 +1,9 @@
 /**
- * The planner (SPEC §3, §4): a pure function of the desired sinks, the remote state and the
- * options. It reads no file, network, clock or environment, and its output does not depend on the
- * order of its inputs (both are sorted first), so the same inputs always give the same plan.
+ * The planner (SPEC §3, §4, §12, §13): a pure function of the desired sinks, the remote state and
+ * the options. It plans the sinks here, fits them under the account's sink limit (sink-limit.ts),
+ * then plans their subscriptions (subscriptions.ts). It reads no file, network, clock or
+ * environment, and its output does not depend on the order of its inputs (both are sorted first),
+ * so the same inputs always give the same plan.
  */
 // Remote sinks of other types (for example `email`) are never managed: isSinkType tells them apart.
 import { isSinkType, type DesiredSink } from '../desired/model.js';
@@ -12,17 +14,22 @@ import { compareDescription, compareImmutable, desiredLookalikeKey, remoteLookal
 import { hasAnyMarker, isLeaseSink, parseMarker, withMarker } from './marker.js';
 import { emptySummary } from './action.js';
 import { DEFAULT_SINK_LIMIT, fitToAccount } from './sink-limit.js';
-import type {
-  ActionReason,
-  FieldChange,
-  Plan,
-  PlanError,
-  PlannedAction,
-  PlanOptions,
-  PlanWarning,
-  SinkSpec,
+import { planSubscriptions, subscriptionHolders, type Held } from './subscriptions.js';
+import {
+  SUBSCRIPTION_ACTION_KINDS,
+  type ActionReason,
+  type FieldChange,
+  type Plan,
+  type PlanError,
+  type PlannedAction,
+  type PlanOptions,
+  type PlanWarning,
+  type SinkSpec,
+  type SubscriptionAction,
+  type SubscriptionActionKind,
+  type SubscriptionSummary,
 } from './model.js';
-import { compareText, sortActions } from './order.js';
+import { compareText, sortActions, sortSubscriptionActions } from './order.js';
 import * as msg from './warnings.js';
 
 export { sinkFingerprint } from './canonical.js';
@@ -44,6 +51,8 @@ interface Ctx {
   readonly replace: ReadonlySet<string>;
   /** Kept sinks whose secrets Twilio did not read back: said once, in one warning. */
   readonly unverifiable: { readonly name: string; readonly keys: readonly string[] }[];
+  /** The subscriptions that keep a sink from being removed (src/plan/subscriptions.ts). */
+  readonly holders: (sinkSid: string) => Held;
 }
 
 /** Who owns which remote sink: this stack's markers, read from the descriptions. */
@@ -65,7 +74,16 @@ interface Pins {
 }
 
 export function plan(desired: readonly DesiredSink[], remote: RemoteState, options: PlanOptions): Plan {
-  const ctx: Ctx = { remote, options, actions: [], warnings: [], errors: [], replace: new Set(options.replace), unverifiable: [] };
+  const ctx: Ctx = {
+    remote,
+    options,
+    actions: [],
+    warnings: [],
+    errors: [],
+    replace: new Set(options.replace),
+    unverifiable: [],
+    holders: subscriptionHolders(desired, remote, options),
+  };
   // An apply's lease (src/apply/lease.ts) is sinkops's own bookkeeping: no sink of anyone's.
   const sinks = remote.sinks.filter((s) => !isLeaseSink(s)).sort(bySid);
   const wanted = [...desired].sort((a, b) => compareText(a.name, b.name));
@@ -85,18 +103,30 @@ export function plan(desired: readonly DesiredSink[], remote: RemoteState, optio
   if (ctx.unverifiable.length > 0) ctx.warnings.push(msg.secretsUnverifiable(ctx.unverifiable));
 
   const fit = fitToAccount(sortActions(ctx.actions), remote, options.stack, options.sinkLimit ?? DEFAULT_SINK_LIMIT);
+  const subs = planSubscriptions(wanted, remote, options, fit.actions, pins.failed);
   const summary = emptySummary();
   for (const a of fit.actions) summary[a.action] += 1;
+  const subscriptions = sortSubscriptionActions(subs.actions);
   return {
     actions: fit.actions,
     summary,
     unmanaged,
-    warnings: [...ctx.warnings, ...fit.warnings].sort(compareWarnings),
-    errors: [...ctx.errors, ...fit.errors].sort((a, b) => compareText(a.name, b.name) || compareText(a.code, b.code)),
+    warnings: [...ctx.warnings, ...fit.warnings, ...subs.warnings].sort(compareWarnings),
+    errors: [...ctx.errors, ...fit.errors, ...subs.errors].sort(
+      (a, b) => compareText(a.name, b.name) || a.source.line - b.source.line || a.source.column - b.source.column || compareText(a.code, b.code),
+    ),
     basis: remoteBasis(sinks),
     sinkCount: fit.sinkCount,
+    subscriptions,
+    subscriptionSummary: summariseSubscriptions(subscriptions),
     options,
   };
+}
+
+function summariseSubscriptions(actions: readonly SubscriptionAction[]): SubscriptionSummary {
+  const summary = Object.fromEntries(SUBSCRIPTION_ACTION_KINDS.map((k) => [k, 0])) as Record<SubscriptionActionKind, number>;
+  for (const a of actions) summary[a.action] += 1;
+  return summary;
 }
 
 /** Managed = this stack's marker on a type sinkops can manage. */
@@ -202,12 +232,21 @@ function compareWarnings(a: PlanWarning, b: PlanWarning): number {
   );
 }
 
+/**
+ * Whether a subscription keeps the sink from being removed: one that is not this stack's (SPEC
+ * §13). This stack's own subscriptions move with a replaced sink, or go with a pruned one.
+ */
 function inUse(ctx: Ctx, sid: string): boolean {
-  return ctx.remote.inUse.has(sid) || (ctx.remote.subscriptionsBySink.get(sid)?.length ?? 0) > 0;
+  return ctx.holders(sid).held;
 }
 
 function subscriptionsOf(ctx: Ctx, sid: string): readonly string[] {
-  return [...(ctx.remote.subscriptionsBySink.get(sid) ?? [])].sort();
+  return ctx.holders(sid).subscriptions;
+}
+
+/** Any subscription on it at all (this stack's included): a reason to prefer keeping the sink. */
+function hasSubscriptions(ctx: Ctx, sid: string): boolean {
+  return ctx.remote.inUse.has(sid) || (ctx.remote.subscriptionsBySink.get(sid)?.length ?? 0) > 0;
 }
 
 function specFor(ctx: Ctx, d: DesiredSink): SinkSpec {
@@ -257,7 +296,7 @@ function requested(ctx: Ctx, d: DesiredSink): ActionReason[] {
 function chooseKept(ctx: Ctx, d: DesiredSink, group: readonly RemoteSink[]): RemoteSink {
   const score = (s: RemoteSink): number => {
     const { changes, forces } = diff(ctx, d, s);
-    return (changes.length === 0 ? 0 : forces ? 2 : 1) * 2 + (inUse(ctx, s.sid) ? 0 : 1);
+    return (changes.length === 0 ? 0 : forces ? 2 : 1) * 2 + (hasSubscriptions(ctx, s.sid) ? 0 : 1);
   };
   const sorted = [...group].sort((a, b) => score(a) - score(b) || byAge(a, b));
   return sorted[0] as RemoteSink;
@@ -281,7 +320,7 @@ function removeOrBlock(ctx: Ctx, name: string, sink: RemoteSink, reasons: Action
       name,
       sid: sink.sid,
       before: sink,
-      reason: msg.inUseReason(subscriptions),
+      reason: msg.heldReason(subscriptions, d !== undefined),
       subscriptions,
       reasons: [...reasons, { kind: 'in-use', subscriptions }],
       changes: [],
@@ -380,7 +419,7 @@ function pushBlocked(
     name: d.name,
     sid: sink.sid,
     before: sink,
-    reason: msg.inUseReason(subscriptions),
+    reason: msg.heldReason(subscriptions, true),
     subscriptions,
     reasons: [...reasons, { kind: 'in-use', subscriptions }],
     changes,

@@ -26,7 +26,7 @@ export function countDeletes(plan: Plan): number {
  * the account still differs from the repository (so `--detailed-exitcode` reports 2).
  */
 export function hasChanges(plan: Plan): boolean {
-  return plan.actions.some((a) => a.action !== 'noop');
+  return plan.actions.some((a) => a.action !== 'noop') || plan.subscriptions.some((a) => a.action !== 'noop');
 }
 
 /**

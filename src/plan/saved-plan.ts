@@ -9,9 +9,10 @@ import type { ConfigValue } from '../desired/model.js';
 import { interpolate, type EnvLookup } from '../desired/env.js';
 import { SinkopsError } from '../errors.js';
 import type { RemoteSink, RemoteState } from '../remote/model.js';
-import { sinkFingerprint } from './canonical.js';
+import { sinkFingerprint, subscriptionFingerprint } from './canonical.js';
 import { trailingMarker } from './marker.js';
-import type { Plan, PlannedAction, PlanOptions, SinkCount, SinkSpec } from './model.js';
+import type { Plan, PlannedAction, PlanOptions, SinkCount, SinkSpec, SubscriptionAction, SubscriptionState } from './model.js';
+import { compareText } from './order.js';
 import { isHidden } from './sensitive.js';
 import { DEFAULT_SINK_LIMIT, fitToAccount, type SinkLimitFit } from './sink-limit.js';
 
@@ -28,6 +29,17 @@ export interface SinkRef {
 type Saved<A> = A extends { readonly before: RemoteSink } ? Omit<A, 'before'> & { readonly before: SinkRef } : A;
 export type SavedAction = Saved<PlannedAction>;
 
+/** What a saved plan knows of a remote subscription an action touches. */
+export interface SubscriptionRef {
+  readonly sid: string;
+  readonly sinkSid: string;
+  /** subscriptionFingerprint when planned. */
+  readonly fingerprint: string;
+}
+
+/** A subscription action as saved: its `before` by reference. */
+export type SavedSubscriptionAction = Omit<SubscriptionAction, 'before'> & { readonly before?: SubscriptionRef };
+
 /** An unmanaged sink as listed in a saved plan (never acted on). */
 export interface UnmanagedRef {
   readonly sid: string;
@@ -36,9 +48,11 @@ export interface UnmanagedRef {
   readonly status: string;
 }
 
-export interface SavedPlan extends Omit<Plan, 'actions' | 'unmanaged' | 'options' | 'sinkCount'> {
+export interface SavedPlan extends Omit<Plan, 'actions' | 'unmanaged' | 'options' | 'sinkCount' | 'subscriptions'> {
   /** In the documented order (src/plan/order.ts); noops only when saved verbosely. */
   readonly actions: readonly SavedAction[];
+  /** In the documented order; noops only when saved verbosely. */
+  readonly subscriptions: readonly SavedSubscriptionAction[];
   readonly unmanaged: readonly UnmanagedRef[];
   /** As planned; absent in files written before sinkops counted sinks. Apply counts again. */
   readonly sinkCount?: SinkCount;
@@ -68,6 +82,20 @@ function savedAction(action: PlannedAction): SavedAction {
   return { ...action, ...after, ...before } as SavedAction;
 }
 
+function subscriptionRef(s: SubscriptionState): SubscriptionRef {
+  return { sid: s.sid, sinkSid: s.sinkSid, fingerprint: subscriptionFingerprint(s) };
+}
+
+function savedSubscriptionAction(a: SubscriptionAction): SavedSubscriptionAction {
+  const { before, ...rest } = a;
+  return before === undefined ? rest : { ...rest, before: subscriptionRef(before) };
+}
+
+/** The SIDs of the subscriptions a saved plan acts on: apply reads them again, with their events. */
+export function savedSubscriptionSids(saved: SavedPlan): ReadonlySet<string> {
+  return new Set(saved.subscriptions.flatMap((a) => (a.before === undefined ? [] : [a.before.sid])));
+}
+
 /** The plan as it is saved: noops only when `verbose` (they are counted in the summary either way). */
 export function toSaved(plan: Plan, options: { readonly verbose: boolean }): SavedPlan {
   return {
@@ -78,6 +106,8 @@ export function toSaved(plan: Plan, options: { readonly verbose: boolean }): Sav
     errors: plan.errors,
     basis: plan.basis,
     sinkCount: plan.sinkCount,
+    subscriptions: plan.subscriptions.filter((a) => a.action !== 'noop' || options.verbose).map(savedSubscriptionAction),
+    subscriptionSummary: plan.subscriptionSummary,
   };
 }
 
@@ -104,11 +134,29 @@ export function assertCurrent(saved: SavedPlan, remote: RemoteState, file: strin
     if (now === undefined) changed.push(`${a.name}: ${a.sid} no longer exists`);
     else if (sinkFingerprint(now) !== a.before.fingerprint) changed.push(`${a.name}: ${a.sid} was changed since the plan`);
   }
+  changed.push(...subscriptionChanges(saved, remote));
   if (changed.length > 0) {
     throw new SinkopsError('STALE_PLAN', `${file} is stale: the account changed since it was planned; nothing was applied`, {
       details: [...changed, 'Plan again (sinkops plan --out <file>), review, and apply the new plan.'],
     });
   }
+}
+
+/** What changed since the plan among the subscriptions it acts on, or would create. */
+function subscriptionChanges(saved: SavedPlan, remote: RemoteState): string[] {
+  const bySid = new Map(remote.subscriptions.map((s) => [s.sid, s]));
+  const markers = new Set(remote.subscriptions.flatMap((s) => trailingMarker(s.description) ?? []));
+  return saved.subscriptions.flatMap((a) => {
+    const label = `${a.sink}#${a.name}`;
+    if (a.before === undefined) {
+      const marker = a.after === undefined ? undefined : trailingMarker(a.after.description);
+      return marker !== undefined && markers.has(marker) ? [`${label}: a subscription with its marker appeared since the plan`] : [];
+    }
+    const now = bySid.get(a.before.sid);
+    if (now === undefined) return [`${label}: ${a.before.sid} no longer exists`];
+    const state = { ...now, events: remote.subscribedEvents.get(now.sid) ?? [] };
+    return subscriptionFingerprint(state) === a.before.fingerprint ? [] : [`${label}: ${a.before.sid} was changed since the plan`];
+  });
 }
 
 /**
@@ -175,6 +223,14 @@ export function planFromSaved(saved: SavedPlan, remote: RemoteState, options: Pl
     return sink;
   };
   const actions = saved.actions.map((a) => ('before' in a ? { ...a, before: current(a) } : a) as PlannedAction);
+  const subs = new Map(remote.subscriptions.map((s) => [s.sid, s]));
+  const subscriptions = saved.subscriptions.map((a): SubscriptionAction => {
+    const { before, ...rest } = a;
+    if (before === undefined) return rest;
+    const now = subs.get(before.sid);
+    if (now === undefined) throw new SinkopsError('STALE_PLAN', `${a.sink}#${a.name}: ${before.sid} no longer exists`);
+    return { ...rest, before: { ...now, events: [...(remote.subscribedEvents.get(now.sid) ?? [])].sort((x, y) => compareText(x.type, y.type)) } };
+  });
   // The limit the plan was made for, unless apply is told another one.
   const fit = fitToAccount(actions, remote, options.stack, options.sinkLimit ?? saved.sinkCount?.limit ?? DEFAULT_SINK_LIMIT);
   assertSameOrder(actions, fit, saved.sinkCount);
@@ -186,6 +242,8 @@ export function planFromSaved(saved: SavedPlan, remote: RemoteState, options: Pl
     errors: saved.errors,
     basis: saved.basis,
     sinkCount: fit.sinkCount,
+    subscriptions,
+    subscriptionSummary: saved.subscriptionSummary,
     options,
   };
 }

@@ -72,6 +72,19 @@ export function inUseReason(subscriptions: readonly string[]): string {
   return subscriptions.length > 0 ? `in use by subscription ${subscriptions.join(', ')}` : 'in use by a subscription';
 }
 
+/**
+ * The planner's reason for a blocked sink: the subscriptions sinkops may not move (SPEC §13), and the
+ * way out — for a declared sink, adopting them (declared under it, pinned by `sid:`); for a pruned one,
+ * removing them or keeping the sink.
+ */
+export function heldReason(subscriptions: readonly string[], declared: boolean): string {
+  if (subscriptions.length === 0) return inUseReason(subscriptions);
+  const way = declared
+    ? `declare it under this sink with \`sid: ${subscriptions[0] ?? ''}\` to let sinkops move it`
+    : 'remove it in Twilio, or keep the sink in the repository';
+  return `${inUseReason(subscriptions)}, which sinkops does not manage (${way})`;
+}
+
 /** A pin left behind by an adopt that replaced its sink: harmless, but it should follow the sink. */
 export function stalePin(desired: DesiredSink, pinned: string, current: readonly RemoteSink[]): PlanWarning {
   const now = current.map((s) => s.sid).join(', ');

@@ -1,4 +1,4 @@
-import type { RemoteSink, SinkStatus, Subscription } from './model.js';
+import type { EventType, RemoteSink, SinkStatus, SubscribedEvent, Subscription } from './model.js';
 
 export interface ListSinksOptions {
   readonly inUse?: boolean;
@@ -38,4 +38,33 @@ export interface SinksApi {
   /** Sink Validate: returns Twilio's `result` (for example `valid`). */
   validateSink(sid: string, testId: string): Promise<string>;
   listSubscriptions(options?: { readonly sinkSid?: string }): Promise<Subscription[]>;
+  /**
+   * Creates a subscription delivering `events` (at least one) to `sinkSid`. Like a sink create, an
+   * unknown outcome is never blindly re-sent: the subscriptions are listed again and one with the
+   * same description (which carries the unique marker) on the same sink is returned instead.
+   */
+  createSubscription(input: CreateSubscriptionInput): Promise<Subscription>;
+  /** Sets the description (the one field Twilio lets a subscription change besides its events). */
+  updateSubscription(sid: string, update: { readonly description: string }): Promise<Subscription>;
+  /** Deletes a subscription; one already gone counts as deleted. */
+  deleteSubscription(sid: string): Promise<void>;
+  /** `GET /v1/Subscriptions/{Sid}/SubscribedEvents`, every page. */
+  listSubscribedEvents(subscriptionSid: string): Promise<SubscribedEvent[]>;
+  /** Adds an event type to a subscription (`POST …/SubscribedEvents`). */
+  addSubscribedEvent(subscriptionSid: string, event: SubscribedEvent): Promise<void>;
+  /** Changes the schema version of one of its event types (`POST …/SubscribedEvents/{Type}`). */
+  updateSubscribedEvent(subscriptionSid: string, event: SubscribedEvent): Promise<void>;
+  /** Removes an event type (`DELETE …/SubscribedEvents/{Type}`); one already gone counts as removed. */
+  removeSubscribedEvent(subscriptionSid: string, type: string): Promise<void>;
+  /** Twilio's event-type catalogue (`GET /v1/Types`), every page. */
+  listEventTypes(): Promise<EventType[]>;
+  /** The version numbers of one schema (`GET /v1/Schemas/{Id}/Versions`), every page. */
+  listSchemaVersions(schemaId: string): Promise<number[]>;
+}
+
+export interface CreateSubscriptionInput {
+  /** The full description, ownership marker included. */
+  readonly description: string;
+  readonly sinkSid: string;
+  readonly events: readonly SubscribedEvent[];
 }

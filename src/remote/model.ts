@@ -22,10 +22,36 @@ export interface Subscription {
   readonly sinkSid: string;
 }
 
+/** One event type a Subscription delivers, in one schema version (Twilio's SubscribedEvent). */
+export interface SubscribedEvent {
+  readonly type: string;
+  readonly schemaVersion: number;
+}
+
+/** An entry of Twilio's event-type catalogue (`GET /v1/Types`). */
+export interface EventType {
+  readonly type: string;
+  /** The schema its events follow, for example `Messaging.MessageStatus`. */
+  readonly schemaId: string;
+  /** `available`, `deprecated`, … as Twilio says. */
+  readonly status: string;
+}
+
 export interface RemoteState {
   readonly sinks: readonly RemoteSink[];
-  /** SIDs of sinks that at least one Subscription uses (from `GET /v1/Sinks?InUse=true`). */
+  /** SIDs of sinks that at least one Subscription uses. */
   readonly inUse: ReadonlySet<string>;
-  /** Subscriptions that hold in-use sinks, by sink SID (filled for the sinks a plan wants to remove). */
+  /** Subscription SIDs by the SID of the sink they deliver to (every subscription listed). */
   readonly subscriptionsBySink: ReadonlyMap<string, readonly string[]>;
+  /**
+   * Every Subscription of the account, when it was listed (SPEC §13); empty when only the in-use
+   * sinks were read.
+   */
+  readonly subscriptions: readonly Subscription[];
+  /** The events of each subscription sinkops manages, by subscription SID (one list each). */
+  readonly subscribedEvents: ReadonlyMap<string, readonly SubscribedEvent[]>;
+  /** Twilio's event-type catalogue by type, when the repository declares subscriptions. */
+  readonly eventTypes?: ReadonlyMap<string, EventType>;
+  /** The versions of each schema the repository's events use, by schema id. */
+  readonly schemaVersions: ReadonlyMap<string, readonly number[]>;
 }

@@ -1,34 +1,81 @@
+import type { DesiredSink } from '../desired/model.js';
 import type { SinksApi } from './api.js';
-import type { RemoteState } from './model.js';
+import type { EventType, RemoteState, SubscribedEvent, Subscription } from './model.js';
+
+/** What the plan needs to know of the repository to read the account (SPEC §13). */
+export interface ReadOptions {
+  /** Whether sinkops manages a subscription (its marker, read by the planner's rules): its events are read. */
+  readonly ownsSubscription?: (subscription: Subscription) => boolean;
+  /** The desired sinks: their pinned subscriptions are read too, and declared events need the catalogue. */
+  readonly desired?: readonly DesiredSink[];
+}
+
+/** SubscribedEvents lists in flight at once: one per managed subscription, as Twilio has no bulk read. */
+const EVENT_READS_IN_FLIGHT = 16;
 
 /**
- * Reads the account in as few requests as the API allows: every sink (`GET /v1/Sinks`, all pages) and
- * the in-use ones (`GET /v1/Sinks?InUse=true`), concurrently. Never one request per sink.
- * Sinks keep the API's order (the planner sorts what it reads). Subscriptions are not read here:
- * only the sinks a plan wants to remove need them (see `withSubscriptions`).
+ * Reads the account in as few requests as the API allows (SPEC §4, §13):
+ * 1. concurrently, every sink (`GET /v1/Sinks`, all pages), every subscription (one paginated list:
+ *    it also says which sinks are in use, so no `InUse` listing is needed) and — only when the
+ *    repository declares subscriptions — the event-type catalogue (`GET /v1/Types`);
+ * 2. then, concurrently and bounded, the events of each subscription this stack manages or the
+ *    repository pins (Twilio has no bulk read), and the versions of each schema the repository's
+ *    events use.
+ * Never one request per sink. Sinks keep the API's order (the planner sorts what it reads).
  */
-export async function readRemoteState(api: SinksApi): Promise<RemoteState> {
-  const [sinks, inUse] = await Promise.all([api.listSinks(), api.listSinks({ inUse: true })]);
+export async function readRemoteState(api: SinksApi, options: ReadOptions = {}): Promise<RemoteState> {
+  const desired = options.desired ?? [];
+  const declared = desired.flatMap((d) => d.subscriptions);
+  const [sinks, subscriptions, catalogue] = await Promise.all([
+    api.listSinks(),
+    api.listSubscriptions(),
+    declared.length > 0 ? api.listEventTypes() : Promise.resolve(undefined),
+  ]);
+
+  const pinned = new Set(declared.flatMap((s) => (s.sid === undefined ? [] : [s.sid])));
+  const owns = options.ownsSubscription ?? (() => false);
+  const ours = subscriptions.filter((s) => pinned.has(s.sid) || owns(s));
+  const eventTypes = catalogue === undefined ? undefined : new Map(catalogue.map((t) => [t.type, t] as const));
+  const schemas = schemasUsed(declared.flatMap((s) => s.events.map((e) => e.type)), eventTypes);
+  const [events, versions] = await Promise.all([
+    boundedMap(ours, EVENT_READS_IN_FLIGHT, async (s) => [s.sid, await api.listSubscribedEvents(s.sid)] as const),
+    Promise.all(schemas.map(async (id) => [id, (await api.listSchemaVersions(id)).sort((a, b) => a - b)] as const)),
+  ]);
+
   return {
     sinks,
-    inUse: new Set(inUse.map((s) => s.sid)),
-    subscriptionsBySink: new Map(),
+    ...inUseFrom(subscriptions),
+    subscriptions,
+    subscribedEvents: new Map<string, readonly SubscribedEvent[]>(events),
+    ...(eventTypes === undefined ? {} : { eventTypes }),
+    schemaVersions: new Map(versions),
   };
 }
 
-/**
- * Adds the subscriptions that hold the given in-use sinks (one `GET /v1/Subscriptions?SinkSid=` each,
- * concurrently): the plan names them in its blocked actions. Sinks already known are not asked again.
- */
-export async function withSubscriptions(
-  api: SinksApi,
-  state: RemoteState,
-  sinkSids: Iterable<string>,
-): Promise<RemoteState> {
-  const wanted = [...new Set(sinkSids)].filter((sid) => state.inUse.has(sid) && !state.subscriptionsBySink.has(sid));
-  if (wanted.length === 0) return state;
-  const found = await Promise.all(
-    wanted.map(async (sid) => [sid, (await api.listSubscriptions({ sinkSid: sid })).map((s) => s.sid).sort()] as const),
-  );
-  return { ...state, subscriptionsBySink: new Map([...state.subscriptionsBySink, ...found]) };
+/** Which sinks are in use, and by which subscriptions, from the one list of subscriptions. */
+function inUseFrom(subscriptions: readonly Subscription[]): Pick<RemoteState, 'inUse' | 'subscriptionsBySink'> {
+  const bySink = new Map<string, string[]>();
+  for (const s of subscriptions) bySink.set(s.sinkSid, [...(bySink.get(s.sinkSid) ?? []), s.sid]);
+  for (const list of bySink.values()) list.sort();
+  return { inUse: new Set(bySink.keys()), subscriptionsBySink: bySink };
+}
+
+/** The schema ids of the declared types that the catalogue knows, each once, sorted. */
+function schemasUsed(types: readonly string[], catalogue: ReadonlyMap<string, EventType> | undefined): string[] {
+  if (catalogue === undefined) return [];
+  return [...new Set(types.flatMap((t) => catalogue.get(t)?.schemaId ?? []))].sort();
+}
+
+/** `map` with at most `limit` calls in flight; results in the input's order. */
+async function boundedMap<T, R>(items: readonly T[], limit: number, map: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await map(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
 }

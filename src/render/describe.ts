@@ -2,7 +2,8 @@
  * Words and symbols shared by the renderers, so text, Markdown and JSON describe an action the
  * same way. Everything here reads the plan; nothing compares values.
  */
-import type { PlanSummary, PlannedAction, SinkSpec } from '../plan/model.js';
+import type { ActionSymbol } from '../plan/action.js';
+import type { EventChange, PlanSummary, PlannedAction, SinkSpec, SubscriptionAction, SubscriptionSummary } from '../plan/model.js';
 import { summaryParts } from '../plan/action.js';
 import { displayDesired } from '../plan/sensitive.js';
 
@@ -87,3 +88,50 @@ export function specFields(spec: SinkSpec): [string, string][] {
   return fields;
 }
 
+
+/** `Subscriptions: 1 to create, 1 to update, 1 to move, 1 to delete.` */
+export function subscriptionSummaryLine(summary: SubscriptionSummary): string {
+  return `Subscriptions: ${summary.create} to create, ${summary.update} to update, ${summary.move} to move, ${summary.delete} to delete.`;
+}
+
+/** Whether the plan changes any subscription (noops aside). */
+export function changesSubscriptions(subscriptions: readonly SubscriptionAction[]): boolean {
+  return subscriptions.some((a) => a.action !== 'noop');
+}
+
+const SUBSCRIPTION_SYMBOLS: Readonly<Record<SubscriptionAction['action'], ActionSymbol>> = { create: '+', update: '~', move: '+/-', delete: '-', noop: '=' };
+
+export function subscriptionSymbol(action: SubscriptionAction): ActionSymbol {
+  return SUBSCRIPTION_SYMBOLS[action.action];
+}
+
+/** One line saying what happens to the subscription and why. */
+export function subscriptionHeadline(action: SubscriptionAction): string {
+  const label = `${action.sink}#${action.name}`;
+  const sid = action.before === undefined ? '' : ` (${action.before.sid})`;
+  switch (action.action) {
+    case 'create':
+      return `${label} will be created${action.sinkSid === undefined ? ` on the new sink ${action.sink}` : ''}`;
+    case 'update':
+      return action.reason === 'pinned'
+        ? `${label}${sid} will be adopted: its description gets the sinkops marker`
+        : `${label}${sid} will be updated in place`;
+    case 'move':
+      return action.reason === 'sink-replaced'
+        ? `${label}${sid} moves to the new sink: created there, then the old one is deleted (Twilio cannot change a subscription's sink; events may arrive twice meanwhile)`
+        : `${label}${sid} moves to its sink ${action.sink}: created there, then the old one is deleted`;
+    case 'delete':
+      return action.reason === 'duplicate'
+        ? `${label}${sid} will be deleted: another subscription with its marker is kept`
+        : `${label}${sid} will be deleted: no longer in the repository`;
+    case 'noop':
+      return `${label}${sid} is up to date`;
+  }
+}
+
+/** `~ com.twilio.messaging.message.delivered = 1 -> 2`, `+ … = 2`, `- … = 1`. */
+export function eventLine(change: EventChange): [ActionSymbol, string] {
+  if (change.before === undefined) return ['+', `${change.type} = ${change.after ?? ''}`];
+  if (change.after === undefined) return ['-', `${change.type} = ${change.before}`];
+  return ['~', `${change.type} = ${change.before} -> ${change.after}`];
+}

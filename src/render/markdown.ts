@@ -6,10 +6,20 @@
  * needs. The whole comment stays within MARKDOWN_LIMIT characters: when it would not, the least
  * important parts (action details first) are left out and a note says how much.
  */
-import type { Plan, PlannedAction } from '../plan/model.js';
+import type { Plan, PlannedAction, SubscriptionAction } from '../plan/model.js';
 import { planHash, planHashComment } from '../plan/plan-hash.js';
 import { labelOf, symbolOf } from '../plan/action.js';
-import { NO_CHANGES, headline, specFields, summaryLine } from './describe.js';
+import {
+  NO_CHANGES,
+  changesSubscriptions,
+  eventLine,
+  headline,
+  specFields,
+  subscriptionHeadline,
+  subscriptionSummaryLine,
+  subscriptionSymbol,
+  summaryLine,
+} from './describe.js';
 import { documentDiff } from './document.js';
 import { codeSpan, escapeHtml, escapeMarkdown, fencedBlock } from './markdown-escape.js';
 import type { RenderOptions } from './options.js';
@@ -34,10 +44,12 @@ export function renderMarkdown(plan: Plan, options: RenderOptions): string {
   // It leads so that no remote text can precede it and a cut comment still carries it.
   const hash = planHash(plan);
   const title = `${planHashComment(hash)}\n### sinkops plan${stack}\n\n`;
+  const subscriptionsChange = changesSubscriptions(plan.subscriptions);
+  const subscriptionLine = subscriptionsChange ? ` ${subscriptionSummaryLine(plan.subscriptionSummary)}` : '';
   const summary =
-    changing.length === 0 && plan.errors.length === 0
+    changing.length === 0 && !subscriptionsChange && plan.errors.length === 0
       ? `**${NO_CHANGES}**\n\n`
-      : `**${summaryLine(plan.summary)}**${plan.errors.length > 0 ? ` The plan has ${plan.errors.length} error(s) and cannot be applied.` : ''}\n\n`;
+      : `**${summaryLine(plan.summary)}${subscriptionLine}**${plan.errors.length > 0 ? ` The plan has ${plan.errors.length} error(s) and cannot be applied.` : ''}\n\n`;
   const footer = `<sub>plan \`${hash}\` · basis ${codeSpan(plan.basis)}</sub>\n`;
 
   const errors: Section = {
@@ -55,6 +67,12 @@ export function renderMarkdown(plan: Plan, options: RenderOptions): string {
     footer: '\n',
   };
   const details: Section = { label: 'action details', header: '', items: listed.map(detailsBlock), footer: '' };
+  const subscriptions: Section = {
+    label: 'subscription rows',
+    header: '**Subscriptions**, under their sink\n\n| | Action | Sink | Subscription | SID | What |\n|---|---|---|---|---|---|\n',
+    items: plan.subscriptions.filter((a) => a.action !== 'noop' || options.verbose).map(subscriptionRow),
+    footer: '\n',
+  };
   const warnings: Section = {
     label: 'warnings',
     header: '**Warnings**\n\n',
@@ -71,8 +89,8 @@ export function renderMarkdown(plan: Plan, options: RenderOptions): string {
   };
 
   // Display order, and the order in which parts give way when the comment is too long (last first).
-  const display = [errors, table, details, warnings, unmanaged];
-  const priority = [errors, table, warnings, unmanaged, details];
+  const display = [errors, table, subscriptions, details, warnings, unmanaged];
+  const priority = [errors, table, subscriptions, warnings, unmanaged, details];
   let used = title.length + summary.length + footer.length;
   const kept = new Map<Section, number>();
   const left: { label: string; count: number; chars: number }[] = [];
@@ -109,6 +127,14 @@ function tableRow(action: PlannedAction): string {
   const sid = action.action === 'create' ? '' : codeSpan(action.sid);
   const what = action.action === 'create' ? action.after.sinkType : `${action.before.sinkType}, ${action.before.status}`;
   return `| \`${symbolOf(action)}\` | ${labelOf(action)} | ${codeSpan(action.name)} | ${sid} | ${escapeMarkdown(`${what}: ${headline(action)}`)} |\n`;
+}
+
+/** One row per subscription action: the event changes in the last cell, `+ type = 2; ~ type = 1 -> 2`. */
+function subscriptionRow(action: SubscriptionAction): string {
+  const sid = action.before === undefined ? '' : codeSpan(action.before.sid);
+  const events = action.events.map((e) => eventLine(e).join(' ')).join('; ');
+  const what = `${subscriptionHeadline(action)}${events === '' ? '' : ` — events: ${events}`}`;
+  return `| \`${subscriptionSymbol(action)}\` | ${action.action} | ${codeSpan(action.sink)} | ${codeSpan(action.name)} | ${sid} | ${escapeMarkdown(what)} |\n`;
 }
 
 function detailsBlock(action: PlannedAction): string {

@@ -8,10 +8,21 @@
  * JSON.stringify alone is not enough: it leaves DEL, C1 controls, bidi overrides and zero-width
  * characters raw, and SIDs, types and statuses are printed unquoted.
  */
-import type { FieldChange, Plan, PlannedAction } from '../plan/model.js';
+import type { FieldChange, Plan, PlannedAction, SubscriptionAction } from '../plan/model.js';
 import { documentDiff } from './document.js';
 import { LEGEND, symbolOf, type ActionSymbol } from '../plan/action.js';
-import { NO_CHANGES, headline, sinkRef, specFields, summaryLine } from './describe.js';
+import {
+  NO_CHANGES,
+  changesSubscriptions,
+  eventLine,
+  headline,
+  sinkRef,
+  specFields,
+  subscriptionHeadline,
+  subscriptionSummaryLine,
+  subscriptionSymbol,
+  summaryLine,
+} from './describe.js';
 import { terminalSafe } from '../terminal-safe.js';
 import type { RenderOptions } from './options.js';
 
@@ -27,13 +38,27 @@ export function renderText(plan: Plan, options: RenderOptions): string {
 
   const shown = plan.actions.filter((a) => a.action !== 'noop' || options.verbose);
   const changing = plan.actions.filter((a) => a.action !== 'noop');
-  if (changing.length > 0) {
+  const subscriptionsChange = changesSubscriptions(plan.subscriptions);
+  if (changing.length > 0 || subscriptionsChange) {
     out.push('Actions are shown with the following symbols:');
-    const used = new Set(changing.map(symbolOf));
+    const used = new Set([...changing.map(symbolOf), ...plan.subscriptions.filter((a) => a.action !== 'noop').map(subscriptionSymbol)]);
     for (const [symbol, meaning] of LEGEND) if (used.has(symbol)) out.push(`  ${colourSymbol(symbol, paint)} ${meaning}`);
     out.push('', 'sinkops will perform the following actions:', '');
   }
-  for (const action of shown) out.push(...actionBlock(action, paint), '');
+  // Subscriptions are shown under their sink: inside its block, or under a heading of their own
+  // when the sink itself does not change (or is not in the repository any more).
+  const bySink = new Map<string, SubscriptionAction[]>();
+  for (const a of plan.subscriptions) {
+    if (a.action !== 'noop' || options.verbose) bySink.set(a.sink, [...(bySink.get(a.sink) ?? []), a]);
+  }
+  for (const action of shown) {
+    const subscriptions = action.action === 'delete' ? undefined : bySink.get(action.name);
+    bySink.delete(action.name);
+    out.push(...actionBlock(action, paint), ...(subscriptions ?? []).flatMap((a) => subscriptionLines(a, paint)), '');
+  }
+  for (const [sink, subscriptions] of bySink) {
+    out.push(`  ${paint('bold', `# subscriptions of sink ${terminalSafe(JSON.stringify(sink))}`)}`, ...subscriptions.flatMap((a) => subscriptionLines(a, paint)), '');
+  }
 
   if (plan.unmanaged.length > 0) {
     out.push(`Unmanaged sinks (${plan.unmanaged.length}, never changed by sinkops):`);
@@ -54,10 +79,11 @@ export function renderText(plan: Plan, options: RenderOptions): string {
   }
   if (plan.errors.length > 0) out.push('');
 
-  if (changing.length === 0 && plan.errors.length === 0) {
+  if (changing.length === 0 && !subscriptionsChange && plan.errors.length === 0) {
     out.push(paint('green', NO_CHANGES));
   } else {
     out.push(paint('bold', summaryLine(plan.summary)));
+    if (subscriptionsChange) out.push(paint('bold', subscriptionSummaryLine(plan.subscriptionSummary)));
   }
   if (plan.errors.length > 0) {
     out.push(paint('red', `The plan has ${plan.errors.length} error(s) and cannot be applied.`));
@@ -101,6 +127,26 @@ function actionBlock(action: PlannedAction, paint: (c: Colour, t: string) => str
       const rendered = `${op} ${terminalSafe(text)}`;
       lines.push(`        ${op === '+' ? paint('green', rendered) : op === '-' ? paint('red', rendered) : rendered}`);
     }
+  }
+  return lines;
+}
+
+/**
+ * A subscription under its sink: its headline as a comment, then the description change and each
+ * event with `+`, `~ 1 -> 2` or `-`. Names, SIDs and event types are remote text, escaped.
+ */
+function subscriptionLines(action: SubscriptionAction, paint: (c: Colour, t: string) => string): string[] {
+  const sid = action.before === undefined ? '' : ` (${terminalSafe(action.before.sid)})`;
+  const source = action.source === undefined ? '' : `  ${paint('dim', terminalSafe(`${action.source.file}:${action.source.line}`))}`;
+  const lines = [
+    `      ${paint('dim', `# ${terminalSafe(subscriptionHeadline(action))}`)}`,
+    `      ${colourSymbol(subscriptionSymbol(action), paint)} subscription "${terminalSafe(action.name)}"${sid}${source}`,
+  ];
+  const width = Math.max(0, ...action.changes.map((c) => c.path.length));
+  for (const change of action.changes) lines.push(`          ${fieldLine(change, width, paint)}`);
+  for (const change of action.events) {
+    const [symbol, text] = eventLine(change);
+    lines.push(`          ${colourSymbol(symbol, paint)} ${terminalSafe(text)}`);
   }
   return lines;
 }

@@ -3,14 +3,29 @@ import { pino } from 'pino';
 import { Pool, type Dispatcher } from 'undici';
 import { SinkopsError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import type { RemoteSink, Subscription } from '../remote/model.js';
+import type { EventType, RemoteSink, SubscribedEvent, Subscription } from '../remote/model.js';
 import { VERSION } from '../version.js';
-import type { CreateSinkInput, ListSinksOptions, SinksApi } from '../remote/api.js';
+import type { CreateSinkInput, CreateSubscriptionInput, ListSinksOptions, SinksApi } from '../remote/api.js';
 import { matchesCreatedSink } from '../plan/compare.js';
 import { DEFAULT_MAX_PAGES, DEFAULT_MAX_RESPONSE_BYTES, type TwilioConfig } from './config.js';
 import { withCreateDefaults } from './create-defaults.js';
+import { TwilioApiError } from './errors.js';
 import { HttpTransport, type ApiRequest } from './transport.js';
-import { readPage, readResult, type Page, SINK_SID, toRemoteSink, toSubscription } from './wire.js';
+import {
+  type ListKey,
+  nameProblem,
+  quote,
+  readPage,
+  readResult,
+  type Page,
+  SINK_SID,
+  SUBSCRIPTION_SID,
+  toEventType,
+  toRemoteSink,
+  toSchemaVersion,
+  toSubscribedEvent,
+  toSubscription,
+} from './wire.js';
 
 export interface TwilioClientOptions {
   readonly logger?: Logger;
@@ -45,6 +60,72 @@ function checkSinkSid(sid: string): string {
   return sid;
 }
 
+function checkSubscriptionSid(sid: string): string {
+  if (!SUBSCRIPTION_SID.test(sid)) {
+    throw new SinkopsError('NOT_FOUND', `'${sid}' is not a Subscription SID (DF followed by 32 hexadecimal digits).`);
+  }
+  return sid;
+}
+
+/**
+ * An event type or a schema id as one path segment, percent-encoded. Types hold dots only, but
+ * whatever the value, it stays one segment: one that is empty, `.` or `..` (which a path
+ * normaliser would resolve to the parent resource — the subscription itself, for a DELETE) or that
+ * holds control characters is refused before anything is sent.
+ */
+function pathSegment(value: string, what: string): string {
+  const problem = nameProblem(value);
+  if (problem !== undefined) throw new SinkopsError('NOT_FOUND', `${quote(value)} is not ${what}: it ${problem}.`);
+  return encodeURIComponent(value);
+}
+
+/** A schema version to send: a whole number of at least 1 (never `NaN`, `1.5` or `0` on the wire). */
+function checkSchemaVersion(version: number): number {
+  if (!Number.isSafeInteger(version) || version < 1) {
+    throw new SinkopsError('INVALID_INPUT', `${String(version)} is not a schema version (a whole number of at least 1).`);
+  }
+  return version;
+}
+
+/** What `listAll` reads: the list key, what its items are called in errors, and each item's identity. */
+interface ListOf<T> {
+  readonly key: ListKey;
+  /** Plural, as errors say it: "the list of event types did not end…". */
+  readonly noun: string;
+  readonly map: (wire: unknown) => T;
+  /** Two items with the same identity are one item listed twice. */
+  readonly id: (item: T) => string;
+}
+
+const SINKS: ListOf<RemoteSink> = { key: 'sinks', noun: 'sinks', map: toRemoteSink, id: (s) => s.sid };
+const SUBSCRIPTIONS: ListOf<Subscription> = { key: 'subscriptions', noun: 'subscriptions', map: toSubscription, id: (s) => s.sid };
+const SUBSCRIBED_EVENTS: ListOf<SubscribedEvent> = { key: 'types', noun: 'subscribed events', map: toSubscribedEvent, id: (e) => e.type };
+const EVENT_TYPES: ListOf<EventType> = { key: 'types', noun: 'event types', map: toEventType, id: (t) => t.type };
+const SCHEMA_VERSIONS: ListOf<number> = { key: 'schema_versions', noun: 'schema versions', map: toSchemaVersion, id: String };
+
+/**
+ * Listings that reconciliations share, at most one in flight per key. Calls that fail together (a
+ * burst of 5xx under load) share one listing instead of each paging through the whole account; a
+ * listing that began before a failure cannot show that failure's effect, so it is not reused for it.
+ */
+class SharedListings<T> {
+  private readonly inFlight = new Map<string, { readonly startSeq: number; readonly promise: Promise<T> }>();
+
+  constructor(private readonly nextSeq: () => number) {}
+
+  /** What `list` returns, from a request that started after the failure numbered `failureSeq`. */
+  after(failureSeq: number, key: string, list: () => Promise<T>): Promise<T> {
+    const current = this.inFlight.get(key);
+    if (current !== undefined && current.startSeq > failureSeq) return current.promise;
+    const startSeq = this.nextSeq();
+    const promise = list().finally(() => {
+      if (this.inFlight.get(key)?.promise === promise) this.inFlight.delete(key);
+    });
+    this.inFlight.set(key, { startSeq, promise });
+    return promise;
+  }
+}
+
 /**
  * The sink a create whose answer was lost stored, if the listing shows it. It is compared as the
  * planner compares (SPEC §12): Twilio may read a sink back with its defaults added or its secrets
@@ -67,8 +148,11 @@ export class TwilioClient implements SinksApi {
   private readonly maxPages: number;
   private readonly logger: Logger;
   private closed: Promise<void> | undefined;
-  /** The in-flight listing that create reconciliations share (see `sinksListedAfter`). */
-  private reconcileList: { readonly startSeq: number; readonly promise: Promise<RemoteSink[]> } | undefined;
+  /** The listings that reconciliations after an unknown outcome share (see `SharedListings`). */
+  private readonly sinkListings = new SharedListings<RemoteSink[]>(() => this.transport.nextSeq());
+  private readonly subscriptionListings = new SharedListings<Subscription[]>(() => this.transport.nextSeq());
+  /** Keyed by subscription SID. */
+  private readonly subscribedEventListings = new SharedListings<SubscribedEvent[]>(() => this.transport.nextSeq());
 
   constructor(config: TwilioConfig, options: TwilioClientOptions = {}) {
     const origin = new URL(config.baseUrl).origin;
@@ -113,7 +197,7 @@ export class TwilioClient implements SinksApi {
     if (options.inUse !== undefined) query.set('InUse', String(options.inUse));
     if (options.status !== undefined) query.set('Status', options.status);
     query.set('PageSize', String(this.pageSize));
-    return this.listAll(`/v1/Sinks?${query.toString()}`, 'sinks', toRemoteSink);
+    return this.listAll(`/v1/Sinks?${query.toString()}`, SINKS);
   }
 
   async fetchSink(sid: string): Promise<RemoteSink> {
@@ -139,7 +223,7 @@ export class TwilioClient implements SinksApi {
     return this.transport.call(
       req,
       (res) => toRemoteSink(res.body),
-      async (failureSeq) => findCreatedSink(await this.sinksListedAfter(failureSeq), sent),
+      async (failureSeq) => findCreatedSink(await this.sinkListings.after(failureSeq, '', () => this.listSinks()), sent),
     );
   }
 
@@ -185,7 +269,103 @@ export class TwilioClient implements SinksApi {
     const query = new URLSearchParams();
     if (options.sinkSid !== undefined) query.set('SinkSid', checkSinkSid(options.sinkSid));
     query.set('PageSize', String(this.pageSize));
-    return this.listAll(`/v1/Subscriptions?${query.toString()}`, 'subscriptions', toSubscription);
+    return this.listAll(`/v1/Subscriptions?${query.toString()}`, SUBSCRIPTIONS);
+  }
+
+  /**
+   * `Types` is one form field per event, each a JSON object, as the twilio package sends it. The
+   * description carries the subscription's unique marker, so after an unknown outcome the
+   * subscription with that description on that sink is the one this create stored.
+   */
+  async createSubscription(input: CreateSubscriptionInput): Promise<Subscription> {
+    const form = new URLSearchParams({ Description: input.description, SinkSid: checkSinkSid(input.sinkSid) });
+    for (const event of input.events) {
+      form.append('Types', JSON.stringify({ type: event.type, schema_version: checkSchemaVersion(event.schemaVersion) }));
+    }
+    const req: ApiRequest = {
+      method: 'POST',
+      path: '/v1/Subscriptions',
+      form: form.toString(),
+      idempotent: false,
+      unknownOutcomeHint: "The subscription may have been created; run 'sinkops plan' to see the account as it is now.",
+    };
+    return this.transport.call(
+      req,
+      (res) => toSubscription(res.body),
+      async (failureSeq) =>
+        (await this.subscriptionListings.after(failureSeq, '', () => this.listSubscriptions())).find(
+          (sub) => sub.description === input.description && sub.sinkSid === input.sinkSid,
+        ),
+    );
+  }
+
+  /** Twilio's update takes `Description` only (SPEC §12); sending it twice is harmless. */
+  async updateSubscription(sid: string, update: { readonly description: string }): Promise<Subscription> {
+    const req: ApiRequest = {
+      method: 'POST',
+      path: `/v1/Subscriptions/${checkSubscriptionSid(sid)}`,
+      form: new URLSearchParams({ Description: update.description }).toString(),
+      idempotent: true,
+    };
+    return this.transport.call(req, (res) => toSubscription(res.body));
+  }
+
+  async deleteSubscription(sid: string): Promise<void> {
+    await this.deleteGone(`/v1/Subscriptions/${checkSubscriptionSid(sid)}`);
+  }
+
+  async listSubscribedEvents(subscriptionSid: string): Promise<SubscribedEvent[]> {
+    const query = new URLSearchParams({ PageSize: String(this.pageSize) });
+    return this.listAll(`/v1/Subscriptions/${checkSubscriptionSid(subscriptionSid)}/SubscribedEvents?${query.toString()}`, SUBSCRIBED_EVENTS);
+  }
+
+  /**
+   * Adding a type the subscription already has fails on Twilio, so an unknown outcome is not
+   * blindly re-sent: the subscription's events are listed again, and the type there with the
+   * version sent means the add happened.
+   */
+  async addSubscribedEvent(subscriptionSid: string, event: SubscribedEvent): Promise<void> {
+    const sid = checkSubscriptionSid(subscriptionSid);
+    const req: ApiRequest = {
+      method: 'POST',
+      path: `/v1/Subscriptions/${sid}/SubscribedEvents`,
+      form: new URLSearchParams({ Type: event.type, SchemaVersion: String(checkSchemaVersion(event.schemaVersion)) }).toString(),
+      idempotent: false,
+      unknownOutcomeHint: `The event type may have been added to ${sid}; run 'sinkops plan' to see the account as it is now.`,
+    };
+    await this.transport.call(
+      req,
+      (res) => toSubscribedEvent(res.body),
+      async (failureSeq) =>
+        (await this.subscribedEventListings.after(failureSeq, sid, () => this.listSubscribedEvents(sid))).find(
+          (listed) => listed.type === event.type && listed.schemaVersion === event.schemaVersion,
+        ),
+    );
+  }
+
+  /** Sets the version of a type the subscription has: the same value twice is harmless. */
+  async updateSubscribedEvent(subscriptionSid: string, event: SubscribedEvent): Promise<void> {
+    const req: ApiRequest = {
+      method: 'POST',
+      path: `/v1/Subscriptions/${checkSubscriptionSid(subscriptionSid)}/SubscribedEvents/${pathSegment(event.type, 'an event type')}`,
+      form: new URLSearchParams({ SchemaVersion: String(checkSchemaVersion(event.schemaVersion)) }).toString(),
+      idempotent: true,
+    };
+    await this.transport.call(req, (res) => toSubscribedEvent(res.body));
+  }
+
+  async removeSubscribedEvent(subscriptionSid: string, type: string): Promise<void> {
+    await this.deleteGone(`/v1/Subscriptions/${checkSubscriptionSid(subscriptionSid)}/SubscribedEvents/${pathSegment(type, 'an event type')}`);
+  }
+
+  async listEventTypes(): Promise<EventType[]> {
+    const query = new URLSearchParams({ PageSize: String(this.pageSize) });
+    return this.listAll(`/v1/Types?${query.toString()}`, EVENT_TYPES);
+  }
+
+  async listSchemaVersions(schemaId: string): Promise<number[]> {
+    const query = new URLSearchParams({ PageSize: String(this.pageSize) });
+    return this.listAll(`/v1/Schemas/${pathSegment(schemaId, 'a schema id')}/Versions?${query.toString()}`, SCHEMA_VERSIONS);
   }
 
   /** Closes the connection pool this client opened (an injected dispatcher belongs to the caller). */
@@ -196,41 +376,60 @@ export class TwilioClient implements SinksApi {
   }
 
   /**
-   * Follows `meta.next_page_url`, one page at a time: a page's URL is only known from the one before.
-   * A list must end: a page it already returned, or more than `maxPages` pages, is an error. A SID on
-   * two pages (a listing that shifted under a concurrent change, or a faulty server) is one sink or
-   * subscription: the first occurrence is kept, so nothing downstream ever sees one SID twice.
+   * A DELETE whose target is already gone has done its work (the seam's "one already gone counts
+   * as deleted"): a 404 is success, on the first attempt as after one whose outcome was unknown.
    */
-  private async listAll<T extends { readonly sid: string }>(firstPath: string, key: 'sinks' | 'subscriptions', map: (wire: unknown) => T): Promise<T[]> {
+  private async deleteGone(path: string): Promise<void> {
+    const req: ApiRequest = { method: 'DELETE', path, idempotent: true, goneIsDone: true };
+    try {
+      await this.transport.call(req, () => undefined);
+    } catch (e) {
+      if (e instanceof TwilioApiError && e.status === 404) {
+        this.logger.debug({ method: req.method, path }, 'twilio delete found nothing to delete');
+        return;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Follows `meta.next_page_url`, one page at a time: a page's URL is only known from the one before.
+   * A list must end: a page it already returned, or more than `maxPages` pages, is an error. An item
+   * on two pages (a listing that shifted under a concurrent change, or a faulty server) — the same
+   * SID, event type or version — is one item: the first occurrence is kept, so nothing downstream
+   * ever sees one twice.
+   */
+  private async listAll<T>(firstPath: string, list: ListOf<T>): Promise<T[]> {
     const out: T[] = [];
-    const sids = new Set<string>();
+    const ids = new Set<string>();
     const seen = new Set<string>();
     let path: string | null = firstPath;
     while (path !== null) {
-      if (seen.size === this.maxPages) throw this.endlessList(key, out.length);
+      if (seen.size === this.maxPages) throw this.endlessList(list.noun, out.length);
       seen.add(path);
-      const page: Page = await this.transport.call({ method: 'GET', path, idempotent: true }, (res) => readPage(res.body, key));
+      const page: Page = await this.transport.call({ method: 'GET', path, idempotent: true }, (res) => readPage(res.body, list.key));
       for (const item of page.items) {
-        const value = map(item);
-        if (sids.has(value.sid)) {
-          this.logger.debug({ list: key, sid: value.sid }, 'twilio list repeated a SID; kept the first');
+        const value = list.map(item);
+        const id = list.id(value);
+        if (ids.has(id)) {
+          this.logger.debug({ list: list.noun, id }, 'twilio list repeated an item; kept the first');
           continue;
         }
-        sids.add(value.sid);
+        ids.add(id);
         out.push(value);
       }
       path = page.nextPageUrl === null ? null : this.nextPagePath(page.nextPageUrl);
       if (path !== null && seen.has(path)) {
-        throw new SinkopsError('TWILIO_API', `Unexpected response from the Events API: the list of ${key} pages back to a page it already returned.`);
+        throw new SinkopsError('TWILIO_API', `Unexpected response from the Events API: the list of ${list.noun} pages back to a page it already returned.`);
       }
     }
     return out;
   }
 
-  private endlessList(key: 'sinks' | 'subscriptions', count: number): SinkopsError {
+  private endlessList(noun: string, count: number): SinkopsError {
     return new SinkopsError(
       'TWILIO_API',
-      `Unexpected response from the Events API: the list of ${key} did not end after ${this.maxPages} pages (${count} ${key} so far); sinkops stopped following next_page_url.`,
+      `Unexpected response from the Events API: the list of ${noun} did not end after ${this.maxPages} pages (${count} ${noun} so far); sinkops stopped following next_page_url.`,
       { details: [`That is far more than an account holds at ${this.pageSize} a page: check TWILIO_EVENTS_BASE_URL and any proxy in between.`] },
     );
   }
@@ -254,22 +453,5 @@ export class TwilioClient implements SinksApi {
       );
     }
     return `${url.pathname}${url.search}`;
-  }
-
-  /**
-   * All sinks, as listed by a request that started after the failure numbered `failureSeq`.
-   * Creates that fail together (a burst of 5xx under load) share one listing instead of each
-   * paging through the whole account; a listing that began before a failure cannot show that
-   * failure's effect, so it is not reused for it.
-   */
-  private sinksListedAfter(failureSeq: number): Promise<RemoteSink[]> {
-    const current = this.reconcileList;
-    if (current !== undefined && current.startSeq > failureSeq) return current.promise;
-    const startSeq = this.transport.nextSeq();
-    const promise = this.listSinks().finally(() => {
-      if (this.reconcileList?.promise === promise) this.reconcileList = undefined;
-    });
-    this.reconcileList = { startSeq, promise };
-    return promise;
   }
 }

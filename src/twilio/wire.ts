@@ -1,5 +1,5 @@
 import { SinkopsError } from '../errors.js';
-import type { RemoteSink, Subscription } from '../remote/model.js';
+import type { EventType, RemoteSink, SubscribedEvent, Subscription } from '../remote/model.js';
 
 /**
  * Twilio's snake_case JSON → the camelCase model. Only the fields sinkops reads are checked, and
@@ -18,7 +18,7 @@ function unexpected(what: string): SinkopsError {
 }
 
 /** A value quoted in an error: JSON-escaped, and cut short so a huge answer does not flood the terminal. */
-function quote(value: string): string {
+export function quote(value: string): string {
   const limit = 64;
   return JSON.stringify(value.length > limit ? `${value.slice(0, limit)}…` : value);
 }
@@ -85,13 +85,83 @@ export function toSubscription(wire: unknown): Subscription {
   };
 }
 
+/**
+ * The characters src/terminal-safe.ts escapes: C0/C1 controls, DEL, invisible format characters
+ * (bidi overrides, zero-width), lone surrogates, U+2028 and U+2029.
+ */
+const UNSAFE_TEXT = /[\p{Cc}\p{Cf}\p{Cs}\u2028\u2029]/u;
+
+/** Far beyond any event type or schema id Twilio has (the longest are under 80 characters). */
+export const MAX_NAME_LENGTH = 256;
+
+/**
+ * Why `value` cannot be an event type or a schema id, or undefined when it can. Both are shown on
+ * the terminal, written into plan files and put in request paths (`…/SubscribedEvents/{Type}`,
+ * `/v1/Schemas/{Id}/Versions`): a control or format character, an empty value, or `.`/`..` (which a
+ * path normaliser would turn into another resource, even encoded) is refused.
+ */
+export function nameProblem(value: string): string | undefined {
+  if (value === '') return 'is empty';
+  if (value === '.' || value === '..') return 'is a relative path segment';
+  if (value.length > MAX_NAME_LENGTH) return `is longer than ${MAX_NAME_LENGTH} characters`;
+  if (UNSAFE_TEXT.test(value)) return 'contains control or invisible characters';
+  return undefined;
+}
+
+function requiredName(o: Record<string, unknown>, key: string, what: string): string {
+  const name = requiredString(o, key, what);
+  const problem = nameProblem(name);
+  if (problem !== undefined) throw unexpected(`${what} has ${key} ${quote(name)}, which ${problem}`);
+  return name;
+}
+
+/** A schema version: a whole number of at least 1 (JSON numbers only; `"2"` is not one). */
+function requiredVersion(o: Record<string, unknown>, key: string, what: string): number {
+  const v = o[key];
+  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 1) return v;
+  if (v === undefined || v === null) throw unexpected(`${what} has no ${key}`);
+  throw unexpected(`${what} has ${key} ${shown(v)}, which is not a schema version (a whole number of at least 1)`);
+}
+
+/** A wrong value as an error shows it: a number as written, a string quoted, anything else by its kind. */
+function shown(value: unknown): string {
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'string') return quote(value);
+  return Array.isArray(value) ? 'a list' : `a value of type ${typeof value}`;
+}
+
+/** One entry of `…/SubscribedEvents` (list key `types`), or the answer to adding or updating one. */
+export function toSubscribedEvent(wire: unknown): SubscribedEvent {
+  const o = asObject(wire, 'a subscribed event');
+  const type = requiredName(o, 'type', 'a subscribed event');
+  return { type, schemaVersion: requiredVersion(o, 'schema_version', `subscribed event ${quote(type)}`) };
+}
+
+/** One entry of Twilio's event-type catalogue (`/v1/Types`, list key `types`). */
+export function toEventType(wire: unknown): EventType {
+  const o = asObject(wire, 'an event type');
+  const type = requiredName(o, 'type', 'an event type');
+  const what = `event type ${quote(type)}`;
+  const status = optionalString(o, 'status') ?? '';
+  if (UNSAFE_TEXT.test(status)) throw unexpected(`${what} has status ${quote(status)}, which contains control or invisible characters`);
+  return { type, schemaId: requiredName(o, 'schema_id', what), status };
+}
+
+/** One entry of `/v1/Schemas/{Id}/Versions` (list key `schema_versions`): its version number. */
+export function toSchemaVersion(wire: unknown): number {
+  return requiredVersion(asObject(wire, 'a schema version'), 'schema_version', 'a schema version');
+}
+
+/** The list keys of the Events API lists sinkops reads. */
+export type ListKey = 'sinks' | 'subscriptions' | 'types' | 'schema_versions';
+
 export interface Page {
   readonly items: readonly unknown[];
   readonly nextPageUrl: string | null;
 }
 
 /** One page of a list: `{ <key>: [...], meta: { next_page_url } }`. */
-export function readPage(body: unknown, key: 'sinks' | 'subscriptions'): Page {
+export function readPage(body: unknown, key: ListKey): Page {
   const o = asObject(body, 'a list page');
   const items = o[key];
   if (!Array.isArray(items)) throw unexpected(`a list page has no '${key}' array`);

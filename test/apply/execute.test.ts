@@ -63,8 +63,10 @@ describe('execute: order', () => {
       `createSink:fresh-2 events ${marker('fresh-2')}`,
     ]);
     expect(mutating.slice(2, 4).sort()).toEqual([`updateSink:${unmanaged.sid}`, `updateSink:${upd.sid}`].sort());
-    // The replace: its new sink is created before the old one is deleted, and before the prune.
-    expect(mutating.slice(4)).toEqual([`createSink:rep events ${marker('rep')}`, `deleteSink:${rep.sid}`, `deleteSink:${old.sid}`]);
+    // The replace: its new sink is created after the updates; its old sink goes with the deletes,
+    // once the subscriptions that move have moved (SPEC §13).
+    expect(mutating[4]).toBe(`createSink:rep events ${marker('rep')}`);
+    expect(mutating.slice(5).sort()).toEqual([`deleteSink:${old.sid}`, `deleteSink:${rep.sid}`].sort());
     expect(result.counts).toMatchObject({ applied: 6, blocked: 0, failed: 0 });
     // Results keep the plan's order, not completion order.
     expect(result.results.map((r) => r.action.name)).toEqual(['old', 'rep', 'upd', 'adopted', 'fresh', 'fresh-2']);

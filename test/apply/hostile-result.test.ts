@@ -32,7 +32,7 @@ const results: ActionResult[] = [
   { action: replaceAction(sink(OLD, 'seg'), 'seg'), status: 'applied', newSid: `DG9${EVIL}` },
   { action: deleteAction(sink(HELD, 'old'), `old${EVIL}`), status: 'applied', note: EVIL },
 ];
-const hostile: ApplyResult = { results, counts: countResults(results), dryRun: false };
+const hostile: ApplyResult = { results, subscriptions: [], counts: countResults(results), dryRun: false };
 
 describe('apply results with hostile remote text', () => {
   it('text: no raw control, bidi or invisible character; each result on one line, its values escaped', () => {

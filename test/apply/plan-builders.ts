@@ -124,6 +124,8 @@ export function planOf(actions: readonly PlannedAction[], overrides: Partial<Pla
     errors: [],
     basis: 'sha256:0000',
     sinkCount: { limit: 100, now: 0, peak: 0 },
+    subscriptions: [],
+    subscriptionSummary: { create: 0, update: 0, move: 0, delete: 0, noop: 0 },
     options: { prune: true },
     ...overrides,
   };

@@ -31,7 +31,7 @@ const NEW = 'DG99999999999999999999999999999999';
 const sink = (sid: string, name: string) => remoteSink({ sid, description: `${name} events ${marker(name)}` });
 
 function result(entries: ActionResult[], dryRun = false): ApplyResult {
-  return { results: entries, counts: countResults(entries), dryRun };
+  return { results: entries, subscriptions: [], counts: countResults(entries), dryRun };
 }
 
 const kinesis = createAction(
@@ -112,7 +112,7 @@ describe('renderMarkdown', () => {
 describe('renderJson', () => {
   it('uses snake_case keys and carries a format version', () => {
     const doc = JSON.parse(renderJson(sample)) as Record<string, unknown>;
-    expect(doc['format_version']).toBe(1);
+    expect(doc['format_version']).toBe(2);
     expect(doc['dry_run']).toBe(false);
     expect(doc['summary']).toEqual({ applied: 4, blocked: 1, failed: 1, skipped: 0, planned: 0 });
     const results = doc['results'] as Record<string, unknown>[];

@@ -74,6 +74,7 @@ describe('--deadline', () => {
     const stored: Record<string, unknown>[] = [];
     const server = await startHostileServer((req, res, body) => {
       const description = new URLSearchParams(body).get('Description') ?? '';
+      if (req.method === 'GET' && (req.url ?? '').startsWith('/v1/Subscriptions')) return sendJson(res, 200, { subscriptions: [], meta: { next_page_url: null } });
       if (req.method === 'GET') return sendJson(res, 200, { sinks: stored, meta: { next_page_url: null } });
       if (req.method === 'DELETE') return void res.writeHead(204).end();
       if (!/\[sinkops:[a-c]\]$/.test(description)) {

@@ -41,6 +41,7 @@ describe('loadDesired: valid sinks', () => {
           destination: { value: 'https://example.org/orders', sensitive: false, envRefs: [] },
           method: { value: 'POST', sensitive: false, envRefs: [] },
         },
+        subscriptions: [],
         source: { file: 'sinks/a-webhook.yaml', line: 2, column: 1 },
       },
       {
@@ -58,6 +59,7 @@ describe('loadDesired: valid sinks', () => {
           external_id: { value: 'ext-secret-1', sensitive: true, envRefs: ['EXT_ID'], template: '${EXT_ID}' },
         },
         sid: 'DG0123456789abcdef0123456789ABCDEF',
+        subscriptions: [],
         source: { file: 'sinks/b-kinesis.yml', line: 1, column: 1 },
       },
       {
@@ -67,6 +69,7 @@ describe('loadDesired: valid sinks', () => {
         sinkConfiguration: {
           write_key: { value: 'wk-secret-2', sensitive: true, envRefs: ['WRITE_KEY'], template: '${WRITE_KEY}' },
         },
+        subscriptions: [],
         source: { file: 'sinks/nested/c-segment.yaml', line: 1, column: 1 },
       },
     ]);

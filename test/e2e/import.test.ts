@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { EmulatorSeed } from '../../src/emulator/index.js';
 import { E2E_TEST_TIMEOUT_MS, runCli, sid, startE2eEmulator, writeRepo, type E2eEmulator } from './helpers/index.js';
-import { mutating, withinLease } from './helpers/account.js';
+import { listSubscriptions, mutating, withinLease, type ApiSubscription } from './helpers/account.js';
 
 const TYPES = ['kinesis', 'webhook', 'segment'] as const;
 
@@ -113,5 +113,123 @@ describe('import', () => {
     const plan = await runCli(['plan'], { cwd, env });
     expect(plan.stdout).toContain('No changes. Twilio sinks match the repository.');
     expect(withinLease(await emu.requests()).filter((r) => r.method === 'DELETE')).toEqual([]);
+  });
+});
+
+/**
+ * Subscriptions (SPEC §13): import writes, under each sink it imports, the subscriptions that
+ * deliver to it, pinned by `sid:` and with their events read from SubscribedEvents (one list per
+ * subscription of an imported sink, none for the others); the plan that follows adopts them with
+ * no event change, and after the apply nothing is left to do.
+ */
+describe('import with subscriptions', () => {
+  const ORDERS = sid('DG', 1);
+  const MANAGED = sid('DG', 2);
+  const DIGEST = sid('DG', 3);
+  const RECEIPTS = sid('DF', 1);
+  const INBOUND = sid('DF', 2);
+  const ON_MANAGED = sid('DF', 3);
+  const ON_DIGEST = sid('DF', 4);
+  let emu: E2eEmulator;
+  let cwd: string;
+  let imported: { stdout: string; stderr: string; code: number | null };
+  let reads: string[];
+
+  function subscriptionSeed(): EmulatorSeed {
+    return {
+      sinks: [
+        { sid: ORDERS, description: 'Orders hook', sink_type: 'webhook', sink_configuration: { destination: 'https://hooks.example.org/orders', method: 'POST' }, status: 'active' },
+        { sid: MANAGED, description: 'Managed by another stack [sinkops:green/managed]', sink_type: 'webhook', sink_configuration: { destination: 'https://hooks.example.org/m', method: 'POST' }, status: 'active' },
+        { sid: DIGEST, description: 'Email digest', sink_type: 'email', sink_configuration: {} },
+      ],
+      subscriptions: [
+        {
+          sid: RECEIPTS,
+          description: 'Delivery receipts',
+          sink_sid: ORDERS,
+          types: [
+            { type: 'com.twilio.messaging.message.failed', schema_version: 2 },
+            { type: 'com.twilio.messaging.message.delivered', schema_version: 2 },
+          ],
+        },
+        {
+          // Console text that breaks the YAML rules, and a marker left from another stack.
+          sid: INBOUND,
+          description: '<b>Inbound</b>\nmessages [sinkops:blue/orders#inbound]',
+          sink_sid: ORDERS,
+          types: [{ type: 'com.twilio.messaging.inbound-message.received', schema_version: 1 }],
+        },
+        { sid: ON_MANAGED, description: 'On the sink of another stack', sink_sid: MANAGED, types: [{ type: 'com.twilio.messaging.message.delivered', schema_version: 1 }] },
+        { sid: ON_DIGEST, description: 'On the email sink', sink_sid: DIGEST, types: [{ type: 'com.twilio.messaging.message.delivered', schema_version: 1 }] },
+      ],
+    };
+  }
+
+  beforeAll(async () => {
+    emu = await startE2eEmulator(subscriptionSeed());
+    cwd = await writeRepo({});
+    imported = await runCli(['import', '--out-dir', 'sinks'], { cwd, env: emu.env });
+    reads = (await emu.requests()).filter((r) => r.path.includes('/SubscribedEvents')).map((r) => `${r.method} ${r.path.split('?')[0]}`);
+  });
+
+  it('writes the subscriptions of the imported sink, pinned, with their events; reads only theirs; changes nothing', async () => {
+    expect(imported.stderr).toBe('');
+    expect(imported.code).toBe(0);
+    expect(imported.stdout).toContain(`+ sinks/orders-hook.yaml  (${ORDERS}, 2 subscriptions)`);
+    const yaml = await readFile(join(cwd, 'sinks', 'orders-hook.yaml'), 'utf8');
+    expect(yaml).toContain(
+      [
+        'subscriptions:',
+        '  - name: delivery-receipts',
+        '    description: Delivery receipts',
+        '    events:',
+        '      com.twilio.messaging.message.delivered: 2',
+        '      com.twilio.messaging.message.failed: 2',
+        `    sid: ${RECEIPTS}`,
+        '  - name: inbound-messages',
+        '    description: Inbound messages',
+        '    events:',
+        '      com.twilio.messaging.inbound-message.received: 1',
+        `    sid: ${INBOUND}`,
+        '',
+      ].join('\n'),
+    );
+    expect(await readdir(join(cwd, 'sinks'))).toEqual(['orders-hook.yaml']);
+    expect(reads.sort()).toEqual([`GET /v1/Subscriptions/${RECEIPTS}/SubscribedEvents`, `GET /v1/Subscriptions/${INBOUND}/SubscribedEvents`].sort());
+    expect(mutating(await emu.requests())).toEqual([]);
+  });
+
+  it('writes a file that validate accepts', async () => {
+    const r = await runCli(['validate', '--dir', 'sinks'], { cwd, env: {} });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  });
+
+  it('plans the adopts (sink and subscriptions) with no event change, then nothing after the apply', async () => {
+    const r = await runCli(['plan', '--format', 'json'], { cwd, env: emu.env });
+    expect(r.code).toBe(0);
+    const plan = JSON.parse(r.stdout);
+    expect(plan.errors ?? []).toEqual([]);
+    expect(plan.summary).toMatchObject({ create: 0, update: 0, adopt: 1, replace: 0, delete: 0, blocked: 0 });
+    const changes = plan.subscription_actions.filter((a: { action: string }) => a.action !== 'noop');
+    expect(changes.map((a: { name: string; sid: string; reason: string; events: unknown[] }) => [a.name, a.sid, a.reason, a.events])).toEqual([
+      ['delivery-receipts', RECEIPTS, 'pinned', []],
+      ['inbound-messages', INBOUND, 'pinned', []],
+    ]);
+
+    const apply = await runCli(['apply', '--yes'], { cwd, env: emu.env });
+    expect(apply.code).toBe(0);
+    const after = JSON.parse((await runCli(['plan', '--format', 'json'], { cwd, env: emu.env })).stdout);
+    expect(after.summary).toMatchObject({ create: 0, update: 0, adopt: 0, replace: 0, delete: 0, blocked: 0 });
+    expect(after.subscription_actions.filter((a: { action: string }) => a.action !== 'noop')).toEqual([]);
+    // The unmanaged subscriptions on the sinks import left alone were not touched.
+    const subs = (await listSubscriptions(emu)) as (ApiSubscription & { description: string })[];
+    expect(subs.map((s) => s.sid).sort()).toEqual([RECEIPTS, INBOUND, ON_MANAGED, ON_DIGEST].sort());
+    expect(Object.fromEntries(subs.map((s) => [s.sid, s.description]))).toEqual({
+      [RECEIPTS]: 'Delivery receipts [sinkops:orders-hook#delivery-receipts]',
+      [INBOUND]: 'Inbound messages [sinkops:orders-hook#inbound-messages]',
+      [ON_MANAGED]: 'On the sink of another stack',
+      [ON_DIGEST]: 'On the email sink',
+    });
   });
 });

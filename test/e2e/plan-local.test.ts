@@ -47,6 +47,12 @@ describe('plan --local', () => {
     expect(r.stdout).toMatch(/cannot be deleted: in use by subscription DF0+1/);
     expect(r.stdout).toMatch(/Unmanaged sinks \(2, never changed by sinkops\):\n\s+DG0+5\s+email\s.*\n\s+DG0+6\s+webhook\s/);
     expect(r.stdout).toContain('Plan: 1 to create, 1 to update, 1 to replace, 1 to delete, 1 blocked.');
+    // A subscription change, under its sink (SPEC §13): a version, an event added, one removed.
+    expect(r.stdout).toMatch(/^\s+~ subscription "order-status" \(DF0+2\)/m);
+    expect(r.stdout).toContain('~ com.twilio.messaging.message.delivered = 1 -> 2');
+    expect(r.stdout).toContain('+ com.twilio.messaging.message.failed = 2');
+    expect(r.stdout).toContain('- com.twilio.messaging.inbound-message.received = 1');
+    expect(r.stdout).toContain('Subscriptions: 0 to create, 1 to update, 0 to move, 0 to delete.');
     expect(existsSync(join(cwd, STATE))).toBe(true);
   });
 
@@ -64,7 +70,7 @@ describe('plan --local', () => {
     expect(runs.apply!.code).toBe(3); // finished, but the in-use sink could not be deleted
     // Apply (secrets now set) did what the first plan (secrets unknown) showed.
     expect(runs.apply!.stdout).toContain('Plan: 1 to create, 1 to update, 1 to replace, 1 to delete, 1 blocked.');
-    expect(runs.apply!.stdout).toContain('Apply complete: 4 applied, 1 blocked, 0 failed.');
+    expect(runs.apply!.stdout).toContain('Apply complete: 5 applied, 1 blocked, 0 failed.');
     expect(states.applied).not.toBe(states.second);
     const r = runs.after!;
     expect(r.code).toBe(2); // the blocked delete is still a difference

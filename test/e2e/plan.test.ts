@@ -181,7 +181,7 @@ describe('plan: every kind of action', () => {
     const r = await runs.json!;
     expect(r.code).toBe(0);
     const doc = expectValidPlanJson(r.stdout);
-    expect(doc.format_version).toBe(1);
+    expect(doc.format_version).toBe(2);
     expect(doc.summary).toEqual({ create: 1, update: 1, adopt: 1, replace: 1, delete: 1, blocked: 1, noop: 1 });
     expect(doc.actions.map((a: any) => `${a.action}:${a.name}`)).toEqual([
       'create:new-hook',
@@ -192,7 +192,7 @@ describe('plan: every kind of action', () => {
       'delete:gone',
     ]);
     const blocked = doc.actions.find((a: any) => a.action === 'blocked');
-    expect(blocked).toMatchObject({ intended: 'delete', sid: SIDS.held, subscriptions: [SIDS.heldBy], reason: `in use by subscription ${SIDS.heldBy}` });
+    expect(blocked).toMatchObject({ intended: 'delete', sid: SIDS.held, subscriptions: [SIDS.heldBy], reason: expect.stringMatching(new RegExp(`^in use by subscription ${SIDS.heldBy}, which sinkops does not manage`)) });
     const replace = doc.actions.find((a: any) => a.action === 'replace');
     expect(replace.after.sink_configuration.external_id).toBe('(sensitive value)');
     // The secrets came from the environment and equal the account's: only the ARN changes, nothing is unknown.

@@ -48,6 +48,8 @@ function prepare(node: unknown, root: Json): unknown {
 const OPERATIONS = [
   'ListSink', 'CreateSink', 'FetchSink', 'UpdateSink', 'DeleteSink', 'CreateSinkTest', 'CreateSinkValidate',
   'ListSubscription', 'CreateSubscription', 'FetchSubscription', 'UpdateSubscription', 'DeleteSubscription',
+  'ListSubscribedEvent', 'CreateSubscribedEvent', 'FetchSubscribedEvent', 'UpdateSubscribedEvent', 'DeleteSubscribedEvent',
+  'ListEventType', 'FetchEventType', 'FetchSchema', 'ListSchemaVersion', 'FetchSchemaVersion',
 ];
 
 const validators = new Map<string, { validate: ValidateFunction; statuses: string[] }>();
@@ -137,6 +139,73 @@ describe('responses conform to twilio_events_v1.yaml', () => {
     expectConforms('ListSubscription', page);
     expectConforms('ListSubscription', await call(emu, 'GET', page.body.meta.next_page_url));
     expectConforms('DeleteSubscription', await call(emu, 'DELETE', `/v1/Subscriptions/${first.body.sid}`));
+  });
+
+  it('walks the subscribed-event operations', async () => {
+    const sink = await createSink(emu, 'for subscribed events');
+    const types = [JSON.stringify({ type: 'com.twilio.messaging.message.delivered', schema_version: 1 })];
+    const sub = (await call(emu, 'POST', '/v1/Subscriptions', { Description: 'se', SinkSid: sink.sid, Types: types })).body;
+    const base = `/v1/Subscriptions/${sub.sid}/SubscribedEvents`;
+    expectConforms('ListSubscribedEvent', await call(emu, 'GET', base));
+    const created = await call(emu, 'POST', base, { Type: 'com.twilio.messaging.message.failed', SchemaVersion: '2' });
+    expect(created.status).toBe(201);
+    expectConforms('CreateSubscribedEvent', created);
+    const again = await call(emu, 'POST', base, { Type: 'com.twilio.messaging.message.failed' });
+    expect(again.status).toBe(200);
+    expectConforms('CreateSubscribedEvent', again);
+    await call(emu, 'POST', base, { Type: 'com.twilio.studio.flow.execution.started' });
+    const page = await call(emu, 'GET', `${base}?PageSize=1`);
+    expectConforms('ListSubscribedEvent', page);
+    expectConforms('ListSubscribedEvent', await call(emu, 'GET', page.body.meta.next_page_url));
+    expectConforms('FetchSubscribedEvent', await call(emu, 'GET', `${base}/com.twilio.messaging.message.failed`));
+    expectConforms('UpdateSubscribedEvent', await call(emu, 'POST', `${base}/com.twilio.messaging.message.failed`, { SchemaVersion: '3' }));
+    expectConforms('UpdateSubscribedEvent', await call(emu, 'POST', `${base}/com.twilio.messaging.message.failed`, {}));
+    expectConforms('DeleteSubscribedEvent', await call(emu, 'DELETE', `${base}/com.twilio.messaging.message.failed`));
+  });
+
+  it('walks the event-type and schema operations', async () => {
+    for (const query of ['', '?PageSize=5', '?SchemaId=Messaging.MessageStatus&PageSize=2', '?SchemaId=No.Such']) {
+      const res = await call(emu, 'GET', `/v1/Types${query}`);
+      expectConforms('ListEventType', res);
+      if (res.body.meta.next_page_url) expectConforms('ListEventType', await call(emu, 'GET', res.body.meta.next_page_url));
+    }
+    // Every type, deprecated ones and those without documentation_url included.
+    for (const t of (await call(emu, 'GET', '/v1/Types?PageSize=1000')).body.types as { type: string }[]) {
+      expectConforms('FetchEventType', await call(emu, 'GET', `/v1/Types/${t.type}`));
+    }
+    const schemaIds = new Set(((await call(emu, 'GET', '/v1/Types?PageSize=1000')).body.types as { schema_id: string }[]).map((t) => t.schema_id));
+    for (const id of schemaIds) {
+      expectConforms('FetchSchema', await call(emu, 'GET', `/v1/Schemas/${id}`));
+      const versions = await call(emu, 'GET', `/v1/Schemas/${id}/Versions?PageSize=1`);
+      expectConforms('ListSchemaVersion', versions);
+      if (versions.body.meta.next_page_url) expectConforms('ListSchemaVersion', await call(emu, 'GET', versions.body.meta.next_page_url));
+      expectConforms('FetchSchemaVersion', await call(emu, 'GET', `/v1/Schemas/${id}/Versions/1`));
+    }
+  });
+
+  it('answers subscribed-event, type and schema errors with Twilio error bodies', async () => {
+    const ajv = new Ajv({ strict: true });
+    addFormats(ajv);
+    const validate = ajv.compile(ERROR_SCHEMA);
+    const sink = await createSink(emu, 'for errors');
+    const types = [JSON.stringify({ type: 'com.twilio.messaging.message.delivered', schema_version: 1 })];
+    const sub = (await call(emu, 'POST', '/v1/Subscriptions', { Description: 'e', SinkSid: sink.sid, Types: types })).body;
+    const base = `/v1/Subscriptions/${sub.sid}/SubscribedEvents`;
+    const answers = [
+      await call(emu, 'POST', '/v1/Subscriptions', { Description: 'e', SinkSid: sink.sid, Types: [JSON.stringify({ type: 'com.twilio.nope' })] }),
+      await call(emu, 'POST', base, { Type: 'com.twilio.messaging.message.failed', SchemaVersion: '99' }),
+      await call(emu, 'DELETE', `${base}/com.twilio.messaging.message.delivered`),
+      await call(emu, 'GET', `/v1/Subscriptions/DF${'0'.repeat(32)}/SubscribedEvents`),
+      await call(emu, 'GET', `${base}/com.twilio.messaging.message.failed`),
+      await call(emu, 'GET', '/v1/Types/com.twilio.nope'),
+      await call(emu, 'GET', '/v1/Schemas/No.Such'),
+      await call(emu, 'GET', '/v1/Schemas/Messaging.MessageStatus/Versions/99'),
+      await call(emu, 'GET', '/v1/Types', undefined, null),
+    ];
+    expect(answers.map((a) => [a.status, a.body.code])).toEqual([
+      [400, 20001], [400, 20001], [400, 20001], [404, 20404], [404, 20404], [404, 20404], [404, 20404], [404, 20404], [401, 20003],
+    ]);
+    expectTwilioErrors(validate, answers);
   });
 
   it('answers errors with Twilio error bodies', async () => {

@@ -1,6 +1,7 @@
 import twilio from 'twilio';
 import { describe, expect, it } from 'vitest';
-import type { RunningEmulator } from '../../src/emulator/index.js';
+import { EVENT_TYPES, type RunningEmulator } from '../../src/emulator/index.js';
+import { CATALOGUE } from '../../src/emulator/event-catalogue.js';
 import { emulator, KINESIS, SEGMENT, WEBHOOK } from './helpers.js';
 
 /**
@@ -143,6 +144,77 @@ describe('the twilio npm package against the emulator', () => {
     const types = [{ type: 'com.twilio.messaging.message.delivered', schema_version: 1 }];
     const refused = await c.events.v1.subscriptions.create({ description: 'early', sinkSid: kinesis.sid, types }).catch((e: unknown) => e);
     expect(refused).toMatchObject({ status: 400, code: 91100 });
+  });
+
+  it('lists event types (all, by schemaId, across pages) and fetches one', async () => {
+    const emu = await emulator();
+    const c = client(emu);
+    const all = await c.events.v1.eventTypes.list({ pageSize: 10 });
+    expect(all.map((t) => t.type)).toEqual(EVENT_TYPES.map((t) => t.type));
+    expect(all.some((t) => t.status === 'deprecated')).toBe(true);
+    const status = await c.events.v1.eventTypes.list({ schemaId: 'Messaging.MessageStatus', pageSize: 2 });
+    expect(status.map((t) => t.type)).toEqual(EVENT_TYPES.filter((t) => t.schemaId === 'Messaging.MessageStatus').map((t) => t.type));
+    const delivered = await c.events.v1.eventTypes('com.twilio.messaging.message.delivered').fetch();
+    expect(delivered).toMatchObject({ type: 'com.twilio.messaging.message.delivered', schemaId: 'Messaging.MessageStatus', status: 'available', description: 'Messaging- delivered message' });
+    expect(delivered.dateCreated).toBeInstanceOf(Date);
+    expect(delivered.links).toEqual({ schema: `${emu.url}/v1/Schemas/Messaging.MessageStatus/Versions` });
+    const missing = await c.events.v1.eventTypes('com.twilio.nothing').fetch().catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(twilio.RestException);
+    expect(missing).toMatchObject({ status: 404, code: 20404 });
+  });
+
+  it('fetches a schema, lists its versions and fetches one', async () => {
+    const emu = await emulator();
+    const c = client(emu);
+    const expected = CATALOGUE.getSchema('Messaging.MessageStatus')!;
+    const schema = await c.events.v1.schemas('Messaging.MessageStatus').fetch();
+    expect(schema).toMatchObject({ id: 'Messaging.MessageStatus', latestVersion: expected.versions.length });
+    expect(schema.latestVersionDateCreated).toBeInstanceOf(Date);
+    const versions = await c.events.v1.schemas('Messaging.MessageStatus').versions.list({ pageSize: 3 });
+    expect(versions.map((v) => v.schemaVersion)).toEqual(expected.versions.map((v) => v.version));
+    const two = await c.events.v1.schemas('Messaging.MessageStatus').versions(2).fetch();
+    expect(two).toMatchObject({ id: 'Messaging.MessageStatus', schemaVersion: 2, raw: `${emu.url}/__emulator/event-schemas/Messaging.MessageStatus/2` });
+    expect(two.dateCreated).toBeInstanceOf(Date);
+    expect(await (await fetch(two.raw)).json()).toMatchObject({ $id: 'https://events-schemas.twilio.com/Messaging.MessageStatus/2' });
+    const missing = await c.events.v1.schemas('Messaging.MessageStatus').versions(99).fetch().catch((e: unknown) => e);
+    expect(missing).toMatchObject({ status: 404, code: 20404 });
+  });
+
+  it('lists, adds, fetches, updates and removes a subscription\'s event types', async () => {
+    const emu = await emulator();
+    const c = client(emu);
+    const sink = await c.events.v1.sinks.create({ description: 'w', sinkType: 'webhook', sinkConfiguration: WEBHOOK });
+    const sub = await c.events.v1.subscriptions.create({
+      description: 's',
+      sinkSid: sink.sid,
+      types: [{ type: 'com.twilio.messaging.message.delivered', schema_version: 1 }],
+    });
+    const events = c.events.v1.subscriptions(sub.sid).subscribedEvents;
+    const added = await events.create({ type: 'com.twilio.messaging.message.failed', schemaVersion: 2 });
+    expect(added).toMatchObject({ accountSid: emu.accountSid, type: 'com.twilio.messaging.message.failed', schemaVersion: 2, subscriptionSid: sub.sid });
+    const latest = await events.create({ type: 'com.twilio.messaging.inbound-message.received' });
+    expect(latest.schemaVersion).toBe(CATALOGUE.getSchema('Messaging.InboundMessageV1')!.versions.length);
+    expect((await events.list({ pageSize: 2 })).map((e) => [e.type, e.schemaVersion])).toEqual([
+      ['com.twilio.messaging.message.delivered', 1],
+      ['com.twilio.messaging.message.failed', 2],
+      ['com.twilio.messaging.inbound-message.received', latest.schemaVersion],
+    ]);
+    // Adding a type the subscription has answers 200: the client takes it as the instance, version set.
+    expect((await events.create({ type: 'com.twilio.messaging.message.delivered', schemaVersion: 2 })).schemaVersion).toBe(2);
+    expect((await events('com.twilio.messaging.message.failed').fetch()).schemaVersion).toBe(2);
+    expect((await events('com.twilio.messaging.message.failed').update({ schemaVersion: 3 })).schemaVersion).toBe(3);
+    expect(await events('com.twilio.messaging.message.failed').remove()).toBe(true);
+    expect(await events('com.twilio.messaging.inbound-message.received').remove()).toBe(true);
+    const last = await events('com.twilio.messaging.message.delivered').remove().catch((e: unknown) => e);
+    expect(last).toBeInstanceOf(twilio.RestException);
+    expect(last).toMatchObject({ status: 400, code: 20001 });
+    const unknown = await events.create({ type: 'com.twilio.nothing' }).catch((e: unknown) => e);
+    expect(unknown).toMatchObject({ status: 400, code: 20001 });
+    const badVersion = await c.events.v1.subscriptions
+      .create({ description: 'bad', sinkSid: sink.sid, types: [{ type: 'com.twilio.messaging.message.delivered', schema_version: 99 }] })
+      .catch((e: unknown) => e);
+    expect(badVersion).toMatchObject({ status: 400, code: 20001 });
+    expect((badVersion as Error).message).toContain('schema version 99 does not exist');
   });
 
   it('authenticates with an API key', async () => {

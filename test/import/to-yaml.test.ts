@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadDesired } from '../../src/desired/load.js';
-import { importSinks, plainDescription } from '../../src/import/to-yaml.js';
+import { importSinks, plainDescription, subscriptionDescription, type ImportSubscription } from '../../src/import/to-yaml.js';
 import type { RemoteSink } from '../../src/remote/model.js';
 
 const sid = (n: number): string => `DG${n.toString(16).padStart(32, '0')}`;
@@ -97,5 +97,189 @@ describe('plainDescription', () => {
     ['   ', ''],
   ])('%j → %j', (input, output) => {
     expect(plainDescription(input)).toBe(output);
+  });
+});
+
+describe('importSinks: subscriptions', () => {
+  const HOOK = { destination: 'https://e.org/h', method: 'POST' };
+  const dfSid = (n: number): string => `DF${n.toString(16).padStart(32, '0')}`;
+  const sub = (n: number, sinkN: number, description: string, events: ImportSubscription['events']): ImportSubscription => ({
+    sid: dfSid(n),
+    description,
+    sinkSid: sid(sinkN),
+    events,
+  });
+  const ev = (type: string, schemaVersion: number) => ({ type, schemaVersion });
+
+  async function loadWritten(result: ReturnType<typeof importSinks>) {
+    const dir = await mkdtemp(join(tmpdir(), 'sinkops-import-'));
+    try {
+      for (const s of result.sinks) await writeFile(join(dir, `${s.name}.yaml`), s.yaml);
+      return await loadDesired(dir, { cwd: dir, env: {} });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('writes the subscriptions delivering to each imported sink, sid-pinned, named from their descriptions', async () => {
+    const result = importSinks(
+      [sink(1, 'webhook', 'Orders hook', HOOK), sink(2, 'webhook', 'Other hook', HOOK)],
+      new Set(),
+      '../schemas/sink.schema.json',
+      new Map(),
+      [
+        sub(2, 1, 'Delivery receipts', [ev('com.twilio.messaging.message.failed', 2), ev('com.twilio.messaging.message.delivered', 2)]),
+        sub(1, 1, 'Inbound', [ev('com.twilio.messaging.inbound-message.received', 1)]),
+        sub(3, 2, 'Calls', [ev('com.twilio.voice.status-callback.call.completed', 1)]),
+      ],
+    );
+    expect(result.sinks[0]?.yaml).toBe(
+      [
+        '# yaml-language-server: $schema=../schemas/sink.schema.json',
+        `# Imported by \`sinkops import\` from ${sid(1)}.`,
+        '',
+        'name: orders-hook',
+        'description: Orders hook',
+        'sink_type: webhook',
+        'sink_configuration:',
+        '  destination: https://e.org/h',
+        '  method: POST',
+        `sid: ${sid(1)}`,
+        'subscriptions:',
+        '  - name: inbound',
+        '    description: Inbound',
+        '    events:',
+        '      com.twilio.messaging.inbound-message.received: 1',
+        `    sid: ${dfSid(1)}`,
+        '  - name: delivery-receipts',
+        '    description: Delivery receipts',
+        '    events:',
+        '      com.twilio.messaging.message.delivered: 2',
+        '      com.twilio.messaging.message.failed: 2',
+        `    sid: ${dfSid(2)}`,
+        '',
+      ].join('\n'),
+    );
+    expect(result.sinks.map((s) => [s.name, s.subscriptions])).toEqual([
+      [
+        'orders-hook',
+        [
+          { name: 'delivery-receipts', sid: dfSid(2) },
+          { name: 'inbound', sid: dfSid(1) },
+        ],
+      ],
+      ['other-hook', [{ name: 'calls', sid: dfSid(3) }]],
+    ]);
+    const state = await loadWritten(result);
+    expect(state.diagnostics).toEqual([]);
+    expect(state.sinks[0]?.subscriptions.map((s) => [s.name, s.sid, s.events.map((e) => [e.type, e.schemaVersion])])).toEqual([
+      [
+        'delivery-receipts',
+        dfSid(2),
+        [
+          ['com.twilio.messaging.message.delivered', 2],
+          ['com.twilio.messaging.message.failed', 2],
+        ],
+      ],
+      ['inbound', dfSid(1), [['com.twilio.messaging.inbound-message.received', 1]]],
+    ]);
+  });
+
+  it('writes no subscriptions key for a sink without any, and none for sinks it does not import', () => {
+    const result = importSinks(
+      [sink(1, 'webhook', 'Plain', HOOK), sink(2, 'webhook', 'Managed [sinkops:m]', HOOK), sink(3, 'webhook', 'Pinned', HOOK)],
+      new Set(),
+      's.json',
+      new Map([[sid(3), 'pinned']]),
+      [sub(1, 2, 'On managed', [ev('a.b', 1)]), sub(2, 3, 'On pinned', [ev('a.b', 1)])],
+    );
+    expect(result.sinks.map((s) => s.name)).toEqual(['plain']);
+    expect(result.sinks[0]?.yaml).not.toContain('subscriptions');
+    expect(result.sinks[0]?.subscriptions).toEqual([]);
+    expect(result.skipped.filter((s) => s.subscription)).toEqual([]);
+  });
+
+  it('names them uniquely within the sink (not across sinks), with subscription-N when a description gives no name', async () => {
+    const e = [ev('com.a.b', 1)];
+    const result = importSinks(
+      [sink(1, 'webhook', 'One', HOOK), sink(2, 'webhook', 'Two', HOOK)],
+      new Set(),
+      's.json',
+      new Map(),
+      [
+        sub(1, 1, 'Status', e),
+        sub(2, 1, 'status!', e),
+        sub(3, 1, '', e),
+        sub(4, 1, '!!! ???', e),
+        sub(5, 1, 'Subscription 1', e),
+        sub(6, 2, 'Status', e),
+        sub(7, 2, '[sinkops:x#y]', e),
+      ],
+    );
+    expect(result.sinks.map((s) => s.subscriptions.map((x) => `${x.name} ${x.sid.slice(-1)}`))).toEqual([
+      ['status 1', 'status-2 2', 'subscription-1 3', 'subscription-1-2 5', 'subscription-2 4'],
+      ['status 6', 'subscription-1 7'],
+    ]);
+    const state = await loadWritten(result);
+    expect(state.diagnostics).toEqual([]);
+    expect(state.sinks[1]?.subscriptions.find((s) => s.name === 'subscription-1')?.description).toBe(`Imported subscription ${dfSid(7)}`);
+  });
+
+  it('strips the sinkops marker of any stack and tidies a hostile description, so that validate accepts the file', async () => {
+    const hostile = `<img src=x onerror=alert(1)> Receipts\nfor [sinkops:a] <b ${'very long '.repeat(40)} [sinkops:blue/orders#receipts]  `;
+    const result = importSinks([sink(1, 'webhook', 'Hook', HOOK)], new Set(), 's.json', new Map(), [
+      sub(1, 1, 'Order status [sinkops:orders-webhook#order-status]', [ev('com.a.b', 1)]),
+      sub(2, 1, hostile, [ev('com.a.c', 3)]),
+    ]);
+    const state = await loadWritten(result);
+    expect(state.diagnostics).toEqual([]);
+    const [first, second] = [...(state.sinks[0]?.subscriptions ?? [])].sort((a, b) => (a.sid ?? '').localeCompare(b.sid ?? ''));
+    expect(first?.description).toBe('Order status');
+    expect(first?.name).toBe('order-status');
+    expect(second?.description).not.toMatch(/[<\n]|\[sinkops:/);
+    expect(second?.description.length).toBeLessThanOrEqual(200);
+    expect(second?.name).toMatch(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/);
+  });
+
+  it('writes odd remote event types as they are, quoted where YAML needs it, so that validate points at them', async () => {
+    const result = importSinks([sink(1, 'webhook', 'Hook', HOOK)], new Set(), 's.json', new Map(), [
+      sub(1, 1, 'Odd', [ev('__proto__', 1), ev('com.a.b: 2\n#', 0), ev('com.a.ok', 3)]),
+    ]);
+    const state = await loadWritten(result);
+    expect(state.sinks).toEqual([]);
+    expect(state.diagnostics.map((d) => [d.line, d.code, d.message.split(' in ')[0]])).toEqual([
+      [15, 'SCHEMA', "event type '__proto__'"],
+      [16, 'SCHEMA', "event type 'com.a.b: 2\\n#'"],
+      [16, 'SCHEMA', "schema version of 'com.a.b: 2\\n#'"],
+    ]);
+  });
+
+  it('leaves out (and reports) a subscription with no events, one deleted while read, and one the repository pins', () => {
+    const result = importSinks(
+      [sink(1, 'webhook', 'Hook', HOOK)],
+      new Set(),
+      's.json',
+      new Map(),
+      [sub(1, 1, 'Empty', []), sub(2, 1, 'Gone', undefined), sub(3, 1, 'Kept', [ev('com.a.b', 1)]), sub(4, 1, 'Pinned', [ev('com.a.b', 1)])],
+      new Map([[dfSid(4), 'elsewhere#pinned']]),
+    );
+    expect(result.sinks[0]?.subscriptions).toEqual([{ name: 'kept', sid: dfSid(3) }]);
+    expect(result.skipped).toEqual([
+      { sid: dfSid(1), reason: 'it delivers no event types', subscription: true },
+      { sid: dfSid(2), reason: 'it was deleted while import read it', subscription: true },
+      { sid: dfSid(4), reason: 'already in the repository as elsewhere#pinned (sid pin)', subscription: true },
+    ]);
+  });
+});
+
+describe('subscriptionDescription', () => {
+  it.each([
+    ['Receipts [sinkops:orders#receipts]', 'Receipts'],
+    ['Receipts [sinkops:blue/orders#receipts]  ', 'Receipts'],
+    ['[sinkops:orders#receipts]', ''],
+    ['a [sinkops:x] b', 'a [sinkops x] b'],
+    ['<i>Hi</i>\nthere', 'Hi there'],
+  ])('%j → %j', (input, output) => {
+    expect(subscriptionDescription(input)).toBe(output);
   });
 });

@@ -4,15 +4,15 @@ import { describe, expect, it } from 'vitest';
 import type { ConfigValue, DesiredSink, SinkType } from '../../src/desired/model.js';
 import { SinkopsError } from '../../src/errors.js';
 import { decodePlan, encodePlan, readPlanFile } from '../../src/plan/codec.js';
-import type { Plan, PlannedAction } from '../../src/plan/model.js';
+import type { Plan } from '../../src/plan/model.js';
 import { compareActions } from '../../src/plan/order.js';
 import { planHash } from '../../src/plan/plan-hash.js';
 import { plan, sinkFingerprint } from '../../src/plan/plan.js';
-import { planFromSaved, resolveSecrets, toSaved } from '../../src/plan/saved-plan.js';
+import { assertCurrent, planFromSaved, resolveSecrets, toSaved } from '../../src/plan/saved-plan.js';
 import type { RemoteSink } from '../../src/remote/model.js';
 import { renderPlan } from '../../src/render/index.js';
-import { fixturePlan } from '../render/fixture.js';
-import { PLAN, desired, dfSid, lit, remote, sid, state } from './helpers.js';
+import { fixturePlan, fixtureWorld } from '../render/fixture.js';
+import { desired, dfSid, lit, remote, sid, state } from './helpers.js';
 
 function planFileError(text: string): SinkopsError {
   try {
@@ -67,15 +67,15 @@ describe('readPlanFile', () => {
   });
 
   it('refuses another format version', () => {
-    const other = JSON.stringify({ ...(JSON.parse(text) as object), format_version: 2 });
+    const other = JSON.stringify({ ...(JSON.parse(text) as object), format_version: 3 });
     const e = planFileError(other);
     expect(e.code).toBe('PLAN_FILE');
-    expect(e.message).toContain('format_version 2');
+    expect(e.message).toContain('format_version 3');
     expect(e.details.join('\n')).toContain('sinkops plan --out');
   });
 
   it('locates a JSON syntax error in the file', () => {
-    expect(planFileError('{\n  "format_version": 1,\n}').message).toMatch(/^plan\.json:3:1: not a sinkops plan: /);
+    expect(planFileError('{\n  "format_version": 2,\n}').message).toMatch(/^plan\.json:3:1: not a sinkops plan: /);
   });
 
   it('refuses a file that is not JSON, or does not match the schema', () => {
@@ -100,21 +100,29 @@ describe('readPlanFile', () => {
     expect(read !== undefined && 'after' in read && read.after.sinkConfiguration['external_id']?.envRefs).toEqual(['A', 'B_2']);
   });
 
-  it('loads a plan saved by sinkops 0.1 and applies it against the account it was planned on', () => {
-    const file = 'test/fixtures/plans/saved-by-0.1.json';
-    const saved = readPlanFile(readFileSync(file, 'utf8'), file);
-    const p = fixturePlan();
-    const back = planFromSaved(
-      resolveSecrets(saved, { ORDERS_EXTERNAL_ID: 'DESIRED-EXTERNAL-ID-n3w' }, () => undefined),
-      // The fixture's account: the same sinks and in-use SIDs the 0.1 plan was computed from.
-      { sinks: p.actions.flatMap((a) => ('before' in a ? [a.before] : [])).concat(p.unmanaged), inUse: new Set(), subscriptionsBySink: new Map() },
-      PLAN,
+  it('carries subscription actions through a saved plan, and apply gets the same ones against the same account', () => {
+    const { account } = fixtureWorld();
+    const saved = readPlanFile(text, 'plan.json');
+    expect(saved.subscriptionSummary).toEqual(p.subscriptionSummary);
+    expect(saved.subscriptions.map((a) => [a.action, a.sink, a.name, a.before?.sid])).toEqual(
+      p.subscriptions.map((a) => [a.action, a.sink, a.name, a.before?.sid]),
     );
-    // What apply does is the same; the change descriptions are 0.1's, as the file shows them.
-    const withoutChanges = (actions: readonly PlannedAction[]) => actions.map(({ changes: _, ...rest }) => rest);
-    expect(withoutChanges(back.actions)).toEqual(withoutChanges(p.actions.filter((a) => a.action !== 'noop')));
-    expect(back.summary).toEqual(p.summary);
+    const back = planFromSaved(resolveSecrets(saved, { ORDERS_EXTERNAL_ID: 'DESIRED-EXTERNAL-ID-n3w' }, () => undefined), account, p.options);
+    expect(back.subscriptions).toEqual(p.subscriptions);
     expect(planHash(back)).toBe(planHash(p));
+  });
+
+  it('refuses a saved plan whose subscription changed since it was planned', () => {
+    const { account } = fixtureWorld();
+    const saved = readPlanFile(text, 'plan.json');
+    const touched = saved.subscriptions.find((a) => a.action === 'update')?.before?.sid ?? '';
+    const changed = { ...account, subscribedEvents: new Map([...account.subscribedEvents, [touched, [{ type: 'com.twilio.messaging.message.failed', schemaVersion: 3 }]]]) };
+    expect(() => assertCurrent(saved, changed, 'plan.json')).toThrow(/is stale/);
+  });
+
+  it('refuses a plan saved by sinkops 0.1 (format_version 1), saying how to make a new one', () => {
+    const file = 'test/fixtures/plans/saved-by-0.1.json';
+    expect(() => readPlanFile(readFileSync(file, 'utf8'), file)).toThrow(/has plan format_version 1; this sinkops reads version 2/);
   });
 });
 

@@ -113,7 +113,7 @@ describe('plan: in-use sinks are blocked, never deleted', () => {
     expect(a).toMatchObject({
       intended: 'delete',
       sid: sid(2),
-      reason: `in use by subscription ${dfSid(1)}, ${dfSid(2)}`,
+      reason: `in use by subscription ${dfSid(1)}, ${dfSid(2)}, which sinkops does not manage (remove it in Twilio, or keep the sink in the repository)`,
       subscriptions: [dfSid(1), dfSid(2)],
     });
     expect(p.summary.delete).toBe(0);

@@ -24,7 +24,8 @@ describe('renderers against saved expected files', () => {
   const p = fixturePlan();
 
   it('the fixture has every action kind', () => {
-    expect(p.summary).toEqual({ create: 1, update: 1, adopt: 2, replace: 1, delete: 1, blocked: 2, noop: 1 });
+    expect(p.summary).toEqual({ create: 1, update: 1, adopt: 2, replace: 2, delete: 1, blocked: 2, noop: 1 });
+    expect(p.subscriptionSummary).toEqual({ create: 1, update: 1, move: 1, delete: 1, noop: 0 });
     expect(p.warnings.map((w) => w.code)).toEqual(['UNKNOWN_SENSITIVE', 'NOT_ACTIVE']);
     expect(p.actions.some((a) => a.action === 'adopt' && a.replace)).toBe(true);
   });
@@ -68,7 +69,7 @@ describe('renderers against saved expected files', () => {
     expect(renderPlan(none, 'text', { color: false, verbose: false })).toContain('No changes. Twilio sinks match the repository.');
     expect(renderPlan(none, 'markdown', { color: false, verbose: false })).toContain('No changes. Twilio sinks match the repository.');
     expect(renderPlan(p, 'text', { color: false, verbose: false })).toContain(
-      'Plan: 1 to create, 1 to update, 2 to adopt, 1 to replace, 1 to delete, 2 blocked.',
+      'Plan: 1 to create, 1 to update, 2 to adopt, 2 to replace, 1 to delete, 2 blocked.\nSubscriptions: 1 to create, 1 to update, 1 to move, 1 to delete.',
     );
     const simple = plan([desired('a')], state([]), PLAN);
     expect(renderPlan(simple, 'text', { color: false, verbose: false })).toContain(

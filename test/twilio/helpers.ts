@@ -43,6 +43,42 @@ export function wireSink(n: number, overrides: Record<string, unknown> = {}): Re
   };
 }
 
+/** `DF` + 32 hex digits, distinct per n. */
+export function subscriptionSid(n: number): string {
+  return `DF${n.toString(16).padStart(32, '0')}`;
+}
+
+export function wireSubscription(n: number, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const sid = subscriptionSid(n);
+  return {
+    account_sid: USER,
+    sid,
+    sink_sid: sinkSid(n),
+    description: `subscription ${n} [sinkops:sink-${n}#main]`,
+    date_created: '2024-01-01T00:00:00Z',
+    date_updated: '2024-01-01T00:00:00Z',
+    url: `${ORIGIN}/v1/Subscriptions/${sid}`,
+    links: { subscribed_events: `${ORIGIN}/v1/Subscriptions/${sid}/SubscribedEvents` },
+    ...overrides,
+  };
+}
+
+/** A SubscribedEvent as Twilio sends it. */
+export function wireSubscribedEvent(subscription: string, type: string, schemaVersion: unknown): Record<string, unknown> {
+  return {
+    account_sid: USER,
+    subscription_sid: subscription,
+    type,
+    schema_version: schemaVersion,
+    url: `${ORIGIN}/v1/Subscriptions/${subscription}/SubscribedEvents/${encodeURIComponent(type)}`,
+  };
+}
+
+/** One page of any list: `{ <key>: items, meta }`. */
+export function listPage(key: string, items: readonly unknown[], nextPageUrl: string | null = null): Record<string, unknown> {
+  return { [key]: items, meta: { page: 0, page_size: 1000, next_page_url: nextPageUrl, key } };
+}
+
 export function sinksPage(sinks: readonly unknown[], nextPageUrl: string | null = null): Record<string, unknown> {
   return { sinks, meta: { page: 0, page_size: 1000, next_page_url: nextPageUrl, key: 'sinks' } };
 }

@@ -123,3 +123,88 @@ describe('over a real socket', () => {
     await expect(c.listSinks()).rejects.toMatchObject({ status: 401, details: [expect.stringContaining('TWILIO_AUTH_TOKEN')] });
   });
 });
+
+describe('subscriptions over a real socket', () => {
+  const DELIVERED = 'com.twilio.messaging.message.delivered';
+  const FAILED = 'com.twilio.messaging.message.failed';
+
+  /** Creates an active sink on the server; returns its SID. */
+  async function withSink(c: TwilioClient): Promise<string> {
+    return (await c.createSink(INPUT)).sid;
+  }
+
+  it('a subscription create whose connection dropped after the server stored it yields one subscription, from one POST', async () => {
+    const c = connect();
+    const sinkSid = await withSink(c);
+    server.faults.push({ match: 'POST /v1/Subscriptions', fault: 'drop-after' });
+    const description = 'Receipts [sinkops:orders#receipts]';
+
+    const sub = await c.createSubscription({ description, sinkSid, events: [{ type: DELIVERED, schemaVersion: 2 }, { type: FAILED, schemaVersion: 1 }] });
+
+    expect([...server.subscriptions.keys()]).toEqual([sub.sid]);
+    expect(sub).toMatchObject({ description, sinkSid });
+    expect(server.subscribedEvents.get(sub.sid)).toEqual(new Map([[DELIVERED, 2], [FAILED, 1]]));
+    expect(sent()).toEqual(['POST /v1/Sinks', 'POST /v1/Subscriptions', 'GET /v1/Subscriptions']);
+  });
+
+  it('a subscription create that timed out after the server stored it yields one subscription', async () => {
+    const c = connect({ timeoutMs: 150 });
+    const sinkSid = await withSink(c);
+    server.faults.push({ match: 'POST /v1/Subscriptions', fault: 'hang-after' });
+    const sub = await c.createSubscription({ description: 'R [sinkops:orders#r]', sinkSid, events: [{ type: DELIVERED, schemaVersion: 1 }] });
+    expect([...server.subscriptions.keys()]).toEqual([sub.sid]);
+    expect(sent().filter((r) => r === 'POST /v1/Subscriptions')).toHaveLength(1);
+  });
+
+  it('an event type added whose answer was lost after the server stored it is added once, from one POST', async () => {
+    const c = connect();
+    const sinkSid = await withSink(c);
+    const sub = await c.createSubscription({ description: 'R [sinkops:orders#r]', sinkSid, events: [{ type: DELIVERED, schemaVersion: 1 }] });
+    const events = `/v1/Subscriptions/${sub.sid}/SubscribedEvents`;
+    server.faults.push({ match: `POST ${events}`, fault: 'drop-after' });
+
+    await c.addSubscribedEvent(sub.sid, { type: FAILED, schemaVersion: 3 });
+
+    expect(await c.listSubscribedEvents(sub.sid)).toEqual([
+      { type: DELIVERED, schemaVersion: 1 },
+      { type: FAILED, schemaVersion: 3 },
+    ]);
+    expect(sent().slice(2)).toEqual([`POST ${events}`, `GET ${events}`, `GET ${events}`]);
+  });
+
+  it('an add whose connection dropped before the server stored it is sent again', async () => {
+    const c = connect();
+    const sinkSid = await withSink(c);
+    const sub = await c.createSubscription({ description: 'R [sinkops:orders#r]', sinkSid, events: [{ type: DELIVERED, schemaVersion: 1 }] });
+    const events = `/v1/Subscriptions/${sub.sid}/SubscribedEvents`;
+    server.faults.push({ match: `POST ${events}`, fault: 'drop-before' });
+    await c.addSubscribedEvent(sub.sid, { type: FAILED, schemaVersion: 3 });
+    expect(server.subscribedEvents.get(sub.sid)?.get(FAILED)).toBe(3);
+    expect(sent().slice(2)).toEqual([`POST ${events}`, `GET ${events}`, `POST ${events}`]);
+  });
+
+  it('updates a version, removes a type and deletes the subscription; deletes whose answer was lost are done', async () => {
+    const c = connect();
+    const sinkSid = await withSink(c);
+    const sub = await c.createSubscription({
+      description: 'R [sinkops:orders#r]',
+      sinkSid,
+      events: [{ type: DELIVERED, schemaVersion: 1 }, { type: FAILED, schemaVersion: 1 }],
+    });
+    const events = `/v1/Subscriptions/${sub.sid}/SubscribedEvents`;
+    await c.updateSubscribedEvent(sub.sid, { type: DELIVERED, schemaVersion: 3 });
+    server.faults.push({ match: `DELETE ${events}/${FAILED}`, fault: 'drop-after' });
+    await c.removeSubscribedEvent(sub.sid, FAILED);
+    expect(server.subscribedEvents.get(sub.sid)).toEqual(new Map([[DELIVERED, 3]]));
+    server.faults.push({ match: `DELETE /v1/Subscriptions/${sub.sid}`, fault: 'drop-after' });
+    await c.deleteSubscription(sub.sid);
+    expect(server.subscriptions.size).toBe(0);
+    expect(sent().slice(2)).toEqual([
+      `POST ${events}/${DELIVERED}`,
+      `DELETE ${events}/${FAILED}`,
+      `DELETE ${events}/${FAILED}`,
+      `DELETE /v1/Subscriptions/${sub.sid}`,
+      `DELETE /v1/Subscriptions/${sub.sid}`,
+    ]);
+  });
+});

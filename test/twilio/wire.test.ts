@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { SinkopsError } from '../../src/errors.js';
-import { toRemoteSink, toSubscription } from '../../src/twilio/wire.js';
+import { toEventType, toRemoteSink, toSchemaVersion, toSubscribedEvent, toSubscription } from '../../src/twilio/wire.js';
 import { JSON_HEADERS, mockAgent, mockClient, ORIGIN, sinkSid, sinksPage, wireSink } from './helpers.js';
 
 const HEX32 = '0123456789abcdef0123456789abcdef';
@@ -94,6 +94,44 @@ describe('toSubscription', () => {
     const e = refusal(() => toSubscription(sub({ sink_sid: sinkSidValue })));
     expect(e.code).toBe('TWILIO_API');
     expect(e.message).toContain(`subscription DF${HEX32} has sink_sid ${JSON.stringify(sinkSidValue)}, which is not a Sink SID`);
+  });
+});
+
+describe('toSubscribedEvent, toEventType, toSchemaVersion', () => {
+  const TYPE = 'com.twilio.messaging.message.delivered';
+
+  it('map the fields sinkops reads', () => {
+    expect(toSubscribedEvent({ type: TYPE, schema_version: 2, subscription_sid: `DF${HEX32}` })).toEqual({ type: TYPE, schemaVersion: 2 });
+    expect(toEventType({ type: TYPE, schema_id: 'Messaging.MessageStatus', status: 'deprecated' })).toEqual({ type: TYPE, schemaId: 'Messaging.MessageStatus', status: 'deprecated' });
+    expect(toSchemaVersion({ id: 'Messaging.MessageStatus', schema_version: 3 })).toBe(3);
+  });
+
+  it.each([
+    ['an escape sequence', `${TYPE}\u001b[2J`],
+    ['a carriage return', `${TYPE}\r`],
+    ['DEL', `${TYPE}\u007f`],
+    ['a C1 control', `${TYPE}\u009b`],
+    ['a zero-width space', `com.twilio\u200b.x`],
+    ['a line separator', `${TYPE}\u2028`],
+  ])('refuse a type with %s', (_reason, type) => {
+    for (const read of [() => toSubscribedEvent({ type, schema_version: 1 }), () => toEventType({ type, schema_id: 'S' })]) {
+      const e = refusal(read);
+      expect(e.code).toBe('TWILIO_API');
+      expect(e.message).toContain('contains control or invisible characters');
+      // Quoted as JSON: no raw C0 control (the terminal renderer escapes DEL, C1 and the rest).
+      expect(e.message).not.toMatch(/[\u0000-\u001f]/);
+    }
+  });
+
+  it.each([-1, 0, 1.5, Number.MAX_SAFE_INTEGER + 1, '1', true, [1]])('refuse the schema_version %j', (version) => {
+    expect(refusal(() => toSubscribedEvent({ type: TYPE, schema_version: version })).message).toContain('which is not a schema version');
+    expect(refusal(() => toSchemaVersion({ schema_version: version })).message).toContain('which is not a schema version');
+  });
+
+  it('refuse anything that is not an object', () => {
+    expect(refusal(() => toSubscribedEvent([TYPE])).message).toContain('a subscribed event is not an object');
+    expect(refusal(() => toEventType(null)).message).toContain('an event type is not an object');
+    expect(refusal(() => toSchemaVersion(3)).message).toContain('a schema version is not an object');
   });
 });
 

@@ -159,7 +159,7 @@ export const applyCommand: Command = {
         assertSafe(plan, { maxDeletes, allowEmpty: flag(values, 'allow-empty') });
         assertResolved(plan);
         if (!dryRun && !flag(values, 'yes')) await confirmApply(io, `apply these changes to ${connection.target}`);
-        if (!dryRun && !flag(values, 'local') && plan.actions.some(sendsRequests)) {
+        if (!dryRun && !flag(values, 'local') && (plan.actions.some(sendsRequests) || plan.subscriptions.some((a) => a.action !== 'noop'))) {
           // One apply at a time per account and stack (src/apply/lease.ts), from here to the end; the
           // account must still be what the plan was computed from. The local account has its own lock.
           if (leaseFits(plan.sinkCount)) {

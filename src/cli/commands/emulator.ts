@@ -9,6 +9,7 @@ import {
   DEFAULT_SINK_LIMIT,
   EMULATOR_ACCOUNT_SID,
   EMULATOR_AUTH_TOKEN,
+  EVENT_TYPES,
   loadSeed,
   READ_BACKS,
   startEmulator,
@@ -138,7 +139,7 @@ function describeFaults(faults: EmulatorFaults): string {
 export function createEmulatorCommand(waitForStop: () => Promise<unknown> = signalStop): Command {
   return {
     name: 'emulator',
-    summary: 'Run a local Twilio Events API (sinks, subscriptions) for tests and offline work',
+    summary: 'Run a local Twilio Events API (sinks, subscriptions, event types) for tests and offline work',
     usage:
       'emulator [--port 4010] [--host 127.0.0.1] [--state FILE] [--seed FILE] [--sink-limit N]\n' +
       '                [--activation current|legacy] [--read-back exact|defaults|masked] [--latency MS] [--error-rate R]\n' +
@@ -207,6 +208,7 @@ export function createEmulatorCommand(waitForStop: () => Promise<unknown> = sign
           `  State:       ${statePath ?? 'in memory (lost on exit)'}`,
           `  Account:     ${describeAccountRules(rules)}`,
           `  Faults:      ${describeFaults(faults)}`,
+          `  Catalogue:   ${EVENT_TYPES.length} Twilio event types (GET /v1/Types)`,
           '',
           `Use it with: TWILIO_EVENTS_BASE_URL=${emulator.url}`,
           'Press Ctrl+C to stop.',

@@ -3,6 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { loadDesired } from '../../desired/load.js';
 import { SinkopsError } from '../../errors.js';
+import { readAccountForImport, type ImportRead } from '../../import/read-account.js';
 import { importSinks } from '../../import/to-yaml.js';
 import { EXIT, flag, stringOption, type Command } from '../command.js';
 import { connect } from '../connect.js';
@@ -10,7 +11,7 @@ import { DEADLINE_HELP, DEADLINE_OPTIONS, startDeadline } from '../deadline.js';
 
 export const importCommand: Command = {
   name: 'import',
-  summary: "Write sink files (pinned by sid) for the account's existing unmanaged sinks",
+  summary: "Write sink files (pinned by sid) for the account's existing unmanaged sinks and their subscriptions",
   usage: 'import [--out-dir sinks] [--local] [--deadline SECONDS]',
   help: {
     '--out-dir DIR': 'where to write <name>.yaml files (default sinks); existing files are never overwritten',
@@ -28,14 +29,15 @@ export const importCommand: Command = {
     // Names already declared must not be taken again; a folder that does not exist yet has none.
     const existing = existsSync(absOut) ? await loadDesired(absOut, { cwd: io.cwd, env: {} }) : undefined;
     const taken = new Set(existing?.sinks.map((s) => s.name) ?? []);
+    const pinned = new Map((existing?.sinks ?? []).flatMap((s) => (s.sid === undefined ? [] : [[s.sid, s.name] as const])));
     const deadline = startDeadline('import', values, io.env);
-    let sinks;
+    let read: ImportRead;
     let target;
     try {
       const connection = await connect(io, { local: flag(values, 'local'), logger, seedFrom: existing?.sinks ?? [], signal: deadline.signal });
       target = connection.target;
       try {
-        sinks = await connection.api.listSinks();
+        read = await readAccountForImport(connection.api, pinned);
       } finally {
         await connection.close();
       }
@@ -43,8 +45,10 @@ export const importCommand: Command = {
       deadline.stop();
     }
     const schemaPath = relative(absOut, join(io.cwd, 'schemas', 'sink.schema.json')).split('\\').join('/');
-    const pinned = new Map((existing?.sinks ?? []).flatMap((s) => (s.sid === undefined ? [] : [[s.sid, s.name] as const])));
-    const result = importSinks(sinks, taken, schemaPath, pinned);
+    const pinnedSubscriptions = new Map(
+      (existing?.sinks ?? []).flatMap((s) => s.subscriptions.flatMap((sub) => (sub.sid === undefined ? [] : [[sub.sid, `${s.name}#${sub.name}`] as const]))),
+    );
+    const result = importSinks(read.sinks, taken, schemaPath, pinned, read.subscriptions, pinnedSubscriptions);
     await mkdir(absOut, { recursive: true });
     const written: string[] = [];
     for (const sink of result.sinks) {
@@ -63,8 +67,12 @@ export const importCommand: Command = {
     }
     const out = io.stdout;
     out.write(`Imported ${result.sinks.length} sink${result.sinks.length === 1 ? '' : 's'} into ${outDir}/ from ${target}.\n`);
-    for (const sink of result.sinks) out.write(`  + ${relative(io.cwd, join(absOut, `${sink.name}.yaml`))}  (${sink.sid})\n`);
-    for (const s of result.skipped) out.write(`  skipped ${s.sid}: ${s.reason}\n`);
+    for (const sink of result.sinks) {
+      const n = sink.subscriptions.length;
+      const subs = n === 0 ? '' : `, ${n} subscription${n === 1 ? '' : 's'}`;
+      out.write(`  + ${relative(io.cwd, join(absOut, `${sink.name}.yaml`))}  (${sink.sid}${subs})\n`);
+    }
+    for (const s of result.skipped) out.write(`  skipped ${s.subscription ? 'subscription ' : ''}${s.sid}: ${s.reason}\n`);
     const variables = result.sinks.flatMap((s) => s.variables);
     if (variables.length > 0) {
       out.write('\nSecrets are not written to the repository. Set these variables where plan and apply run:\n');
