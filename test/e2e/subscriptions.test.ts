@@ -128,6 +128,28 @@ describe('subscriptions as code', () => {
     expect((await listSubscriptions(emu)).map((s) => s.sid).sort()).toEqual([sid('DF', 1), sid('DF', 2)]);
   });
 
+  it('under the legacy activation flow, a subscription on a kinesis sink waits for `activate`', async () => {
+    const emu = await startE2eEmulator(undefined, { activation: 'legacy' });
+    const stream = {
+      name: 'stream',
+      description: 'stream',
+      sink_type: 'kinesis',
+      sink_configuration: { arn: 'arn:aws:kinesis:us-east-1:111111111111:stream/s', role_arn: 'arn:aws:iam::111111111111:role/r', external_id: '${EXT_ID}' },
+      subscriptions: [{ name: 'status', description: 'Status', events: { [DELIVERED]: 2 } }],
+    };
+    const cwd = await writeRepo({ 'sinks/stream.yaml': stream as never });
+    const env = { ...emu.env, EXT_ID: 'ext-id-legacy-1' };
+    // The new sink starts initialized: Twilio refuses the subscription (91100), which is blocked, not failed.
+    const first = await runCli(['apply', '--yes'], { cwd, env });
+    expect(first.code, first.stdout + first.stderr).toBe(3);
+    expect(first.stdout).toContain('stream is not active yet: run `sinkops activate stream`, then apply again');
+    // The next plan says the subscription waits, and proposes nothing it cannot do.
+    const again = await runCli(['plan'], { cwd, env });
+    expect(again.stdout).toContain('stream#status: waits until stream');
+    expect(again.stdout).toContain('No changes.');
+    expect(await listSubscriptions(emu)).toEqual([]);
+  });
+
   it('refuses an unknown event type at file:line:column with a did-you-mean, and sends nothing', async () => {
     const emu = await startE2eEmulator();
     const cwd = await writeRepo({
