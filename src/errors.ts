@@ -15,7 +15,8 @@ export type ErrorCode =
   | 'REFUSED' // the user (or the absence of a terminal) declined
   | 'NOT_FOUND' // a named thing does not exist
   | 'LOCKED' // another sinkops is applying to the same account (the lease) or using the local account (its lock)
-  | 'DEADLINE'; // the command ran out of time (`--deadline`), or was cancelled: requests in flight were aborted
+  | 'DEADLINE' // the command ran out of time (`--deadline`), or was cancelled: requests in flight were aborted
+  | 'INTERRUPTED'; // SIGINT or SIGTERM stopped the command (exit 130); the message says what was done
 
 export class SinkopsError extends Error {
   readonly code: ErrorCode;

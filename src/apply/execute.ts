@@ -78,8 +78,9 @@ interface Step {
 }
 
 /**
- * Applies `plan`. Throws (before any request) when the plan has errors or a configuration value is
- * unknown; otherwise resolves with one result per non-noop action, sinks and subscriptions.
+ * Applies `plan`. Throws (before any request) when the plan has errors or, unless it is a dry run
+ * (which sends no configuration), a configuration value it sends is unknown; otherwise resolves
+ * with one result per non-noop action, sinks and subscriptions.
  *
  * A replacement runs in two halves: the new sink with the creates of its phase, the old sink's
  * delete with the sink deletes — after the subscriptions on it have moved to the new sink (SPEC
@@ -88,7 +89,7 @@ interface Step {
  */
 export async function execute(plan: Plan, api: SinksApi, options: ApplyOptions): Promise<ApplyResult> {
   assertNoPlanErrors(plan);
-  assertResolved(plan);
+  if (!options.dryRun) assertResolved(plan);
   const limiter = options.limiter ?? new AdaptiveLimiter(options.parallelism);
   const secrets = new SecretMatcher(sensitiveValues(plan));
   const ctx: RunContext = { api, stack: plan.options.stack, dryRun: options.dryRun, logger: options.logger, secrets };

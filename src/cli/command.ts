@@ -37,6 +37,8 @@ export const EXIT = {
   ERROR: 1,
   CHANGES: 2,
   BLOCKED: 3,
+  /** SIGINT or SIGTERM stopped the command: 128 + 2, what a shell reports for Ctrl-C. */
+  INTERRUPTED: 130,
 } as const;
 
 /** Reads a string option, or the default. */

@@ -148,7 +148,7 @@ function reportError(e: unknown, io: Io): number {
   if (isSinkopsError(e)) {
     io.stderr.write(`Error: ${terminalSafe(e.message)}\n`);
     for (const line of e.details) io.stderr.write(`  ${terminalSafe(line)}\n`);
-    return EXIT.ERROR;
+    return e.code === 'INTERRUPTED' ? EXIT.INTERRUPTED : EXIT.ERROR;
   }
   const detail = e instanceof Error ? (e.stack ?? e.message) : String(e);
   io.stderr.write(

@@ -3,7 +3,7 @@
  * anything, and the error names the flag that overrides the limit.
  */
 import { SinkopsError } from '../errors.js';
-import { removesSink } from './action.js';
+import { removesSink, sendsRequests } from './action.js';
 import type { Plan } from './model.js';
 
 /** `--max-deletes` when not given: enough for routine clean-ups, small enough to stop a wipe-out. */
@@ -22,11 +22,21 @@ export function countDeletes(plan: Plan): number {
 }
 
 /**
- * Whether applying the plan changes anything or leaves something undone. Blocked actions count:
- * the account still differs from the repository (so `--detailed-exitcode` reports 2).
+ * Whether the account differs from the repository: anything to do, or something the plan could not
+ * do. Blocked actions count, so apply goes on to report them (and exits 3).
  */
 export function hasChanges(plan: Plan): boolean {
   return plan.actions.some((a) => a.action !== 'noop') || plan.subscriptions.some((a) => a.action !== 'noop');
+}
+
+/**
+ * Whether applying the plan would send anything: a sink action that sends requests (blocked ones
+ * and noops send none) or a subscription action other than noop. `plan --detailed-exitcode` exits 2
+ * only then (SPEC §9): a plan of blocked actions alone is shown, but a CI job that applies on exit 2
+ * would have nothing to do. Apply takes its lease only then, too.
+ */
+export function hasRunnableActions(plan: Pick<Plan, 'actions' | 'subscriptions'>): boolean {
+  return plan.actions.some(sendsRequests) || plan.subscriptions.some((a) => a.action !== 'noop');
 }
 
 /**

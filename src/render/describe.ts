@@ -3,8 +3,8 @@
  * same way. Everything here reads the plan; nothing compares values.
  */
 import type { ActionSymbol } from '../plan/action.js';
-import type { EventChange, PlanSummary, PlannedAction, SinkSpec, SubscriptionAction, SubscriptionSummary } from '../plan/model.js';
-import { summaryParts } from '../plan/action.js';
+import type { EventChange, Plan, PlanSummary, PlannedAction, SinkSpec, SubscriptionAction, SubscriptionSummary } from '../plan/model.js';
+import { effectOf, removesSink, summaryParts } from '../plan/action.js';
 import { displayDesired } from '../plan/sensitive.js';
 
 export const NO_CHANGES = 'No changes. Twilio sinks match the repository.';
@@ -16,6 +16,57 @@ export const NO_CHANGES = 'No changes. Twilio sinks match the repository.';
  */
 export function summaryLine(summary: PlanSummary): string {
   return `Plan: ${summaryParts(summary).join(', ')}.`;
+}
+
+/**
+ * What a reviewer must not miss (SPEC §9, from 0.2): an action that removes a sink (a delete, or
+ * the old half of a replacement, adoptions that replace included) and an action the planner
+ * blocked (a delete or replacement that will not happen). The Markdown plan lists these first and
+ * cuts them last.
+ */
+export function isDestructive(action: PlannedAction): boolean {
+  return removesSink(action) || action.action === 'blocked';
+}
+
+/** A subscription that goes away: deleted, or moved (created on its sink, then the old one deleted). */
+export function isDestructiveSubscription(action: SubscriptionAction): boolean {
+  return action.action === 'delete' || action.action === 'move';
+}
+
+/** `1 sink`, `2 sinks`. */
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function listed(parts: readonly string[]): string {
+  return parts.length <= 1 ? (parts[0] ?? '') : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1] ?? ''}`;
+}
+
+/**
+ * `this plan deletes 5 sinks and replaces 2 sinks; 1 blocked action will not run.` when the plan
+ * deletes or replaces anything (sinks or subscriptions), else undefined. Counts only: no remote
+ * text, so it needs no escaping.
+ */
+export function destructiveWarning(plan: Pick<Plan, 'actions' | 'subscriptions'>): string | undefined {
+  const effects = plan.actions.map(effectOf);
+  const deletes = effects.filter((e) => e === 'delete').length;
+  const adoptReplaces = effects.filter((e) => e === 'adopt-replace').length;
+  const replaces = effects.filter((e) => e === 'replace').length + adoptReplaces;
+  const blocked = effects.filter((e) => e === 'blocked').length;
+  const subscriptionDeletes = plan.subscriptions.filter((a) => a.action === 'delete').length;
+  const moves = plan.subscriptions.filter((a) => a.action === 'move').length;
+  // The summary line counts adoptions that replace under `adopt`: said here, so the numbers add up.
+  const adopted = adoptReplaces > 0 ? ` (${adoptReplaces} adopted)` : '';
+  const parts = [
+    ...(deletes > 0 ? [`deletes ${count(deletes, 'sink')}`] : []),
+    ...(replaces > 0 ? [`replaces ${count(replaces, 'sink')}${adopted}`] : []),
+    ...(subscriptionDeletes > 0 ? [`deletes ${count(subscriptionDeletes, 'subscription')}`] : []),
+    ...(moves > 0 ? [`moves ${count(moves, 'subscription')} (the old one is deleted)`] : []),
+  ];
+  if (parts.length === 0) return undefined;
+  const held = blocked > 0 ? `; ${count(blocked, 'blocked action')} will not run` : '';
+  return `this plan ${listed(parts)}${held}.`;
 }
 
 /** One line saying what happens to the sink and why. */

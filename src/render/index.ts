@@ -9,9 +9,10 @@ import { renderMarkdown } from './markdown.js';
 import type { RenderFormat, RenderOptions } from './options.js';
 import { renderText } from './text.js';
 
-export type { RenderFormat, RenderOptions } from './options.js';
+export type { RenderContext, RenderFormat, RenderOptions } from './options.js';
 export { RENDER_FORMATS } from './options.js';
-export { MARKDOWN_LIMIT } from './markdown.js';
+export { JOB_SUMMARY_LIMIT, MARKDOWN_LIMIT, MARKDOWN_MIN_CHARS } from './markdown.js';
+export { COMMIT_PATTERN, RUN_URL_PATTERN } from './context.js';
 
 /** One renderer per format, for one kind of document (a plan, an apply result). */
 export type Renderers<T> = Readonly<Record<RenderFormat, (value: T, options: RenderOptions) => string>>;

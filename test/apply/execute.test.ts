@@ -192,13 +192,13 @@ describe('execute: dry run and preflight', () => {
     expect(api.calls).toEqual([]);
   });
 
-  it('lists every unknown value at once, in dry run too', async () => {
+  it('lists every unknown value at once', async () => {
     const api = new FakeSinksApi();
     const plan = planOf([
       createAction('a', spec('a', { sinkType: 'segment', config: { write_key: fromEnv('A_KEY', undefined) } })),
       createAction('b', spec('b', { sinkType: 'segment', config: { write_key: fromEnv('B_KEY', undefined) } })),
     ]);
-    const error = await execute(plan, api, options({ dryRun: true })).catch((e: unknown) => e);
+    const error = await execute(plan, api, options()).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'CONFIG' });
     expect((error as SinkopsError).details.join('\n')).toMatch(/A_KEY[\s\S]*B_KEY/);
     expect(api.calls).toEqual([]);

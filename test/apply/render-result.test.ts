@@ -164,9 +164,14 @@ describe('progress', () => {
     ]);
   });
 
-  it('writes nothing per action when the stream is not a terminal', () => {
-    expect(progressReporter({ write: () => undefined })).toBeUndefined();
-    expect(progressReporter({ isTTY: false, write: () => undefined })).toBeUndefined();
+  it('writes nothing per action when the stream is not a terminal (a count every few seconds instead: progress.test.ts)', () => {
+    const written: string[] = [];
+    for (const isTTY of [undefined, false]) {
+      const report = progressReporter({ ...(isTTY === undefined ? {} : { isTTY }), write: (s: string) => written.push(s) }, { now: () => 0 });
+      report({ completed: 1, total: 2, result: sample.results[0] as ActionResult });
+      report({ completed: 2, total: 2, result: sample.results[1] as ActionResult });
+    }
+    expect(written).toEqual([]);
   });
 });
 

@@ -73,7 +73,7 @@ describe('plan --local', () => {
     expect(runs.apply!.stdout).toContain('Apply complete: 5 applied, 1 blocked, 0 failed.');
     expect(states.applied).not.toBe(states.second);
     const r = runs.after!;
-    expect(r.code).toBe(2); // the blocked delete is still a difference
+    expect(r.code).toBe(0); // only the blocked delete is left: an apply would send nothing (SPEC §9)
     const doc = JSON.parse(r.stdout);
     expect(doc.summary).toEqual({ create: 0, update: 0, adopt: 0, replace: 0, delete: 0, noop: 3, blocked: 1 });
     expect(doc.actions).toEqual([expect.objectContaining({ action: 'blocked', name: 'audit-trail', subscriptions: ['DF00000000000000000000000000000001'] })]);

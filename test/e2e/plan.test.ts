@@ -155,17 +155,21 @@ describe('plan: every kind of action', () => {
     expect(out.indexOf('+/- sink "stream"')).toBeLessThan(out.indexOf('- sink "gone"'));
   });
 
-  it('renders Markdown with the summary line, an action table and escaped remote text', async () => {
+  it('renders Markdown with the summary line, destructive actions first, and escaped remote text', async () => {
     const r = await runs.markdown!;
     expect(r.code).toBe(0);
     const md = r.stdout;
     expect(md).toContain('**Plan: 1 to create, 1 to update, 1 to adopt, 1 to replace, 1 to delete, 1 blocked.**');
+    expect(md).toContain('> **Warning:** this plan deletes 1 sink and replaces 1 sink; 1 blocked action will not run.');
     const lines = md.split('\n');
-    const header = lines.indexOf('| | Action | Name | SID | What |');
-    expect(header).toBeGreaterThanOrEqual(0);
-    const rows = lines.slice(header + 2, lines.indexOf('', header));
-    expect(rows.map((row) => row.split(/(?<!\\)\|/)[2]?.trim())).toEqual(['create', 'update', 'adopt', 'replace', 'blocked delete', 'delete']);
-    expect(rows.find((row) => row.includes('`held`'))).toContain(`in use by subscription ${SIDS.heldBy}`);
+    // Two tables: what deletes, replaces or is blocked first (never the part a long comment cuts), then the rest.
+    const tables = lines.flatMap((l, i) => (l === '| | Action | Name | SID | What |' ? [i] : []));
+    const rowsOf = (h: number) => lines.slice(h + 2, lines.indexOf('', h));
+    const actions = (h: number) => rowsOf(h).map((row) => row.split(/(?<!\\)\|/)[2]?.trim());
+    expect(tables).toHaveLength(2);
+    expect(actions(tables[0]!)).toEqual(['replace', 'blocked delete', 'delete']);
+    expect(actions(tables[1]!)).toEqual(['create', 'update', 'adopt']);
+    expect(rowsOf(tables[0]!).find((row) => row.includes('`held`'))).toContain(`in use by subscription ${SIDS.heldBy}`);
     // The hostile description from the account: no live HTML, and its pipes do not split cells.
     expect(md).not.toMatch(/<script/i);
     const unmanagedRow = lines.find((l) => l.includes(SIDS.email));

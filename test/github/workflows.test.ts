@@ -21,13 +21,14 @@ interface Step {
   if?: string;
   run?: string;
   uses?: string;
+  with?: Record<string, string>;
   env?: Record<string, string>;
 }
 interface Workflow {
   on: Record<string, any>;
   permissions: Record<string, string>;
   concurrency: { group: string; 'cancel-in-progress': boolean };
-  jobs: Record<string, { environment?: string; env: Record<string, string>; steps: Step[] }>;
+  jobs: Record<string, { environment?: string; 'timeout-minutes'?: number; env: Record<string, string>; steps: Step[] }>;
 }
 
 async function workflow(name: string): Promise<Workflow> {
@@ -67,6 +68,22 @@ describe('workflow files', () => {
     }
   });
 
+  it('plan.yml: the comment gets the default length, the job summary the full plan, the run an artifact', async () => {
+    const wf = await workflow('plan.yml');
+    const job = wf.jobs['plan']!;
+    expect(job['timeout-minutes']).toBe(15);
+    const plan = step(wf, 'Plan').run!;
+    expect(plan).toContain('npx sinkops plan --format markdown --out plan.json > plan.md');
+    expect(plan).toContain('npx sinkops plan --format markdown --max-chars 1000000 > plan-full.md');
+    expect(plan).toContain('npx sinkops github comment --file plan.md');
+    const upload = job.steps.find((s) => s.uses === 'actions/upload-artifact@v4');
+    expect(upload?.if).toBe("always() && env.HAS_TWILIO_CREDENTIALS == 'true'");
+    expect(upload?.with?.['path']?.split('\n').map((l) => l.trim()).filter((l) => l !== '')).toEqual(['plan.json', 'plan.md', 'plan-full.md']);
+    expect(upload?.with?.['if-no-files-found']).toBe('ignore');
+    // After the plan, so it uploads what the plan step left.
+    expect(job.steps.indexOf(upload!)).toBe(job.steps.findIndex((s) => s.name === 'Plan') + 1);
+  });
+
   it('apply.yml: push to main touching sinks/ or by hand, one at a time, production secrets', async () => {
     const wf = await workflow('apply.yml');
     expect(wf.on).toEqual({ push: { branches: ['main'], paths: ['sinks/**'] }, workflow_dispatch: null });
@@ -74,6 +91,7 @@ describe('workflow files', () => {
     expect(wf.permissions).toEqual({ contents: 'read', 'pull-requests': 'write' });
     const job = wf.jobs['apply']!;
     expect(job.environment).toBe('production');
+    expect(job['timeout-minutes']).toBe(30);
     expect(step(wf, 'Apply').env?.['TWILIO_AUTH_TOKEN']).toBe('${{ secrets.TWILIO_AUTH_TOKEN }}');
     expect(step(wf, 'Find the reviewed plan').if).toBe("github.event_name == 'push'");
     expect(step(wf, 'Apply').run).toContain('npx sinkops apply --yes --expect-plan-hash "$REVIEWED_HASH" --format markdown > result.md');
@@ -201,6 +219,80 @@ describe.concurrent('workflow steps', () => {
     expect(gh.comments[0]!.body).toContain('> Error: Pull request #21 has no sinkops plan comment by github-actions[bot]: no plan was reviewed.');
     expect(reviewed.summary).toBe(gh.comments[0]!.body);
     expect((await emu.requests()).filter((r) => r.method !== 'GET')).toEqual([]);
+  });
+
+  it('a long plan: the comment keeps every delete and blocked action, the job summary the full plan, plan.json is written', async () => {
+    const gone = Array.from({ length: 3 }, (_, i) => ({ sid: sid('DG', 0x10 + i), description: managed(`Gone ${i}`, `gone-${i}`), sink_type: 'webhook', sink_configuration: hook(`gone-${i}`) }));
+    const emu = await startE2eEmulator({
+      sinks: [
+        ...gone,
+        { sid: sid('DG', 2), description: managed('Kept', 'kept'), sink_type: 'webhook', sink_configuration: hook('kept') },
+        { sid: sid('DG', 0x20), description: managed('Held', 'held'), sink_type: 'webhook', sink_configuration: hook('held') },
+      ],
+      subscriptions: [{ sid: sid('DF', 0x20), description: 'made in the Console', sink_sid: sid('DG', 0x20) }],
+    });
+    const gh = await startFakeGitHub();
+    // 90 creates whose details (a long destination each) are far more than a comment holds.
+    const long = 'p'.repeat(900);
+    const docs: SinkDoc[] = [DESIRED[0]!, ...Array.from({ length: 90 }, (_, i) => ({ name: `new-${i}`, description: `New ${i}`, sink_type: 'webhook', sink_configuration: hook(`${i}/${long}`) }))];
+    const cwd = await writeRepo({ 'sinks/all.yaml': docs, 'pr-event.json': JSON.stringify({ pull_request: { number: 21 } }) });
+    const env = {
+      ...emu.env,
+      ...githubEnv(gh),
+      RUN_URL: 'https://github.example/acme/sinks/actions/runs/1',
+      HAS_TWILIO_CREDENTIALS: 'true',
+      GITHUB_EVENT_NAME: 'pull_request',
+      GITHUB_EVENT_PATH: join(cwd, 'pr-event.json'),
+      GITHUB_SHA: SHA,
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_RUN_ID: '1234',
+    };
+    const plan = await runStep(step(await workflow('plan.yml'), 'Plan'), cwd, env);
+    expect(plan.code, plan.stderr).toBe(0);
+    const comment = gh.comments[0]!.body;
+    expect(comment.length).toBeLessThanOrEqual(65_536);
+    expect(comment).toMatch(/^<!-- sinkops:sticky -->\n<!-- sinkops:plan-hash sha256:[0-9a-f]{64} -->\n### sinkops plan\n\n> \*\*Warning:\*\* this plan deletes 3 sinks; 1 blocked action will not run\.\n/);
+    for (let i = 0; i < 3; i += 1) expect(comment).toContain(`| \`-\` | delete | \`gone-${i}\` | \`${sid('DG', 0x10 + i)}\` |`);
+    expect(comment).toContain(`| \`!\` | blocked delete | \`held\` | \`${sid('DG', 0x20)}\` |`);
+    expect(comment).toMatch(/> \*\*Note:\*\* this plan was truncated to 65000 characters, to fit GitHub's limit: \d+ action details/);
+    expect(comment).toContain(' · computed at feed000 · [run](https://github.com/acme/sinks/actions/runs/1234)</sub>');
+    // The job summary: the same plan, in full.
+    expect(plan.summary.length).toBeGreaterThan(65_536);
+    expect(plan.summary.split('\n')[0]).toBe(comment.split('\n')[1]);
+    expect(plan.summary).not.toContain('> **Note:**');
+    expect(plan.summary.match(/<details><summary><code>\+<\/code> create/g)).toHaveLength(90);
+    const saved = JSON.parse(await readFile(join(cwd, 'plan.json'), 'utf8')) as { summary: Record<string, number> };
+    expect(saved.summary).toMatchObject({ create: 90, delete: 3, blocked: 1 });
+  });
+
+  it('an apply left with blocked actions only warns, saying what is blocked and why, and does not fail', async () => {
+    const emu = await startE2eEmulator({
+      sinks: [
+        { sid: sid('DG', 2), description: managed('Kept', 'kept'), sink_type: 'webhook', sink_configuration: hook('kept') },
+        { sid: sid('DG', 0x20), description: managed('Held', 'held'), sink_type: 'webhook', sink_configuration: hook('held') },
+      ],
+      subscriptions: [{ sid: sid('DF', 0x20), description: 'made in the Console', sink_sid: sid('DG', 0x20) }],
+    });
+    const gh = await startFakeGitHub();
+    const cwd = await writeRepo({ 'sinks/all.yaml': [DESIRED[0]!], 'push-event.json': JSON.stringify({ after: SHA }) });
+    gh.pullsByCommit.set(SHA, [{ number: 21, state: 'closed', merged_at: '2024-06-01T00:00:00Z', merge_commit_sha: SHA }]);
+    const env = { ...emu.env, ...githubEnv(gh), RUN_URL: 'https://github.example/acme/sinks/actions/runs/1', GITHUB_EVENT_NAME: 'workflow_dispatch', GITHUB_EVENT_PATH: join(cwd, 'push-event.json'), GITHUB_SHA: SHA };
+    const apply = await runStep(step(await workflow('apply.yml'), 'Apply'), cwd, env);
+    expect(apply.code, apply.stderr).toBe(0);
+    expect(apply.stdout.split('\n').filter((l) => l.startsWith('::'))).toEqual([
+      '::warning::sinkops apply: 1 blocked (in use by a subscription sinkops does not manage); everything else was applied.',
+      `::warning::sinkops apply: blocked delete of held (${sid('DG', 0x20)}): in use by subscription ${sid('DF', 0x20)}, which sinkops does not manage (remove it in Twilio, or keep the sink in the repository)`,
+    ]);
+    expect(apply.summary).toContain('**Apply complete: 0 applied, 1 blocked, 0 failed.**');
+    expect(gh.comments.map((c) => c.body)).toEqual([apply.summary]);
+    expect((await listSinks(emu)).map((s) => s.sid).sort()).toEqual([sid('DG', 2), sid('DG', 0x20)]);
+  });
+
+  it('an apply that fails still fails the job', async () => {
+    const { cwd, pushEnv } = await setup();
+    const apply = await runStep(step(await workflow('apply.yml'), 'Apply'), cwd, { ...pushEnv, GITHUB_EVENT_NAME: 'workflow_dispatch', TWILIO_AUTH_TOKEN: 'wrong-token' });
+    expect(apply.code).toBe(1);
+    expect(apply.stdout).not.toContain('sinkops apply: 1 blocked');
   });
 
   it('a pull request without credentials is validated and told that the plan was skipped', async () => {

@@ -93,6 +93,14 @@ describe('a plan whose remote values are hostile', () => {
     for (const verbose of [false, true]) expectMarkdownSafe(renderPlan(p, 'markdown', { color: false, verbose }), PLAN_TAGS);
   });
 
+  it('markdown with a context: the one link added is the run sinkops was given', () => {
+    const run = 'https://github.com/acme/sinks/actions/runs/42';
+    const md = renderPlan(p, 'markdown', { color: false, verbose: false, context: { commit: 'abc1234', runUrl: run } });
+    expect(splitFences(md).outside.match(/(?<!\\)\]\(/g)).toHaveLength(1);
+    expect(md).toContain(`computed at abc1234 · [run](${run})</sub>`);
+    expectMarkdownSafe(md.replace(`[run](${run})`, 'run'), PLAN_TAGS);
+  });
+
   it('markdown: each remote value is shown escaped, and fenced diffs show controls as escapes', () => {
     const md = renderPlan(p, 'markdown', { color: false, verbose: false });
     const { fences, outside } = splitFences(md);

@@ -130,7 +130,7 @@ describe('markdown truncation', () => {
   it('stays within 65,000 characters and says how much was left out', () => {
     const md = renderPlan(bigPlan(400), 'markdown', { color: false, verbose: false });
     expect(md.length).toBeLessThanOrEqual(MARKDOWN_LIMIT);
-    expect(md).toMatch(/truncated to fit GitHub's limit: \d+ action details \(\d+ characters\) left out/);
+    expect(md).toMatch(/truncated to 65000 characters, to fit GitHub's limit: \d+ action details \(\d+ characters\) left out/);
     expect(md).toContain('**Plan: 400 to create');
     expect(md).toContain('basis `sha256:');
   });

@@ -8,23 +8,24 @@ import {
   renderApplyResult,
 } from '../../apply/index.js';
 import { acquireLease, type Lease } from '../../apply/lease.js';
-import { assertKnown, outgoing } from '../../apply/preflight.js';
+import { assertKnown, configurations, outgoing, unknownValues } from '../../apply/preflight.js';
 import { SinkopsError } from '../../errors.js';
 import { readTextFile } from '../../files.js';
 import { useColor, type Io } from '../../io.js';
 import { assertUnchangedSince, computePlan, computeSavedPlan } from '../../pipeline/compute-plan.js';
-import { sendsRequests } from '../../plan/action.js';
 import { readPlanFile } from '../../plan/codec.js';
 import type { Plan, SinkCount } from '../../plan/model.js';
 import { parsePlanHash, planChangedError, planHash } from '../../plan/plan-hash.js';
-import { assertSafe, DEFAULT_MAX_DELETES, hasChanges } from '../../plan/safety.js';
+import { assertSafe, DEFAULT_MAX_DELETES, hasChanges, hasRunnableActions } from '../../plan/safety.js';
 import { assertPinned, pinnedTargets, resolveSecrets, type SavedPlan } from '../../plan/saved-plan.js';
 import { renderPlan, RENDER_FORMATS } from '../../render/index.js';
+import { terminalSafe } from '../../terminal-safe.js';
 import { choiceOption, EXIT, flag, stringOption, type Command, type OptionValues } from '../command.js';
 import { confirmApply } from '../confirm.js';
 import { connect } from '../connect.js';
 import { DEADLINE_HELP, DEADLINE_OPTIONS, startDeadline, throwIfPassed } from '../deadline.js';
 import { applyExitCode } from '../exit-code.js';
+import { onInterrupt } from '../interrupt.js';
 import { leaseOptions, releaseLease } from '../lease.js';
 import { loadDesiredOrFail, rememberSecrets } from '../load-desired.js';
 import { assertReplaceable, PLANNING_HELP, PLANNING_OPTIONS, planOptionsFrom } from '../planning-options.js';
@@ -61,8 +62,32 @@ async function loadSavedPlan(file: string, values: OptionValues, io: Io, secrets
   if (needsPins) assertPinned(saved, new Map(desired?.sinks.flatMap((s) => (s.sid === undefined ? [] : [[s.sid, s.name] as const]))), file);
   const byName = new Map(desired?.sinks.map((s) => [s.name, s]));
   const resolved = resolveSecrets(saved, io.env, (name, key) => byName.get(name)?.sinkConfiguration[key]?.value);
-  rememberSecrets(secrets, outgoing(resolved.actions));
+  // Every value that resolved is scrubbed from the output, sent or not.
+  rememberSecrets(secrets, configurations(resolved.actions));
   return resolved;
+}
+
+/** A signal before the apply was confirmed: nothing that changes the account was sent. */
+function interruptedBeforeApplying(signal: NodeJS.Signals): SinkopsError {
+  return new SinkopsError('INTERRUPTED', `sinkops apply was interrupted (${signal}) before it changed anything; nothing was applied.`);
+}
+
+/** A signal while applying: the result printed above says what was done; this says why the rest was not. */
+function interruptedWhileApplying(signal: NodeJS.Signals, skipped: number): SinkopsError {
+  if (skipped === 0) {
+    return new SinkopsError('INTERRUPTED', `sinkops apply was interrupted (${signal}) after every action had started; the result above is complete.`);
+  }
+  return new SinkopsError(
+    'INTERRUPTED',
+    `sinkops apply was interrupted (${signal}): the requests in flight finished, and the ${skipped} action${skipped === 1 ? '' : 's'} not yet started ${skipped === 1 ? 'was' : 'were'} skipped (see above).`,
+    { details: ['Run sinkops apply again to finish: it plans from the account as it is now.'] },
+  );
+}
+
+/** After a dry run: the values a real apply of this plan would need and this environment lacks. */
+function missingValuesNote(problems: readonly string[]): string {
+  const head = `Note: applying this plan needs ${problems.length === 1 ? 'a value' : `${problems.length} values`} not set here (a dry run sends none):`;
+  return `${[head, ...problems.map((p) => `  ${terminalSafe(p)}`)].join('\n')}\n`;
 }
 
 /**
@@ -90,7 +115,7 @@ export const applyCommand: Command = {
   help: {
     'plan.json': 'a plan saved by `sinkops plan --out`: applied exactly, refused when the account changed since',
     ...PLANNING_HELP,
-    '--dry-run': 'show what would be done; send no creating, changing or deleting request',
+    '--dry-run': 'show what would be done; send no creating, changing or deleting request (secrets need not be set: it says which are missing)',
     '--yes': 'apply without asking (required when not on a terminal)',
     '--parallelism N': `actions in flight at once (default ${DEFAULT_PARALLELISM}; narrows itself on HTTP 429)`,
     '--max-deletes N': `refuse plans that delete more sinks than this, replacements included (default ${DEFAULT_MAX_DELETES})`,
@@ -123,20 +148,39 @@ export const applyCommand: Command = {
       throw new SinkopsError('USAGE', '--replace is for planning: a saved plan already says what it replaces (plan again with --replace, then apply that plan)');
     }
     const deadline = startDeadline('apply', values, io.env);
+    // SIGINT and SIGTERM (Ctrl-C, a cancelled CI job; SPEC §9). Until the apply is confirmed nothing
+    // has changed, so a signal cancels everything at once: `preparing` aborts, and with it every
+    // request and the prompt. Once confirmed, it only stops new actions from starting: the requests
+    // in flight finish (one cut off would leave its outcome unknown), the lease is given back, the
+    // result says what was and was not done, and the command exits 130.
+    const preparing = new AbortController();
+    let applying = false;
+    const interrupt = onInterrupt({
+      command: 'apply',
+      stderr: io.stderr,
+      onFirst: (signal) => {
+        if (!applying) preparing.abort(interruptedBeforeApplying(signal));
+        else io.stderr.write(`\nInterrupted (${signal}): letting the requests in flight finish and starting nothing new. Interrupt again to exit at once.\n`);
+      },
+    });
+    // What ends the reads, the prompt and the lease: the deadline, or a signal before the apply began.
+    const cancel = AbortSignal.any([deadline.signal, preparing.signal]);
     try {
       const dir = stringOption(values, 'dir', 'sinks');
       const desired = planFile === undefined ? await loadDesiredOrFail(dir, io, secrets) : undefined;
       if (desired !== undefined) assertReplaceable(options, desired, dir);
       const saved = planFile === undefined ? undefined : await loadSavedPlan(planFile, values, io, secrets);
-      // Every secret that could be sent must be set: checked before connecting, so nothing is sent (SPEC §4).
-      assertKnown(saved ? outgoing(saved.actions) : (desired?.sinks ?? []));
+      // A saved plan says without the account what it sends: a secret it needs that is not set
+      // stops it before connecting (SPEC §4). A dry run sends no configuration and needs none.
+      if (saved !== undefined && !dryRun) assertKnown(outgoing(saved.actions));
+      cancel.throwIfAborted();
 
       const limiter = new AdaptiveLimiter(parallelism);
       const connection = await connect(io, {
         local: flag(values, 'local'),
         logger,
         onRateLimited: () => limiter.onRateLimited(),
-        signal: deadline.signal,
+        signal: cancel,
         ...(desired ? { seedFrom: desired.sinks } : {}),
         ...(options.stack !== undefined ? { stack: options.stack } : {}),
       });
@@ -146,6 +190,7 @@ export const applyCommand: Command = {
           saved !== undefined && planFile !== undefined
             ? await computeSavedPlan(saved, planFile, connection.api, options)
             : await computePlan(desired!, connection.api, options);
+        cancel.throwIfAborted();
         const human = format === 'text';
         if (human) io.stdout.write(renderPlan(plan, 'text', { color: useColor(io), verbose: false }));
         if (expectedHash !== undefined && planHash(plan) !== expectedHash) {
@@ -157,9 +202,14 @@ export const applyCommand: Command = {
         assertNoPlanErrors(plan);
         if (!hasChanges(plan)) return EXIT.OK;
         assertSafe(plan, { maxDeletes, allowEmpty: flag(values, 'allow-empty') });
-        assertResolved(plan);
-        if (!dryRun && !flag(values, 'yes')) await confirmApply(io, `apply these changes to ${connection.target}`);
-        if (!dryRun && !flag(values, 'local') && (plan.actions.some(sendsRequests) || plan.subscriptions.some((a) => a.action !== 'noop'))) {
+        // Only the secrets of what the plan sends (issue 12): an update or an adoption in place sends
+        // a description, so an apply right after `import` needs none. Checked before the prompt and
+        // before anything changes; a dry run sends no configuration and says what is missing instead.
+        if (!dryRun) assertResolved(plan);
+        if (!dryRun && !flag(values, 'yes')) await confirmApply(io, `apply these changes to ${connection.target}`, cancel);
+        applying = true;
+        preparing.signal.throwIfAborted();
+        if (!dryRun && !flag(values, 'local') && hasRunnableActions(plan)) {
           // One apply at a time per account and stack (src/apply/lease.ts), from here to the end; the
           // account must still be what the plan was computed from. The local account has its own lock.
           if (leaseFits(plan.sinkCount)) {
@@ -174,26 +224,31 @@ export const applyCommand: Command = {
           }
         }
 
-        const onProgress = human ? progressReporter(io.stdout) : undefined;
-        const result = await execute(plan, connection.api, {
-          parallelism,
-          limiter,
-          dryRun,
-          logger,
-          // Past the deadline, actions not yet started are skipped (and those in flight fail).
-          signal: deadline.signal,
-          ...(onProgress ? { onProgress } : {}),
-        });
+        // Progress goes beside the result: with the text result on stdout, otherwise on stderr, so
+        // that a Markdown or JSON result stays a document.
+        const onProgress = progressReporter(human ? io.stdout : io.stderr);
+        // Past the deadline, or after a signal, actions not yet started are skipped; those in flight
+        // finish after a signal, and are cancelled (failed) past the deadline.
+        const stop = AbortSignal.any([deadline.signal, interrupt.signal]);
+        const result = await execute(plan, connection.api, { parallelism, limiter, dryRun, logger, signal: stop, onProgress });
         if (human) io.stdout.write('\n');
         io.stdout.write(renderApplyResult(result, format));
-        // The result above says what was done and what was skipped; the error says why it stopped.
-        if (result.counts.skipped + result.counts.failed > 0) throwIfPassed(deadline);
+        if (dryRun) {
+          const missing = unknownValues(outgoing(plan.actions));
+          if (missing.length > 0) (human ? io.stdout : io.stderr).write(missingValuesNote(missing));
+        }
+        // The result above says what was done and what was skipped; the error says what stopped it
+        // (first, when both the deadline and a signal did).
+        const interruptedFirst = interrupt.received !== undefined && stop.reason === interrupt.signal.reason;
+        if (!interruptedFirst && result.counts.skipped + result.counts.failed > 0) throwIfPassed(deadline);
+        if (interrupt.received !== undefined) throw interruptedWhileApplying(interrupt.received, result.counts.skipped);
         return applyExitCode(result);
       } finally {
-        if (lease !== undefined) await releaseLease(lease, connection, deadline.signal, io, logger);
+        if (lease !== undefined) await releaseLease(lease, connection, cancel, io, logger);
         await connection.close();
       }
     } finally {
+      interrupt.dispose();
       deadline.stop();
     }
   },

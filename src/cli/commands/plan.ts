@@ -2,26 +2,42 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { useColor } from '../../io.js';
 import { computePlan } from '../../pipeline/compute-plan.js';
-import { assertSafe, hasChanges } from '../../plan/safety.js';
-import { renderPlan, RENDER_FORMATS } from '../../render/index.js';
-import { choiceOption, EXIT, flag, stringOption, type Command } from '../command.js';
+import { assertSafe, hasRunnableActions } from '../../plan/safety.js';
+import { runContextFromEnv } from '../../github/run-context.js';
+import { JOB_SUMMARY_LIMIT, MARKDOWN_LIMIT, MARKDOWN_MIN_CHARS, renderPlan, RENDER_FORMATS, type RenderFormat } from '../../render/index.js';
+import { SinkopsError } from '../../errors.js';
+import { choiceOption, EXIT, flag, stringOption, type Command, type OptionValues } from '../command.js';
 import { connect } from '../connect.js';
 import { DEADLINE_HELP, DEADLINE_OPTIONS, startDeadline } from '../deadline.js';
 import { loadDesiredOrFail } from '../load-desired.js';
 import { assertReplaceable, PLANNING_HELP, PLANNING_OPTIONS, planOptionsFrom } from '../planning-options.js';
 import { watchPlans } from '../watch.js';
 
+/**
+ * `--max-chars N`: how long the Markdown plan may be. The default fits a pull-request comment; a
+ * job summary holds 1 MiB (of UTF-8, hence the workflow's 1000000: room for non-ASCII text).
+ */
+function maxChars(values: OptionValues, format: RenderFormat): number | undefined {
+  const raw = stringOption(values, 'max-chars');
+  if (raw === undefined) return undefined;
+  if (format !== 'markdown') throw new SinkopsError('USAGE', '--max-chars is for --format markdown (text and JSON are never shortened)');
+  if (!/^\d+$/.test(raw) || Number(raw) < MARKDOWN_MIN_CHARS || Number(raw) > JOB_SUMMARY_LIMIT) {
+    throw new SinkopsError('USAGE', `--max-chars must be a whole number from ${MARKDOWN_MIN_CHARS} to ${JOB_SUMMARY_LIMIT}, not '${raw}'`);
+  }
+  return Number(raw);
+}
 
 export const planCommand: Command = {
   name: 'plan',
   summary: 'Compare the repository with the account and show what apply would change',
   usage:
-    'plan [--dir sinks] [--format text|markdown|json] [--out plan.json] [--detailed-exitcode] [--no-prune] [--allow-empty] [--stack S] [--local] [--watch] [--replace NAME]... [--sink-limit N] [--deadline SECONDS]',
+    'plan [--dir sinks] [--format text|markdown|json] [--max-chars N] [--out plan.json] [--detailed-exitcode] [--no-prune] [--allow-empty] [--stack S] [--local] [--watch] [--replace NAME]... [--sink-limit N] [--deadline SECONDS]',
   help: {
     ...PLANNING_HELP,
     '--format F': 'text (default), markdown (pull-request comment) or json',
+    '--max-chars N': `markdown: the most characters (default ${MARKDOWN_LIMIT}, for a comment; 1000000 for a job summary); deletes, replacements and blocked actions are cut last`,
     '--out FILE': 'also save the plan as JSON, for `sinkops apply FILE`',
-    '--detailed-exitcode': 'exit 2 when there are changes (0: none, 1: error)',
+    '--detailed-exitcode': 'exit 2 when apply would send changes (0: nothing to do, or only blocked actions; 1: error)',
     '--watch': 'plan again whenever a sink file changes (remote state read once)',
     '--verbose': 'list unchanged sinks too',
     ...DEADLINE_HELP,
@@ -30,6 +46,7 @@ export const planCommand: Command = {
     ...PLANNING_OPTIONS,
     ...DEADLINE_OPTIONS,
     format: { type: 'string' },
+    'max-chars': { type: 'string' },
     out: { type: 'string' },
     'detailed-exitcode': { type: 'boolean' },
     watch: { type: 'boolean' },
@@ -40,7 +57,16 @@ export const planCommand: Command = {
     const format = choiceOption(values, 'format', RENDER_FORMATS);
     const options = planOptionsFrom(values);
     const allowEmpty = flag(values, 'allow-empty');
-    const render = { color: useColor(io), verbose: flag(values, 'verbose') };
+    const limit = maxChars(values, format);
+    // The Markdown footer names the commit and links the run (GitHub Actions' variables, checked);
+    // read here, so the renderer stays pure.
+    const context = format === 'markdown' ? runContextFromEnv(io.env) : {};
+    const render = {
+      color: useColor(io),
+      verbose: flag(values, 'verbose'),
+      ...(limit === undefined ? {} : { maxChars: limit }),
+      ...(Object.keys(context).length === 0 ? {} : { context }),
+    };
     const deadline = startDeadline('plan', values, io.env);
     try {
       const desired = await loadDesiredOrFail(dir, io, secrets);
@@ -75,7 +101,8 @@ export const planCommand: Command = {
           else io.stderr.write(note);
         }
         if (plan.errors.length > 0) return EXIT.ERROR;
-        return flag(values, 'detailed-exitcode') && hasChanges(plan) ? EXIT.CHANGES : EXIT.OK;
+        // 2 only when an apply would do something: blocked actions send nothing (SPEC §9).
+        return flag(values, 'detailed-exitcode') && hasRunnableActions(plan) ? EXIT.CHANGES : EXIT.OK;
       } finally {
         await connection.close();
       }
