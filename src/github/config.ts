@@ -48,7 +48,7 @@ function apiUrlFrom(raw: string): { apiUrl: string; origin: string } {
 }
 
 export function githubConfigFromEnv(env: Env): GitHubConfig {
-  const token = required(env, 'GITHUB_TOKEN', 'a token that may write pull-request comments is needed');
+  const token = required(env, 'GITHUB_TOKEN', 'a token that may write pull-request comments (and, for drift, issues) is needed');
   const repository = required(env, 'GITHUB_REPOSITORY', 'the repository, as owner/name, is needed');
   const match = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(repository);
   if (match === null) {

@@ -8,6 +8,7 @@
  * A comment's *header* is its leading run of `<!-- … -->` lines (sticky marker, plan hash). Markers
  * are read only there, so text further down (a sink description shown in a diff) cannot pose as one.
  */
+import { randomBytes } from 'node:crypto';
 import { parsePlanHashComment } from '../plan/plan-hash.js';
 import type { GitHubClient, IssueComment } from './client.js';
 
@@ -45,13 +46,13 @@ export function planHashOf(body: string): string | undefined {
  * at the end could land inside a code block left open by the cut). Cuts at a line end when one is
  * near, and never inside a surrogate pair.
  */
-export function fitComment(body: string, limit = GITHUB_COMMENT_LIMIT): string {
+export function fitComment(body: string, limit = GITHUB_COMMENT_LIMIT, noun: 'comment' | 'issue' = 'comment'): string {
   if (body.length <= limit) return body;
   const header = headerLines(body);
   const headText = header.length === 0 ? '' : `${header.join('\n')}\n`;
   const rest = body.split(/\r?\n/).slice(header.length).join('\n');
   const note = (left: number) =>
-    `> **Note:** this comment was cut to fit GitHub's limit of ${limit.toLocaleString('en-US')} characters: the last ${left.toLocaleString('en-US')} characters were left out. The workflow run's job summary has the full text.\n\n`;
+    `> **Note:** this ${noun} was cut to fit GitHub's limit of ${limit.toLocaleString('en-US')} characters: the last ${left.toLocaleString('en-US')} characters were left out. The workflow run's job summary has the full text.\n\n`;
   const budget = Math.max(0, limit - headText.length - note(rest.length).length);
   let cut = budget;
   const lineEnd = rest.lastIndexOf('\n', budget);
@@ -84,11 +85,33 @@ export interface UpsertResult {
   readonly comment: IssueComment;
 }
 
-/** Edits the sticky comment of pull request `pr` in place, or creates it. */
+/**
+ * Edits the sticky comment of pull request `pr` in place, or creates it. A create whose answer is
+ * lost is not sent again before the comments are listed anew: the sticky found there is the one
+ * it made (or one a concurrent run made), and is edited to this body if it says something else.
+ */
 export async function upsertSticky(client: GitHubClient, pr: number, content: string, options: StickyOptions = {}): Promise<UpsertResult> {
   const body = stickyBody(content, options.stack);
   const existing = findSticky(await client.listIssueComments(pr), options);
-  if (existing !== undefined && existing.body.replace(/\r\n/g, '\n') === body) return { action: 'unchanged', comment: existing };
+  if (existing !== undefined && sameText(existing.body, body)) return { action: 'unchanged', comment: existing };
   if (existing !== undefined) return { action: 'updated', comment: await client.updateIssueComment(existing.id, body) };
-  return { action: 'created', comment: await client.createIssueComment(pr, body) };
+  const created = await client.createIssueComment(pr, body, { find: async () => findSticky(await client.listIssueComments(pr), options) });
+  if (sameText(created.body, body)) return { action: 'created', comment: created };
+  return { action: 'created', comment: await client.updateIssueComment(created.id, body) };
+}
+
+/** GitHub may store line ends as CRLF (a body edited on the web). */
+export function sameText(stored: string, body: string): boolean {
+  return stored.replace(/\r\n/g, '\n') === body;
+}
+
+/**
+ * Posts `content` as a new comment (not the sticky one: apply results). Its first line is a hidden
+ * `<!-- sinkops:post NONCE -->`, a fresh random nonce, so that a post whose answer was lost is
+ * looked for, and found, before it is sent again.
+ */
+export async function postComment(client: GitHubClient, pr: number, content: string): Promise<IssueComment> {
+  const marker = `<!-- sinkops:post ${randomBytes(12).toString('hex')} -->`;
+  const find = async (): Promise<IssueComment | undefined> => (await client.listIssueComments(pr)).find((c) => headerLines(c.body).includes(marker));
+  return client.createIssueComment(pr, fitComment(`${marker}\n${content}`), { find });
 }

@@ -1,7 +1,7 @@
 import { Document } from 'yaml';
 import { literalTemplate } from '../desired/env.js';
 import { isSinkType, SECRET_CONFIG_KEYS } from '../desired/model.js';
-import { sinkSchema } from '../desired/schema.js';
+import { sinkSchema, sinkSchemaObject } from '../desired/schema.js';
 import { hasAnyMarker, isLeaseSink, trailingMarker } from '../plan/marker.js';
 import { compareText } from '../plan/order.js';
 import type { RemoteSink, SubscribedEvent, Subscription } from '../remote/model.js';
@@ -54,6 +54,17 @@ export function importableSinks(
 }
 
 /**
+ * The sink schema's published `$id`, for the `yaml-language-server: $schema=` line of each written
+ * file: an editor resolves it from any repository, where a path to this package's schemas/ would
+ * resolve only inside sinkops's own.
+ */
+export function sinkSchemaUrl(): string {
+  const id = sinkSchemaObject()['$id'];
+  if (typeof id !== 'string' || !/^https:\/\//.test(id)) throw new Error('schemas/sink.schema.json has no https $id');
+  return id;
+}
+
+/**
  * Turns an account's unmanaged sinks into sink documents pinned by `sid:`, so that the next plan
  * adopts them. Pure. Names come from the description (kebab-case), made unique against `taken`
  * (names already in the repository) and each other.
@@ -61,7 +72,6 @@ export function importableSinks(
 export function importSinks(
   remote: readonly RemoteSink[],
   taken: ReadonlySet<string>,
-  schemaPath: string,
   /** SIDs the repository already pins (sid → the name pinning it): importing them again would pin one sink twice. */
   pinned: ReadonlyMap<string, string> = new Map(),
   /** The account's subscriptions with their events; those delivering to an imported sink are written under it. */
@@ -78,6 +88,7 @@ export function importSinks(
   // The keys a sink file may declare, per type, come from the sink schema: other keys Twilio
   // returns are not part of the desired state, and secrets become `${VAR}` references.
   const { configKeys } = sinkSchema();
+  const schemaUrl = sinkSchemaUrl();
   for (const sink of chosen.sinks) {
     if (!isSinkType(sink.sinkType)) continue; // importableSinks keeps only these
     const declared = configKeys[sink.sinkType];
@@ -108,7 +119,7 @@ export function importSinks(
       sid: sink.sid,
       ...(subs.entries.length > 0 ? { subscriptions: subs.entries } : {}),
     });
-    doc.commentBefore = ` yaml-language-server: $schema=${schemaPath}\n Imported by \`sinkops import\` from ${sink.sid}.`;
+    doc.commentBefore = ` yaml-language-server: $schema=${schemaUrl}\n Imported by \`sinkops import\` from ${sink.sid}.`;
     const written = subs.entries.map((e) => ({ name: e.name, sid: e.sid })).sort((a, b) => compareText(a.name, b.name));
     sinks.push({ name, sid: sink.sid, yaml: doc.toString({ lineWidth: 0 }), variables, subscriptions: written });
   }

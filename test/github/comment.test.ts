@@ -111,12 +111,15 @@ describe('github comment', () => {
     expect(forged.body).toContain('2 to create');
   });
 
-  it('--new posts a new comment every time, without the sticky marker', async () => {
+  it('--new posts a new comment every time, without the sticky marker, with a hidden marker of its own', async () => {
     const fake = await startFakeGitHub();
     const env = githubEnv(fake);
     const result = await file('result.md', '### sinkops apply\n\nApplied 1 action.\n');
     for (let i = 0; i < 2; i += 1) expect((await sinkops(['github', 'comment', '--file', result, '--pr', '5', '--new'], env)).out).toMatch(/^Posted a comment on pull request #5/);
-    expect(fake.comments.map((c) => c.body)).toEqual(['### sinkops apply\n\nApplied 1 action.\n', '### sinkops apply\n\nApplied 1 action.\n']);
+    const bodies = fake.comments.map((c) => c.body);
+    for (const body of bodies) expect(body).toMatch(/^<!-- sinkops:post [0-9a-f]{24} -->\n### sinkops apply\n\nApplied 1 action\.\n$/);
+    // A fresh nonce each time: a lost answer is looked for by it, so two posts never match one another.
+    expect(bodies[0]!.split('\n')[0]).not.toBe(bodies[1]!.split('\n')[0]);
     expect(fake.requests.filter((r) => r.method === 'GET')).toEqual([]);
   });
 
@@ -188,7 +191,7 @@ describe('github comment', () => {
   it('refuses bad usage', async () => {
     const fake = await startFakeGitHub();
     const env = githubEnv(fake);
-    expect((await sinkops(['github'], env)).err).toContain("'github' needs a subcommand: comment or reviewed-hash");
+    expect((await sinkops(['github'], env)).err).toContain("'github' needs a subcommand: comment, reviewed-hash or drift");
     expect((await sinkops(['github', 'post'], env)).err).toContain("unknown github subcommand 'post'");
     expect((await sinkops(['github', 'comment', '--pr', '1'], env)).err).toContain("'github comment' needs --file FILE");
     expect((await sinkops(['github', 'comment', '--file', 'nope.md', '--pr', '1'], env)).err).toContain('Cannot read nope.md: ENOENT');

@@ -1,7 +1,7 @@
 /**
- * .github/workflows/plan.yml and apply.yml: their YAML parses with the fields SPEC §9 asks for,
- * and their shell steps, run as GitHub runs them (`bash -eo pipefail`) with `npx sinkops` being
- * the built CLI, do the job against the emulator and a fake GitHub API.
+ * .github/workflows/plan.yml, apply.yml and drift.yml: their YAML parses with the fields SPEC §9
+ * asks for, and their shell steps, run as GitHub runs them (`bash -eo pipefail`) with `npx sinkops`
+ * being the built CLI, do the job against the emulator and a fake GitHub API.
  */
 import { spawn } from 'node:child_process';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
@@ -28,7 +28,7 @@ interface Workflow {
   on: Record<string, any>;
   permissions: Record<string, string>;
   concurrency: { group: string; 'cancel-in-progress': boolean };
-  jobs: Record<string, { environment?: string; 'timeout-minutes'?: number; env: Record<string, string>; steps: Step[] }>;
+  jobs: Record<string, { if?: string; environment?: string; 'timeout-minutes'?: number; env?: Record<string, string>; steps: Step[] }>;
 }
 
 async function workflow(name: string): Promise<Workflow> {
@@ -43,9 +43,9 @@ function step(wf: Workflow, name: string): Step {
 
 describe('workflow files', () => {
   it('keeps secrets and the token away from `npm ci`: only the steps that use them get them', async () => {
-    for (const name of ['plan.yml', 'apply.yml']) {
+    for (const name of ['plan.yml', 'apply.yml', 'drift.yml']) {
       const job = Object.values((await workflow(name)).jobs)[0]!;
-      expect(Object.values(job.env).filter((v) => /secrets\.|github\.token/.test(v) && !/!= ''/.test(v)), name).toEqual([]);
+      expect(Object.values(job.env ?? {}).filter((v) => /secrets\.|github\.token/.test(v) && !/!= ''/.test(v)), name).toEqual([]);
       const install = job.steps.find((s) => s.run?.startsWith('npm ci'))!;
       expect(install.env, name).toBeUndefined();
       for (const s of job.steps) if (s.run?.includes('sinkops github')) expect(s.env?.['GITHUB_TOKEN'], `${name}: ${s.name}`).toBe('${{ github.token }}');
@@ -57,7 +57,7 @@ describe('workflow files', () => {
     expect(wf.on).toEqual({ pull_request: { paths: ['sinks/**'] } });
     expect(wf.permissions).toEqual({ contents: 'read', 'pull-requests': 'write' });
     const job = wf.jobs['plan']!;
-    expect(job.env['HAS_TWILIO_CREDENTIALS']).toContain("secrets.TWILIO_AUTH_TOKEN != ''");
+    expect(job.env?.['HAS_TWILIO_CREDENTIALS']).toContain("secrets.TWILIO_AUTH_TOKEN != ''");
     expect(step(wf, 'Validate').run).toBe('npx sinkops validate --format github');
     expect(step(wf, 'Plan').if).toBe("env.HAS_TWILIO_CREDENTIALS == 'true'");
     expect(step(wf, 'Plan skipped (no Twilio credentials)').if).toBe("env.HAS_TWILIO_CREDENTIALS != 'true'");
@@ -99,6 +99,35 @@ describe('workflow files', () => {
   });
 });
 
+describe('drift.yml', () => {
+  it('hourly and by hand (from main only), one run at a time, read-only Twilio secrets of its own', async () => {
+    const wf = await workflow('drift.yml');
+    expect(Object.keys(wf.on)).toEqual(['schedule', 'workflow_dispatch']);
+    expect(wf.on['schedule']).toEqual([{ cron: '17 * * * *' }]);
+    expect(wf.permissions).toEqual({ contents: 'read', issues: 'write' });
+    expect(wf.concurrency).toEqual({ group: 'sinkops-drift', 'cancel-in-progress': false });
+    const job = wf.jobs['drift']!;
+    expect(job['timeout-minutes']).toBe(15);
+    expect(job.if).toBe("github.event_name == 'schedule' || github.ref == 'refs/heads/main'");
+    expect(job.environment).toBeUndefined(); // not production's secrets
+    const plan = step(wf, 'Plan');
+    expect(plan.run).toContain('npx sinkops plan --format markdown --max-chars 64000 --out plan.json > plan.md');
+    expect(plan.env).toMatchObject({ TWILIO_API_KEY: '${{ secrets.TWILIO_PLAN_API_KEY }}', TWILIO_API_SECRET: '${{ secrets.TWILIO_PLAN_API_SECRET }}' });
+    // Never apply's credentials, and never the GitHub token beside the Twilio secrets.
+    expect(Object.values(plan.env!).join(' ')).not.toMatch(/secrets\.TWILIO_(AUTH_TOKEN|API_KEY|API_SECRET)\b|github\.token/);
+    const keep = step(wf, 'Keep the drift issue');
+    expect(keep.run).toContain('npx sinkops github drift --file plan.md --plan-json plan.json');
+    expect(Object.values(keep.env!).join(' ')).not.toContain('secrets.');
+    // The variables the sinks reference are the plan step's, as in plan.yml.
+    const planYml = step(await workflow('plan.yml'), 'Plan');
+    for (const name of ['KINESIS_EXTERNAL_ID', 'SEGMENT_WRITE_KEY']) expect(plan.env?.[name]).toBe(planYml.env?.[name]);
+    for (const s of job.steps) expect(s.run ?? '').not.toContain('${{');
+    const upload = job.steps.find((s) => s.uses === 'actions/upload-artifact@v4');
+    expect(upload?.if).toBe('always()');
+    expect(upload?.with?.['name']).toBe('sinkops-drift');
+  });
+});
+
 // ---- the steps' scripts, run for real ----
 
 const hook = (path: string) => ({ destination: `https://hooks.example.org/${path}`, method: 'POST' });
@@ -118,6 +147,12 @@ beforeAll(async () => {
   await writeFile(join(stubBin, 'npx'), `#!/bin/sh\n[ "$1" = sinkops ] && shift\nexec "${process.execPath}" "${CLI}" "$@"\n`);
   await chmod(join(stubBin, 'npx'), 0o755);
 });
+
+/** A `--new` comment's body without its hidden first line (`<!-- sinkops:post NONCE -->`), which it must have. */
+function withoutPostMarker(body: string): string {
+  expect(body).toMatch(/^<!-- sinkops:post [0-9a-f]{24} -->\n/);
+  return body.replace(/^<!-- sinkops:post [0-9a-f]{24} -->\n/, '');
+}
 
 interface StepRun {
   readonly code: number | null;
@@ -185,7 +220,7 @@ describe.concurrent('workflow steps', () => {
     expect(apply.code, apply.stderr).toBe(0);
     expect((await listSinks(emu)).map((s) => s.description).sort()).toEqual(['Kept [sinkops:kept]', 'Marketing [sinkops:marketing]', 'Orders [sinkops:orders]']);
     expect(gh.comments).toHaveLength(2);
-    expect(gh.comments[1]!.body).toBe(apply.summary);
+    expect(withoutPostMarker(gh.comments[1]!.body)).toBe(apply.summary);
     expect(gh.comments[1]!.issue).toBe(21);
     for (const text of [plan.summary, apply.summary, plan.stderr, apply.stderr, ...gh.comments.map((c) => c.body)]) expect(text).not.toContain('seg-key-s3cr3t-31');
   });
@@ -203,10 +238,10 @@ describe.concurrent('workflow steps', () => {
     expect(apply.code).toBe(1);
     expect(apply.stderr).toContain('The plan changed since it was reviewed; nothing was applied');
     expect((await emu.requests()).filter((r) => r.method !== 'GET')).toEqual([]);
-    const posted = gh.comments[1]!;
-    expect(posted.body).toMatch(/^### sinkops apply: nothing applied\n/);
-    expect(posted.body).toContain('**Plan: 3 to create');
-    expect(posted.body).toContain('Added after review');
+    const posted = withoutPostMarker(gh.comments[1]!.body);
+    expect(posted).toMatch(/^### sinkops apply: nothing applied\n/);
+    expect(posted).toContain('**Plan: 3 to create');
+    expect(posted).toContain('Added after review');
     expect(gh.comments.filter((c) => c.body.startsWith('<!-- sinkops:sticky -->'))).toHaveLength(1); // the sticky is left as reviewed
   });
 
@@ -217,7 +252,7 @@ describe.concurrent('workflow steps', () => {
     expect(reviewed.output).toBe('');
     expect(gh.comments.map((c) => [c.issue, c.user.login])).toEqual([[21, BOT]]);
     expect(gh.comments[0]!.body).toContain('> Error: Pull request #21 has no sinkops plan comment by github-actions[bot]: no plan was reviewed.');
-    expect(reviewed.summary).toBe(gh.comments[0]!.body);
+    expect(reviewed.summary).toBe(withoutPostMarker(gh.comments[0]!.body));
     expect((await emu.requests()).filter((r) => r.method !== 'GET')).toEqual([]);
   });
 
@@ -284,7 +319,7 @@ describe.concurrent('workflow steps', () => {
       `::warning::sinkops apply: blocked delete of held (${sid('DG', 0x20)}): in use by subscription ${sid('DF', 0x20)}, which sinkops does not manage (remove it in Twilio, or keep the sink in the repository)`,
     ]);
     expect(apply.summary).toContain('**Apply complete: 0 applied, 1 blocked, 0 failed.**');
-    expect(gh.comments.map((c) => c.body)).toEqual([apply.summary]);
+    expect(gh.comments.map((c) => withoutPostMarker(c.body))).toEqual([apply.summary]);
     expect((await listSinks(emu)).map((s) => s.sid).sort()).toEqual([sid('DG', 2), sid('DG', 0x20)]);
   });
 
@@ -305,5 +340,56 @@ describe.concurrent('workflow steps', () => {
     expect(fork.code).toBe(0);
     expect(fork.stdout).toContain('::warning::Could not comment on the pull request');
     expect(fork.summary).toContain('sinkops plan skipped');
+  });
+  it('drift: the scheduled plan opens one issue while the account differs from main, and closes it once they match', async () => {
+    const { emu, gh, cwd, pushEnv } = await setup();
+    const wf = await workflow('drift.yml');
+    const env = { ...pushEnv, GITHUB_EVENT_NAME: 'schedule', GITHUB_SERVER_URL: 'https://github.com', GITHUB_RUN_ID: '4321' };
+    const driftRun = async () => {
+      const plan = await runStep(step(wf, 'Plan'), cwd, env);
+      expect(plan.code, plan.stderr).toBe(0);
+      const status = /^status=(\d+)$/m.exec(plan.output)?.[1];
+      expect(status).toBe('0');
+      const keep = await runStep(step(wf, 'Keep the drift issue'), cwd, { ...env, PLAN_STATUS: status! });
+      expect(keep.code, keep.stderr).toBe(0);
+      return { plan, keep };
+    };
+
+    // The account has a sink main deleted, and lacks two main declares: drift.
+    const first = await driftRun();
+    expect(first.plan.summary).toContain('**Plan: 2 to create, 0 to update, 0 to replace, 1 to delete.**');
+    expect(first.keep.stdout).toMatch(/^Opened the drift issue #1: /);
+    expect(gh.issues).toHaveLength(1);
+    const issue = gh.issues[0]!;
+    expect(issue.body).toMatch(/^<!-- sinkops:drift -->\nThe plan of main at `feed000` \(\[run\]\(https:\/\/github\.com\/acme\/sinks\/actions\/runs\/4321\)\) found \*\*3 changes\*\*/);
+    expect(issue.body).toContain(first.plan.summary.trim());
+    expect(issue.body.length).toBeLessThanOrEqual(65_536);
+    // Again, unchanged account: the same issue, no second one.
+    const second = await driftRun();
+    expect(second.keep.stdout).toMatch(/^(Updated the drift issue #1|The drift issue #1 is already current): /);
+    expect(gh.issues).toHaveLength(1);
+
+    // main is applied: the account matches, the issue is closed with a comment.
+    const apply = await runStep(step(await workflow('apply.yml'), 'Apply'), cwd, { ...pushEnv, GITHUB_EVENT_NAME: 'workflow_dispatch' });
+    expect(apply.code, apply.stderr).toBe(0);
+    const third = await driftRun();
+    expect(third.plan.summary).toContain('No changes.');
+    expect(third.keep.stdout).toMatch(/^The account matches main: closed the drift issue #1: /);
+    expect(issue.state).toBe('closed');
+    expect(gh.comments.filter((c) => c.issue === 1).map((c) => c.body.split('\n')[1])).toEqual(['The account matches main again at `feed000` ([run](https://github.com/acme/sinks/actions/runs/4321)): closing.']);
+    expect((await emu.requests()).filter((r) => r.method !== 'GET').length).toBeGreaterThan(0); // only the apply wrote
+    for (const text of [first.plan.summary, first.plan.stderr, first.keep.stderr, issue.body]) expect(text).not.toContain('seg-key-s3cr3t-31');
+  });
+
+  it('drift: a plan that cannot be made fails the job and leaves the issue as it is', async () => {
+    const { gh, cwd, pushEnv } = await setup();
+    const wf = await workflow('drift.yml');
+    const issue = gh.seedIssue({ body: '<!-- sinkops:drift -->\nold drift', title: 'sinkops: the account differs from main' });
+    const plan = await runStep(step(wf, 'Plan'), cwd, { ...pushEnv, GITHUB_EVENT_NAME: 'schedule', TWILIO_AUTH_TOKEN: 'wrong-token' });
+    expect(plan.code).toBe(1);
+    expect(plan.stdout).toContain('::error::sinkops plan made no plan (exit 1); the drift issue was left as it is.');
+    expect(plan.output).toBe('');
+    expect(issue).toMatchObject({ state: 'open', body: '<!-- sinkops:drift -->\nold drift' });
+    expect(gh.requests).toEqual([]);
   });
 });

@@ -1,9 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadDesired } from '../../src/desired/load.js';
-import { importSinks, plainDescription, subscriptionDescription, type ImportSubscription } from '../../src/import/to-yaml.js';
+import { importSinks, plainDescription, sinkSchemaUrl, subscriptionDescription, type ImportSubscription } from '../../src/import/to-yaml.js';
 import type { RemoteSink } from '../../src/remote/model.js';
 
 const sid = (n: number): string => `DG${n.toString(16).padStart(32, '0')}`;
@@ -21,14 +21,15 @@ const KINESIS = { arn: 'arn:aws:kinesis:us-east-1:1:stream/s', role_arn: 'arn:aw
 
 describe('importSinks', () => {
   it('pins each unmanaged sink by sid and replaces secrets with ${…} references', () => {
-    const result = importSinks([sink(1, 'kinesis', 'Orders stream', KINESIS)], new Set(), '../schemas/sink.schema.json');
+    const result = importSinks([sink(1, 'kinesis', 'Orders stream', KINESIS)], new Set());
     expect(result.sinks).toHaveLength(1);
     const [imported] = result.sinks;
     expect(imported?.name).toBe('orders-stream');
     expect(imported?.yaml).toContain(`sid: ${sid(1)}`);
     expect(imported?.yaml).toContain('external_id: ${ORDERS_STREAM_EXTERNAL_ID}');
     expect(imported?.yaml).not.toContain('very-secret-id');
-    expect(imported?.yaml).toMatch(/^# yaml-language-server: \$schema=\.\.\/schemas\/sink\.schema\.json/);
+    // The schema's published $id: an editor resolves it in any repository, not only inside sinkops's own.
+    expect(imported?.yaml.split('\n')[0]).toBe('# yaml-language-server: $schema=https://raw.githubusercontent.com/sinkops/sinkops/v0/schemas/sink.schema.json');
     expect(imported?.variables).toEqual([{ name: 'ORDERS_STREAM_EXTERNAL_ID', holds: `external_id of ${sid(1)}` }]);
   });
 
@@ -40,7 +41,6 @@ describe('importSinks', () => {
         sink(3, 'webhook', 'Pinned', { destination: 'https://e.org', method: 'POST' }),
       ],
       new Set(),
-      's.json',
       new Map([[sid(3), 'pinned-hook']]),
     );
     expect(result.sinks).toEqual([]);
@@ -49,7 +49,7 @@ describe('importSinks', () => {
 
   it('makes names unique against the repository and each other', () => {
     const hook = { destination: 'https://e.org', method: 'POST' };
-    const result = importSinks([sink(1, 'webhook', 'Hook', hook), sink(2, 'webhook', 'Hook', hook), sink(3, 'webhook', '', hook)], new Set(['hook']), 's.json');
+    const result = importSinks([sink(1, 'webhook', 'Hook', hook), sink(2, 'webhook', 'Hook', hook), sink(3, 'webhook', '', hook)], new Set(['hook']));
     expect(result.sinks.map((s) => s.name)).toEqual(['hook-2', 'hook-3', 'webhook-000003']);
   });
 
@@ -57,7 +57,7 @@ describe('importSinks', () => {
     const hostile = `<script>alert(1)</script> Orders\nhook [sinkops:x] <b ${'long '.repeat(60)}`;
     const dir = await mkdtemp(join(tmpdir(), 'sinkops-import-'));
     try {
-      const result = importSinks([sink(1, 'webhook', hostile, { destination: 'https://e.org/h', method: 'GET', batch_events: 'true' })], new Set(), 's.json');
+      const result = importSinks([sink(1, 'webhook', hostile, { destination: 'https://e.org/h', method: 'GET', batch_events: 'true' })], new Set());
       for (const s of result.sinks) await writeFile(join(dir, `${s.name}.yaml`), s.yaml);
       const state = await loadDesired(dir, { cwd: dir, env: {} });
       expect(state.diagnostics).toEqual([]);
@@ -74,7 +74,7 @@ describe('importSinks: remote values stay literal', () => {
     // Anyone who can edit sinks in the Console could plant this; after import, apply would otherwise
     // fill in the operator's credentials and send them to the destination.
     const destination = 'https://evil.example/in?t=${TWILIO_AUTH_TOKEN}&u=${HOME}&lit=$${x}';
-    const result = importSinks([sink(1, 'webhook', 'Planted', { destination, method: 'POST' })], new Set(), 's.json');
+    const result = importSinks([sink(1, 'webhook', 'Planted', { destination, method: 'POST' })], new Set());
     const dir = await mkdtemp(join(tmpdir(), 'sinkops-import-'));
     try {
       for (const s of result.sinks) await writeFile(join(dir, `${s.name}.yaml`), s.yaml);
@@ -125,7 +125,6 @@ describe('importSinks: subscriptions', () => {
     const result = importSinks(
       [sink(1, 'webhook', 'Orders hook', HOOK), sink(2, 'webhook', 'Other hook', HOOK)],
       new Set(),
-      '../schemas/sink.schema.json',
       new Map(),
       [
         sub(2, 1, 'Delivery receipts', [ev('com.twilio.messaging.message.failed', 2), ev('com.twilio.messaging.message.delivered', 2)]),
@@ -135,7 +134,7 @@ describe('importSinks: subscriptions', () => {
     );
     expect(result.sinks[0]?.yaml).toBe(
       [
-        '# yaml-language-server: $schema=../schemas/sink.schema.json',
+        '# yaml-language-server: $schema=https://raw.githubusercontent.com/sinkops/sinkops/v0/schemas/sink.schema.json',
         `# Imported by \`sinkops import\` from ${sid(1)}.`,
         '',
         'name: orders-hook',
@@ -189,7 +188,6 @@ describe('importSinks: subscriptions', () => {
     const result = importSinks(
       [sink(1, 'webhook', 'Plain', HOOK), sink(2, 'webhook', 'Managed [sinkops:m]', HOOK), sink(3, 'webhook', 'Pinned', HOOK)],
       new Set(),
-      's.json',
       new Map([[sid(3), 'pinned']]),
       [sub(1, 2, 'On managed', [ev('a.b', 1)]), sub(2, 3, 'On pinned', [ev('a.b', 1)])],
     );
@@ -204,7 +202,6 @@ describe('importSinks: subscriptions', () => {
     const result = importSinks(
       [sink(1, 'webhook', 'One', HOOK), sink(2, 'webhook', 'Two', HOOK)],
       new Set(),
-      's.json',
       new Map(),
       [
         sub(1, 1, 'Status', e),
@@ -227,7 +224,7 @@ describe('importSinks: subscriptions', () => {
 
   it('strips the sinkops marker of any stack and tidies a hostile description, so that validate accepts the file', async () => {
     const hostile = `<img src=x onerror=alert(1)> Receipts\nfor [sinkops:a] <b ${'very long '.repeat(40)} [sinkops:blue/orders#receipts]  `;
-    const result = importSinks([sink(1, 'webhook', 'Hook', HOOK)], new Set(), 's.json', new Map(), [
+    const result = importSinks([sink(1, 'webhook', 'Hook', HOOK)], new Set(), new Map(), [
       sub(1, 1, 'Order status [sinkops:orders-webhook#order-status]', [ev('com.a.b', 1)]),
       sub(2, 1, hostile, [ev('com.a.c', 3)]),
     ]);
@@ -242,7 +239,7 @@ describe('importSinks: subscriptions', () => {
   });
 
   it('writes odd remote event types as they are, quoted where YAML needs it, so that validate points at them', async () => {
-    const result = importSinks([sink(1, 'webhook', 'Hook', HOOK)], new Set(), 's.json', new Map(), [
+    const result = importSinks([sink(1, 'webhook', 'Hook', HOOK)], new Set(), new Map(), [
       sub(1, 1, 'Odd', [ev('__proto__', 1), ev('com.a.b: 2\n#', 0), ev('com.a.ok', 3)]),
     ]);
     const state = await loadWritten(result);
@@ -258,7 +255,6 @@ describe('importSinks: subscriptions', () => {
     const result = importSinks(
       [sink(1, 'webhook', 'Hook', HOOK)],
       new Set(),
-      's.json',
       new Map(),
       [sub(1, 1, 'Empty', []), sub(2, 1, 'Gone', undefined), sub(3, 1, 'Kept', [ev('com.a.b', 1)]), sub(4, 1, 'Pinned', [ev('com.a.b', 1)])],
       new Map([[dfSid(4), 'elsewhere#pinned']]),
@@ -281,5 +277,18 @@ describe('subscriptionDescription', () => {
     ['<i>Hi</i>\nthere', 'Hi there'],
   ])('%j → %j', (input, output) => {
     expect(subscriptionDescription(input)).toBe(output);
+  });
+});
+
+describe('the schema line of written files', () => {
+  it("is schemas/sink.schema.json's $id, a published https URL of the project that holds plan.schema.json", async () => {
+    const read = async (name: string) => JSON.parse(await readFile(new URL(`../../schemas/${name}`, import.meta.url), 'utf8')) as { $id?: string };
+    const sinkId = (await read('sink.schema.json')).$id;
+    const planId = (await read('plan.schema.json')).$id;
+    expect(sinkSchemaUrl()).toBe(sinkId);
+    // raw.githubusercontent.com/<owner>/<name>/<ref>/<path>: the same owner/name as the plan schema's $id.
+    const [, owner, name, , ...path] = new URL(sinkId ?? '').pathname.split('/');
+    expect(`https://github.com/${owner}/${name}/`).toBe(planId?.replace(/schemas\/plan\.schema\.json$/, ''));
+    expect(path.join('/')).toBe('schemas/sink.schema.json');
   });
 });

@@ -44,11 +44,10 @@ export const importCommand: Command = {
     } finally {
       deadline.stop();
     }
-    const schemaPath = relative(absOut, join(io.cwd, 'schemas', 'sink.schema.json')).split('\\').join('/');
     const pinnedSubscriptions = new Map(
       (existing?.sinks ?? []).flatMap((s) => s.subscriptions.flatMap((sub) => (sub.sid === undefined ? [] : [[sub.sid, `${s.name}#${sub.name}`] as const]))),
     );
-    const result = importSinks(read.sinks, taken, schemaPath, pinned, read.subscriptions, pinnedSubscriptions);
+    const result = importSinks(read.sinks, taken, pinned, read.subscriptions, pinnedSubscriptions);
     await mkdir(absOut, { recursive: true });
     const written: string[] = [];
     for (const sink of result.sinks) {
