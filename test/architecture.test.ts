@@ -23,7 +23,7 @@ const STAGES: readonly (readonly string[])[] = [
   ['apply'], // the executor
   ['pipeline'], // read the remote state through the seam, then plan
   ['twilio', 'emulator'], // the seam over HTTP; the API it speaks to, served locally
-  ['import', 'github', 'local'], // around the pipeline: YAML from an account, pull requests, the local account
+  ['import', 'github', 'local', 'init'], // around the pipeline: YAML from an account, pull requests, the local account, a starter repository
   ['cli'], // argument parsing, commands, exit codes
   ['index.ts'], // the library's one public surface
 ];

@@ -125,6 +125,6 @@ export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
 }
 
 /** `file:line:column: severity: message` — the one format every located message uses. */
-export function formatDiagnostic(d: Diagnostic): string {
+export function formatDiagnostic(d: Pick<Diagnostic, 'severity' | 'message' | 'file' | 'line' | 'column'>): string {
   return `${d.file}:${d.line}:${d.column}: ${d.severity}: ${d.message}`;
 }

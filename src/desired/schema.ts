@@ -1,19 +1,16 @@
 /**
- * The sink JSON Schema (schemas/sink.schema.json), compiled once per process. Editors read the
- * same file through the `yaml-language-server: $schema=` comment, so the CLI and the editor agree.
+ * The sink JSON Schema (schemas/sink.schema.json). Editors read the same file through the
+ * `yaml-language-server: $schema=` comment, so the CLI and the editor agree. Its validator is
+ * compiled at build time (scripts/generate-schema-validator.mjs, ajv's standalone code): loading
+ * ajv and compiling the schema took most of `sinkops validate`'s start-up (SPEC §10 "Start-up").
  */
 import { readFileSync } from 'node:fs';
-import { Ajv, type AnySchemaObject, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { AnySchemaObject, ErrorObject, ValidateFunction } from 'ajv';
+import { validate as generatedValidate } from './generated/sink-validate.js';
 import { SINK_TYPES, type SinkType } from './model.js';
 
 /** src/desired/ and dist/desired/ are both two levels below the package root. */
 const SCHEMA_URL = new URL('../../schemas/sink.schema.json', import.meta.url);
-
-/**
- * Non-standard annotations the schema carries for messages. VS Code's JSON language service and
- * yaml-language-server show `patternErrorMessage` / `errorMessage` too, so one text serves both.
- */
-const ANNOTATIONS = ['patternErrorMessage', 'errorMessage', 'markdownDescription'];
 
 export interface SinkSchema {
   /** Validates one document (already known to be a mapping). */
@@ -41,16 +38,15 @@ function keysOf(schema: unknown): string[] {
 export function sinkSchema(): SinkSchema {
   if (compiled) return compiled;
   const schema = sinkSchemaObject();
-  // verbose: errors carry parentSchema (for the message annotations) and the offending data.
-  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true });
-  ajv.addVocabulary(ANNOTATIONS);
   const definitions = (schema['definitions'] ?? {}) as Record<string, unknown>;
   const configKeys = Object.fromEntries(SINK_TYPES.map((t) => [t, keysOf(definitions[t])])) as Record<
     SinkType,
     string[]
   >;
   compiled = {
-    validate: ajv.compile(schema),
+    // Compiled with every error, verbose (errors carry parentSchema, for the message annotations
+    // `patternErrorMessage` and `errorMessage`, and the offending data) and strict.
+    validate: generatedValidate as ValidateFunction,
     topLevelKeys: keysOf(schema),
     configKeys,
     subscriptionKeys: keysOf(definitions['subscription']),

@@ -38,7 +38,10 @@ export function formatAnnotation(a: Annotation): string {
   return `::${a.level}${props.length > 0 ? ` ${props.join(',')}` : ''}::${escapeData(a.message)}`;
 }
 
-export function diagnosticAnnotation(d: Diagnostic): Annotation {
+/** What an annotation is made from: a diagnostic, or a plan error placed in its file (planErrorsAsWorkflowCommands). */
+export type Located = Pick<Diagnostic, 'severity' | 'message' | 'file' | 'line' | 'column'>;
+
+export function diagnosticAnnotation(d: Located): Annotation {
   return { level: d.severity, file: d.file, line: d.line, col: d.column, message: d.message };
 }
 
@@ -48,7 +51,7 @@ export function diagnosticAnnotation(d: Diagnostic): Annotation {
  * otherwise drop silently), followed by a line saying how many were not annotated.
  */
 export function diagnosticsAsWorkflowCommands(
-  diagnostics: readonly Diagnostic[],
+  diagnostics: readonly Located[],
   limit: number = MAX_ANNOTATIONS_PER_LEVEL,
 ): string[] {
   const used = { error: 0, warning: 0 };
@@ -72,4 +75,19 @@ export function diagnosticsAsWorkflowCommands(
     }
   }
   return lines;
+}
+
+/**
+ * `plan --annotations`: each plan error (a pinned SID that does not exist, the sink limit, an
+ * unknown event type…) as an error annotation at the file, line and column it comes from, under
+ * the same limit and summary as validate's.
+ */
+export function planErrorsAsWorkflowCommands(
+  errors: readonly { readonly message: string; readonly source: { readonly file: string; readonly line: number; readonly column: number } }[],
+  limit: number = MAX_ANNOTATIONS_PER_LEVEL,
+): string[] {
+  return diagnosticsAsWorkflowCommands(
+    errors.map((e) => ({ severity: 'error', message: e.message, file: e.source.file, line: e.source.line, column: e.source.column })),
+    limit,
+  );
 }

@@ -1,4 +1,4 @@
-import { pino, type Logger as PinoLogger, type LevelWithSilent } from 'pino';
+import type { Logger as PinoLogger, LevelWithSilent } from 'pino';
 import { SECRET_CONFIG_KEYS } from '../desired/model.js';
 import type { Io } from '../io.js';
 import { terminalSafe } from '../terminal-safe.js';
@@ -62,6 +62,8 @@ function safeValues(value: unknown): unknown {
  * JSON's own, so a line stays valid JSON of the same value.
  */
 export async function createLogger(io: Io, level: LevelWithSilent): Promise<Logger> {
+  // Imported here rather than at the top: `sinkops --version` and `--help` never log (SPEC §10 "Start-up").
+  const { pino } = await import('pino');
   const options = { level, base: null, redact: { paths: [...REDACT_PATHS], censor: '[redacted]' } };
   if (io.stderr.isTTY === true && level !== 'silent') {
     const { prettyFactory } = await import('pino-pretty');

@@ -57,7 +57,15 @@ describe('workflow files', () => {
     expect(wf.on).toEqual({ pull_request: { paths: ['sinks/**'] } });
     expect(wf.permissions).toEqual({ contents: 'read', 'pull-requests': 'write' });
     const job = wf.jobs['plan']!;
-    expect(job.env?.['HAS_TWILIO_CREDENTIALS']).toContain("secrets.TWILIO_AUTH_TOKEN != ''");
+    expect(job.env?.['HAS_TWILIO_CREDENTIALS']).toContain("secrets.TWILIO_PLAN_API_SECRET != ''");
+    // The sinkops that runs with credentials is the base branch's; the pull request's sinks/ are data.
+    const checkouts = job.steps.filter((s) => s.uses === 'actions/checkout@v4');
+    expect(checkouts[0]?.with?.['ref']).toBe('${{ github.event.pull_request.base.sha }}');
+    expect(checkouts[1]?.with).toMatchObject({ path: 'pull-request', 'sparse-checkout': 'sinks' });
+    const install = job.steps.findIndex((s) => s.run?.startsWith('npm ci'));
+    expect(job.steps.findIndex((s) => s.name === "Take the pull request's sinks (data only)")).toBeLessThan(install);
+    expect(step(wf, 'Plan').env?.['TWILIO_API_SECRET']).toBe('${{ secrets.TWILIO_PLAN_API_SECRET }}');
+    expect(JSON.stringify(step(wf, 'Plan').env)).not.toContain('TWILIO_AUTH_TOKEN');
     expect(step(wf, 'Validate').run).toBe('npx sinkops validate --format github');
     expect(step(wf, 'Plan').if).toBe("env.HAS_TWILIO_CREDENTIALS == 'true'");
     expect(step(wf, 'Plan skipped (no Twilio credentials)').if).toBe("env.HAS_TWILIO_CREDENTIALS != 'true'");
@@ -86,7 +94,9 @@ describe('workflow files', () => {
 
   it('apply.yml: push to main touching sinks/ or by hand, one at a time, production secrets', async () => {
     const wf = await workflow('apply.yml');
-    expect(wf.on).toEqual({ push: { branches: ['main'], paths: ['sinks/**'] }, workflow_dispatch: null });
+    expect(wf.on['push']).toEqual({ branches: ['main'], paths: ['sinks/**'] });
+    expect(Object.keys(wf.on['workflow_dispatch'].inputs)).toEqual(['plan-hash']);
+    expect(step(wf, 'Apply').run).toContain('npx sinkops apply --yes --expect-plan-hash "$DISPATCHED_HASH"');
     expect(wf.concurrency).toEqual({ group: 'sinkops-apply', 'cancel-in-progress': false });
     expect(wf.permissions).toEqual({ contents: 'read', 'pull-requests': 'write' });
     const job = wf.jobs['apply']!;
@@ -321,6 +331,20 @@ describe.concurrent('workflow steps', () => {
     expect(apply.summary).toContain('**Apply complete: 0 applied, 1 blocked, 0 failed.**');
     expect(gh.comments.map((c) => withoutPostMarker(c.body))).toEqual([apply.summary]);
     expect((await listSinks(emu)).map((s) => s.sid).sort()).toEqual([sid('DG', 2), sid('DG', 0x20)]);
+  });
+
+  it('a run by hand with a reviewed plan hash applies only that plan', async () => {
+    const { emu, cwd, pushEnv } = await setup();
+    const dispatched = { ...pushEnv, GITHUB_EVENT_NAME: 'workflow_dispatch' };
+    const before = (await listSinks(emu)).map((s) => s.sid).sort();
+    const wrong = await runStep(step(await workflow('apply.yml'), 'Apply'), cwd, { ...dispatched, DISPATCHED_HASH: `sha256:${'0'.repeat(64)}` });
+    expect(wrong.code).toBe(1);
+    expect(wrong.summary).toContain('nothing applied');
+    expect((await listSinks(emu)).map((s) => s.sid).sort()).toEqual(before);
+    const planned = JSON.parse((await runStep({ run: 'npx sinkops plan --format json' }, cwd, dispatched)).stdout) as { plan_hash: string };
+    const right = await runStep(step(await workflow('apply.yml'), 'Apply'), cwd, { ...dispatched, DISPATCHED_HASH: planned.plan_hash });
+    expect(right.code, right.stderr).toBe(0);
+    expect(right.summary).toContain('Apply complete');
   });
 
   it('an apply that fails still fails the job', async () => {

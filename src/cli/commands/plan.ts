@@ -4,6 +4,7 @@ import { useColor } from '../../io.js';
 import { computePlan } from '../../pipeline/compute-plan.js';
 import { assertSafe, hasRunnableActions } from '../../plan/safety.js';
 import { runContextFromEnv } from '../../github/run-context.js';
+import { planErrorsAsWorkflowCommands } from '../../github/annotations.js';
 import { JOB_SUMMARY_LIMIT, MARKDOWN_LIMIT, MARKDOWN_MIN_CHARS, renderPlan, RENDER_FORMATS, type RenderFormat } from '../../render/index.js';
 import { SinkopsError } from '../../errors.js';
 import { choiceOption, EXIT, flag, stringOption, type Command, type OptionValues } from '../command.js';
@@ -31,7 +32,7 @@ export const planCommand: Command = {
   name: 'plan',
   summary: 'Compare the repository with the account and show what apply would change',
   usage:
-    'plan [--dir sinks] [--format text|markdown|json] [--max-chars N] [--out plan.json] [--detailed-exitcode] [--no-prune] [--allow-empty] [--stack S] [--local] [--watch] [--replace NAME]... [--sink-limit N] [--deadline SECONDS]',
+    'plan [--dir sinks] [--format text|markdown|json] [--max-chars N] [--out plan.json] [--detailed-exitcode] [--no-prune] [--allow-empty] [--stack S] [--local] [--watch] [--replace NAME]... [--sink-limit N] [--annotations] [--deadline SECONDS]',
   help: {
     ...PLANNING_HELP,
     '--format F': 'text (default), markdown (pull-request comment) or json',
@@ -40,6 +41,7 @@ export const planCommand: Command = {
     '--detailed-exitcode': 'exit 2 when apply would send changes (0: nothing to do, or only blocked actions; 1: error)',
     '--watch': 'plan again whenever a sink file changes (remote state read once)',
     '--verbose': 'list unchanged sinks too',
+    '--annotations': 'also print each plan error as a GitHub Actions error annotation (::error file=…) on stderr',
     ...DEADLINE_HELP,
   },
   options: {
@@ -51,6 +53,7 @@ export const planCommand: Command = {
     'detailed-exitcode': { type: 'boolean' },
     watch: { type: 'boolean' },
     verbose: { type: 'boolean' },
+    annotations: { type: 'boolean' },
   },
   async run({ values, io, logger, secrets }) {
     const dir = stringOption(values, 'dir', 'sinks');
@@ -88,6 +91,8 @@ export const planCommand: Command = {
           return await watchPlans({ dir, io, remote, options, allowEmpty, format, render });
         }
         io.stdout.write(renderPlan(plan, format, render));
+        // --annotations: plan errors on the lines they come from in a pull request (stdout unchanged).
+        if (flag(values, 'annotations')) for (const line of planErrorsAsWorkflowCommands(plan.errors)) io.stderr.write(`${line}\n`);
         // SPEC §4: pruning every managed sink is refused unless --allow-empty, in plan as in apply, so a
         // mistyped --dir fails in review. Shown first, refused after; no plan file is saved.
         // --max-deletes is apply's limit alone (plan has no such flag).
