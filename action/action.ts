@@ -49,13 +49,13 @@ function oneLine(name: string, value: string): string {
  * several accounts, separated by spaces or commas (globs are sinkops's, not a shell's). `args` come
  * last, so an option there wins over the same option set by an input.
  */
-export function actionArgv(env: Env): string[] {
+export async function actionArgv(env: Env): Promise<string[]> {
   const command = input(env, 'command') || 'plan';
   if (!/^[a-z][a-z0-9-]*$/.test(command)) {
     throw new ActionInputError(`input 'command' must be a sinkops command such as validate, plan or apply, not '${oneLine('command', command)}'`);
   }
   const argv = [command];
-  const options = COMMANDS.find((c) => c.name === command)?.options ?? {};
+  const options = (await COMMANDS.find((c) => c.name === command)?.load())?.options ?? {};
   const dir = oneLine('dir', input(env, 'dir') || 'sinks');
   if ('dir' in options) argv.push(`--dir=${dir}`);
   else if ('out-dir' in options) argv.push(`--out-dir=${dir}`);
@@ -131,7 +131,7 @@ const EXTENSIONS: Readonly<Record<string, string>> = { markdown: 'md', json: 'js
 export async function runAction(env: Env, io: Io): Promise<number> {
   let argv: string[];
   try {
-    argv = actionArgv(env);
+    argv = await actionArgv(env);
   } catch (e) {
     if (!(e instanceof ActionInputError)) throw e;
     io.stderr.write(`Error: ${e.message}\n`);

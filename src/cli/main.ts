@@ -98,8 +98,8 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
       io.stdout.write(`${VERSION}\n`);
       return EXIT.OK;
     }
-    const cmd = COMMANDS.find((c) => c.name === first);
-    if (!cmd) {
+    const entry = COMMANDS.find((c) => c.name === first);
+    if (!entry) {
       const known = COMMANDS.map((c) => c.name).join(', ');
       const hint = suggestionSuffix(first, COMMANDS.map((c) => c.name));
       throw usageError(
@@ -107,6 +107,8 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
         first.startsWith('-') ? `unknown option '${first}'` : `unknown command '${first}'${hint || ` (commands: ${known})`}`,
       );
     }
+    // Only the command asked for is loaded, with its dependencies (src/cli/commands/index.ts).
+    const cmd = await entry.load();
     let parsed;
     try {
       parsed = parseArgs({

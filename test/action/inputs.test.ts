@@ -17,14 +17,14 @@ const inputs = (values: Record<string, string>): Record<string, string> =>
 const DEFAULTS = { command: 'plan', dir: 'sinks', stack: '', account: '', format: '', args: '' };
 
 describe('actionArgv', () => {
-  it('runs plan on sinks/ when nothing is given, inside GitHub or out', () => {
-    expect(actionArgv(inputs(DEFAULTS))).toEqual(['plan', '--dir=sinks']);
-    expect(actionArgv({})).toEqual(['plan', '--dir=sinks']);
+  it('runs plan on sinks/ when nothing is given, inside GitHub or out', async () => {
+    expect(await actionArgv(inputs(DEFAULTS))).toEqual(['plan', '--dir=sinks']);
+    expect(await actionArgv({})).toEqual(['plan', '--dir=sinks']);
   });
 
-  it('passes each input as one --option=value argument, and args last so that they win', () => {
+  it('passes each input as one --option=value argument, and args last so that they win', async () => {
     const env = inputs({ ...DEFAULTS, command: 'apply', dir: ' prod sinks ', stack: '-blue', account: 'prod, staging-*  eu', format: 'markdown', args: '  --yes\n--expect-plan-hash=sha256:ab  --dir other ' });
-    expect(actionArgv(env)).toEqual([
+    expect(await actionArgv(env)).toEqual([
       'apply',
       '--dir=prod sinks',
       '--stack=-blue',
@@ -39,17 +39,17 @@ describe('actionArgv', () => {
     ]);
   });
 
-  it('gives dir to the commands that read or write sink files, and to no other', () => {
-    expect(actionArgv(inputs({ ...DEFAULTS, command: 'validate' }))).toEqual(['validate', '--dir=sinks']);
-    expect(actionArgv(inputs({ ...DEFAULTS, command: 'import', dir: 'imported' }))).toEqual(['import', '--out-dir=imported']);
-    expect(actionArgv(inputs({ ...DEFAULTS, command: 'github', args: 'comment --file /home/runner/work/_temp/plan.md' }))).toEqual([
+  it('gives dir to the commands that read or write sink files, and to no other', async () => {
+    expect(await actionArgv(inputs({ ...DEFAULTS, command: 'validate' }))).toEqual(['validate', '--dir=sinks']);
+    expect(await actionArgv(inputs({ ...DEFAULTS, command: 'import', dir: 'imported' }))).toEqual(['import', '--out-dir=imported']);
+    expect(await actionArgv(inputs({ ...DEFAULTS, command: 'github', args: 'comment --file /home/runner/work/_temp/plan.md' }))).toEqual([
       'github',
       'comment',
       '--file',
       '/home/runner/work/_temp/plan.md',
     ]);
     // Unknown to the action too: the CLI says so, with its list of commands.
-    expect(actionArgv(inputs({ ...DEFAULTS, command: 'nope' }))).toEqual(['nope']);
+    expect(await actionArgv(inputs({ ...DEFAULTS, command: 'nope' }))).toEqual(['nope']);
   });
 
   it.each([
@@ -60,19 +60,19 @@ describe('actionArgv', () => {
     ['--yes;rm', '--yes;rm'],
     ['> plan.md', '>'],
     ['`id`', '`id`'],
-  ])('refuses args %j: no shell would read it', (args, token) => {
+  ])('refuses args %j: no shell would read it', async (args, token) => {
     const run = () => actionArgv(inputs({ ...DEFAULTS, args }));
-    expect(run).toThrow(ActionInputError);
-    expect(run).toThrow(`'${token}' is not a plain argument. No shell runs the arguments`);
+    await expect(run()).rejects.toThrow(ActionInputError);
+    await expect(run()).rejects.toThrow(`'${token}' is not a plain argument. No shell runs the arguments`);
   });
 
-  it('refuses a command that is not a command name, and values on more than one line', () => {
-    expect(() => actionArgv(inputs({ ...DEFAULTS, command: '--help' }))).toThrow("input 'command' must be a sinkops command");
-    expect(() => actionArgv(inputs({ ...DEFAULTS, command: 'plan --yes' }))).toThrow("input 'command' must be a sinkops command");
-    expect(() => actionArgv(inputs({ ...DEFAULTS, stack: 'a\nb' }))).toThrow("input 'stack' must be one line");
+  it('refuses a command that is not a command name, and values on more than one line', async () => {
+    await expect(actionArgv(inputs({ ...DEFAULTS, command: '--help' }))).rejects.toThrow("input 'command' must be a sinkops command");
+    await expect(actionArgv(inputs({ ...DEFAULTS, command: 'plan --yes' }))).rejects.toThrow("input 'command' must be a sinkops command");
+    await expect(actionArgv(inputs({ ...DEFAULTS, stack: 'a\nb' }))).rejects.toThrow("input 'stack' must be one line");
   });
 
-  it('reads inputs the way GitHub names them', () => {
+  it('reads inputs the way GitHub names them', async () => {
     expect(input({ INPUT_MY_INPUT: ' x ' }, 'my input')).toBe('x');
     expect(input({ 'INPUT_PLAN-HASH': 'y' }, 'plan-hash')).toBe('y');
     expect(input({}, 'command')).toBe('');
