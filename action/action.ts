@@ -5,9 +5,10 @@
  * workflow through `$GITHUB_OUTPUT`. `npm run bundle` bundles this file with every dependency into
  * action/dist/main.mjs, which is committed: GitHub runs it as it is, without `npm install`.
  */
-import { appendFileSync, closeSync, mkdtempSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdtempSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { REPO_CONFIG_FILE } from '../src/accounts/file-name.js';
 import { EXIT } from '../src/cli/command.js';
 import { COMMANDS } from '../src/cli/commands/index.js';
 import { run } from '../src/cli/main.js';
@@ -45,11 +46,12 @@ function oneLine(name: string, value: string): string {
  * The CLI's argv from the inputs: `<command> [--dir=D | --out-dir=D] [--stack=S] [--account=A]...
  * [--format=F] <args>...`. Values are passed as `--option=value`, one argument each, so a value
  * that starts with '-' stays a value. `dir` goes to the commands that read sink files (`--dir`:
- * validate, plan, apply) or write them (`--out-dir`: import), and to no other. `account` may name
+ * validate, plan, apply; not when the repository has a sinkops.yaml, which names them) or write them
+ * (`--out-dir`: import), and to no other. `account` may name
  * several accounts, separated by spaces or commas (globs are sinkops's, not a shell's). `args` come
  * last, so an option there wins over the same option set by an input.
  */
-export async function actionArgv(env: Env): Promise<string[]> {
+export async function actionArgv(env: Env, repository: { readonly hasRepoConfig?: boolean } = {}): Promise<string[]> {
   const command = input(env, 'command') || 'plan';
   if (!/^[a-z][a-z0-9-]*$/.test(command)) {
     throw new ActionInputError(`input 'command' must be a sinkops command such as validate, plan or apply, not '${oneLine('command', command)}'`);
@@ -57,7 +59,10 @@ export async function actionArgv(env: Env): Promise<string[]> {
   const argv = [command];
   const options = (await COMMANDS.find((c) => c.name === command)?.load())?.options ?? {};
   const dir = oneLine('dir', input(env, 'dir') || 'sinks');
-  if ('dir' in options) argv.push(`--dir=${dir}`);
+  // With sinkops.yaml, the folders are the ones it names for each account (SPEC §14): no --dir.
+  if ('dir' in options) {
+    if (repository.hasRepoConfig !== true) argv.push(`--dir=${dir}`);
+  }
   else if ('out-dir' in options) argv.push(`--out-dir=${dir}`);
   const stack = oneLine('stack', input(env, 'stack'));
   if (stack !== '') argv.push(`--stack=${stack}`);
@@ -131,7 +136,7 @@ const EXTENSIONS: Readonly<Record<string, string>> = { markdown: 'md', json: 'js
 export async function runAction(env: Env, io: Io): Promise<number> {
   let argv: string[];
   try {
-    argv = await actionArgv(env);
+    argv = await actionArgv(env, { hasRepoConfig: existsSync(join(io.cwd, REPO_CONFIG_FILE)) });
   } catch (e) {
     if (!(e instanceof ActionInputError)) throw e;
     io.stderr.write(`Error: ${e.message}\n`);

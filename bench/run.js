@@ -5,11 +5,13 @@
  * The emulators run in child processes with 50 ms latency on every API request, as a stand-in for
  * Twilio across a network. Fixtures live in a temporary folder, removed at the end.
  *
- * `npm run bench -- watch apply` runs only the named scenarios (validate, plan, subscriptions, rss,
- * apply, watch).
+ * `npm run bench -- watch apply` runs only the named scenarios (startup, validate, plan, subscriptions,
+ * rss, apply, watch, and fleet-plan, fleet-subscriptions, fleet-apply; `fleet` for those three).
  *
- * Order matters: the validate scenario runs first so that its load is a cold one (nothing of the
- * loader is JIT-compiled yet), as it is for `sinkops validate`.
+ * Order matters: the start-up scenario runs first, on a machine not yet busy with the fixtures'
+ * writeback or an emulator (it times whole `sinkops` processes, so nothing of the bench process
+ * warms it); then the validate scenario, so that its load is a cold one (nothing of the loader is
+ * JIT-compiled yet), as it is for `sinkops validate`.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -22,9 +24,13 @@ import { accountSeed, BENCH_SINK_LIMIT, FIXTURE_ENV, writeSinkFiles } from './li
 import { formatMs } from './lib/measure.js';
 import { renderTable } from './lib/table.js';
 import { applyCreatesScenario } from './scenarios/apply-creates.js';
+import { fleetApply } from './scenarios/fleet-apply.js';
+import { fleetPlan } from './scenarios/fleet-plan.js';
+import { fleetSubscriptions } from './scenarios/fleet-subscriptions.js';
 import { peakRss } from './scenarios/peak-rss.js';
 import { planRemote } from './scenarios/plan-remote.js';
 import { planSubscriptions, subscriptionAccount } from './scenarios/plan-subscriptions.js';
+import { startup } from './scenarios/startup.js';
 import { validateFiles } from './scenarios/validate-files.js';
 import { watchScenario } from './scenarios/watch-plans.js';
 
@@ -32,7 +38,9 @@ const LATENCY_MS = 50;
 const LARGE = 10_000;
 const LARGE_IN_USE = 300;
 const SMALL = 1_000;
-const SCENARIOS = ['validate', 'plan', 'subscriptions', 'rss', 'apply', 'watch'];
+const SCENARIOS = ['startup', 'validate', 'plan', 'subscriptions', 'rss', 'apply', 'watch'];
+/** Many accounts (SPEC §10 "Fleet plan", "Fleet apply"); `fleet` names the three. */
+const FLEET_SCENARIOS = ['fleet-plan', 'fleet-subscriptions', 'fleet-apply'];
 
 /**
  * Flushes the fixture files just written, so the loader reads files at rest (as a repository's
@@ -68,9 +76,9 @@ async function withEmulator(seed, fn) {
 const progress = (message) => process.stderr.write(`bench: ${message}\n`);
 
 async function main() {
-  const only = process.argv.slice(2);
-  const unknown = only.filter((name) => !SCENARIOS.includes(name));
-  if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(', ')} (choose from ${SCENARIOS.join(', ')})`);
+  const only = process.argv.slice(2).flatMap((name) => (name === 'fleet' ? FLEET_SCENARIOS : [name]));
+  const unknown = only.filter((name) => !SCENARIOS.includes(name) && !FLEET_SCENARIOS.includes(name));
+  if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(', ')} (choose from ${[...SCENARIOS, ...FLEET_SCENARIOS, 'fleet'].join(', ')})`);
   /** @param {string} name */
   const wanted = (name) => only.length === 0 || only.includes(name);
   const started = performance.now();
@@ -98,6 +106,8 @@ async function main() {
     }
   };
   try {
+    await scenario('startup', () => startup({ cwd }));
+
     const large = join(cwd, 'sinks-large');
     const small = join(cwd, 'sinks-small');
     progress(`writing sink files under ${cwd}`);
@@ -144,6 +154,11 @@ async function main() {
         scenario('watch', () => watchScenario({ emulator, dir: small, cwd, count: SMALL, expected: account.expected })),
       );
     }
+
+    // Last: each starts an emulator of its own with 1,000 accounts and runs the CLI in child processes.
+    await scenario('fleet-plan', () => fleetPlan({ cwd, latencyMs: LATENCY_MS, progress }));
+    await scenario('fleet-subscriptions', () => fleetSubscriptions({ cwd, latencyMs: LATENCY_MS, progress }));
+    await scenario('fleet-apply', () => fleetApply({ cwd, latencyMs: LATENCY_MS, progress }));
   } finally {
     await rm(cwd, { recursive: true, force: true });
   }

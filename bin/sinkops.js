@@ -1,5 +1,8 @@
 #!/usr/bin/env node
-// Thin entry point: everything lives in dist/cli/main.js so that tests can call run() in-process.
-import { main } from '../dist/cli/main.js';
+// The `sinkops` command. It runs the CLI bundle, dist/cli-bundle/ (built from src/cli/main.ts by
+// `npm run build`, see scripts/bundle.mjs): a few CommonJS chunks load faster than the hundreds of
+// modules tsc writes to dist/ (SPEC §10 "Start-up"). This file is CommonJS too (bin/package.json),
+// for the same reason. Tests run the same run() in-process from src/.
+'use strict';
 
-main();
+require('../dist/cli-bundle/main.cjs').main();

@@ -97,10 +97,20 @@ export {
   loadSeed,
   EMULATOR_ACCOUNT_SID,
   EMULATOR_AUTH_TOKEN,
+  type AccountStatus,
+  type EmulatorAccount,
   type EmulatorOptions,
   type EmulatorSeed,
+  type NewEmulatorAccount,
   type RunningEmulator,
+  type SeedAccount,
 } from './emulator/index.js';
+
+// Many accounts (sinkops.yaml)
+export { loadRepoConfig } from './accounts/config.js';
+export type { AccountTarget, FleetSpec, NamedAccountSpec, RepoConfig } from './accounts/model.js';
+export { accountsPlanHash } from './plan/plan-hash.js';
+export { renderAccountsPlan, type AccountPlanView, type AccountsPlanView } from './render/accounts.js';
 
 // The command line, in-process
 export { run } from './cli/main.js';

@@ -16,7 +16,17 @@ export interface Io {
 }
 
 export function processIo(): Io {
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() };
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    // Taken when a command reads it (a confirmation): node builds the stream on first access, about
+    // a millisecond that a short command need not spend (SPEC §10 "Start-up").
+    get stdin() {
+      return process.stdin;
+    },
+    env: process.env,
+    cwd: process.cwd(),
+  };
 }
 
 /** Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org). */

@@ -13,7 +13,7 @@ const SRC = fileURLToPath(new URL('../src/', import.meta.url));
 
 /** Lowest first. Stages on one line are peers: neither imports the other. */
 const STAGES: readonly (readonly string[])[] = [
-  ['errors.ts', 'version.ts', 'io.ts', 'secrets.ts', 'terminal-safe.ts'], // foundations: typed errors, the version, the streams a run has, finding echoed secrets, text safe for a terminal
+  ['errors.ts', 'version.ts', 'io.ts', 'secrets.ts', 'terminal-safe.ts', 'bounded-map.ts'], // foundations: typed errors, the version, the streams a run has, finding echoed secrets, text safe for a terminal, a bounded window of concurrent calls
   ['files.ts'], // the guarded reader of user-named files, which throws those typed errors
   ['desired'], // load desired state: YAML → validated, positioned sinks
   ['log'], // pino with redaction (of the secret keys desired/ defines)
@@ -23,7 +23,8 @@ const STAGES: readonly (readonly string[])[] = [
   ['apply'], // the executor
   ['pipeline'], // read the remote state through the seam, then plan
   ['twilio', 'emulator'], // the seam over HTTP; the API it speaks to, served locally
-  ['import', 'github', 'local', 'init'], // around the pipeline: YAML from an account, pull requests, the local account, a starter repository
+  ['import', 'github', 'local', 'init', 'accounts'], // around the pipeline: YAML from an account, pull requests, the local account, a starter repository, sinkops.yaml's accounts and fleets
+  ['fleet'], // many accounts: each one through the pipeline, concurrently, failures isolated
   ['cli'], // argument parsing, commands, exit codes
   ['index.ts'], // the library's one public surface
 ];

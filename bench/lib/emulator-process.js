@@ -13,7 +13,8 @@ const CHILD = fileURLToPath(new URL('../emulator-child.js', import.meta.url));
  * @property {string} url
  * @property {string} accountSid  the account SID it accepts (with `config.password`)
  * @property {import('../../dist/twilio/config.js').TwilioConfig} config  what a client needs to reach it
- * @property {() => Promise<{method: string, path: string, status: number}[]>} requests  the API requests since the last clear
+ * @property {() => Promise<{method: string, path: string, status: number, account?: string}[]>} requests  the API requests since the last clear
+ *   (`account`: whose credentials the request carried)
  * @property {() => Promise<void>} clearRequests
  * @property {(options?: import('../../dist/twilio/client.js').TwilioClientOptions) => TwilioClient} client  a new client (own pool)
  * @property {() => Promise<void>} close
@@ -21,10 +22,16 @@ const CHILD = fileURLToPath(new URL('../emulator-child.js', import.meta.url));
 
 /**
  * @param {import('../../dist/emulator/index.js').EmulatorOptions} options  sent over IPC, so plain data only
+ * @param {{ execArgv?: string[] }} [node]  Node options of the emulator's process (default: the
+ *   bench's own), for example `--cpu-prof` to see where the emulator's time goes
  * @returns {Promise<BenchEmulator>}
  */
-export async function startEmulatorProcess(options) {
-  const child = fork(CHILD, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+export async function startEmulatorProcess(options, node = {}) {
+  const child = fork(CHILD, [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    serialization: 'advanced',
+    ...(node.execArgv === undefined ? {} : { execArgv: node.execArgv }),
+  });
   /** @type {{ready: string, accountSid: string, authToken: string}} */
   const ready = await new Promise((resolve, reject) => {
     child.once('message', (/** @type {any} */ m) => (m.error === undefined ? resolve(m) : reject(new Error(`emulator: ${m.error}`))));
@@ -50,7 +57,7 @@ export async function startEmulatorProcess(options) {
     async requests() {
       const res = await fetch(`${url}/__emulator/requests`);
       if (!res.ok) throw new Error(`GET /__emulator/requests answered ${res.status}`);
-      return /** @type {{requests: {method: string, path: string, status: number}[]}} */ (await res.json()).requests;
+      return /** @type {{requests: {method: string, path: string, status: number, account?: string}[]}} */ (await res.json()).requests;
     },
     async clearRequests() {
       const res = await fetch(`${url}/__emulator/requests`, { method: 'DELETE' });

@@ -77,6 +77,15 @@ function lockedError(held: HeldLease, stack: string | undefined): SinkopsError {
   });
 }
 
+/**
+ * Whether the lease has a slot: it is a sink, so it needs one of its own all through the apply.
+ * When the plan's peak leaves none, taking it would make Twilio refuse a create halfway (91003):
+ * the caller applies without it, says so, and still checks that the account is as planned.
+ */
+export function leaseFits(count: { readonly peak: number; readonly limit: number }): boolean {
+  return count.peak + 1 <= count.limit;
+}
+
 /** Takes the lease, or throws LOCKED naming who holds it. */
 export async function acquireLease(api: SinksApi, options: LeaseOptions): Promise<Lease> {
   const marker = leaseMarker(options.stack);

@@ -73,3 +73,52 @@ export function onInterrupt(options: InterruptOptions): Interrupt {
     },
   };
 }
+
+/** An apply's interrupt, in its two stages (see `onApplyInterrupt`). */
+export interface ApplyInterrupt {
+  /** Aborts at a signal before the apply was confirmed: every request, the prompt, the lease. */
+  readonly preparing: AbortSignal;
+  /** Aborts at the first signal, whenever it comes: no new action starts. */
+  readonly signal: AbortSignal;
+  readonly received: NodeJS.Signals | undefined;
+  /** The apply is confirmed: from now on a signal lets the requests in flight finish. Throws if one came first. */
+  startApplying(): void;
+  dispose(): void;
+}
+
+/**
+ * SIGINT and SIGTERM during an apply, of one account or many (Ctrl-C, a cancelled CI job; SPEC §9).
+ * Until the apply is confirmed nothing has changed, so a signal cancels everything at once:
+ * `preparing` aborts, and with it every request and the prompt. Once confirmed, it only stops new
+ * actions from starting: the requests in flight finish (one cut off would leave its outcome
+ * unknown), leases are given back, the result says what was and was not done, and the command
+ * exits 130.
+ */
+export function onApplyInterrupt(stderr: OutputStream, source?: SignalSource): ApplyInterrupt {
+  const preparing = new AbortController();
+  let applying = false;
+  const interrupt = onInterrupt({
+    command: 'apply',
+    stderr,
+    ...(source === undefined ? {} : { source }),
+    onFirst: (signal) => {
+      if (!applying) {
+        preparing.abort(new SinkopsError('INTERRUPTED', `sinkops apply was interrupted (${signal}) before it changed anything; nothing was applied.`));
+      } else {
+        stderr.write(`\nInterrupted (${signal}): letting the requests in flight finish and starting nothing new. Interrupt again to exit at once.\n`);
+      }
+    },
+  });
+  return {
+    preparing: preparing.signal,
+    signal: interrupt.signal,
+    get received() {
+      return interrupt.received;
+    },
+    startApplying() {
+      applying = true;
+      preparing.signal.throwIfAborted();
+    },
+    dispose: () => interrupt.dispose(),
+  };
+}

@@ -8,8 +8,9 @@ import type { Io } from '../io.js';
  * Loads the desired state, printing its diagnostics to stderr; invalid input stops here (exit 1).
  * Its sensitive values join `secrets`, which the CLI scrubs from everything it prints.
  */
-export async function loadDesiredOrFail(dir: string, io: Io, secrets: Set<string>): Promise<DesiredState> {
-  const desired = await loadDesired(resolve(io.cwd, dir), { cwd: io.cwd, env: io.env });
+export async function loadDesiredOrFail(dir: string, io: Io, secrets: Set<string>, options: { readonly accountRefs?: boolean } = {}): Promise<DesiredState> {
+  // accountRefs: a fleet's directory, whose files may use ${account.sid} and ${account.friendly_name}.
+  const desired = await loadDesired(resolve(io.cwd, dir), { cwd: io.cwd, env: io.env, ...(options.accountRefs === true ? { accountRefs: true } : {}) });
   rememberSecrets(secrets, desired.sinks);
   for (const d of desired.diagnostics) io.stderr.write(`${formatDiagnostic(d)}\n`);
   if (hasErrors(desired.diagnostics)) {

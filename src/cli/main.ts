@@ -84,7 +84,12 @@ function usageError(cmdName: string | undefined, message: string): SinkopsError 
 export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
   const secrets = new Set(credentialsIn(rawIo.env));
   const io: Io = {
-    ...rawIo,
+    env: rawIo.env,
+    cwd: rawIo.cwd,
+    // Not copied: reading process.stdin builds the stream, which only a command that reads it needs.
+    get stdin() {
+      return rawIo.stdin;
+    },
     stdout: scrubbingStream(rawIo.stdout, secrets, SENSITIVE_DISPLAY),
     stderr: scrubbingStream(rawIo.stderr, secrets, SENSITIVE_DISPLAY),
   };
@@ -133,7 +138,7 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
     if (levelFlag !== undefined && !isValidLevel(levelFlag)) {
       throw usageError(cmd.name, `--log-level must be one of fatal, error, warn, info, debug, trace, silent, not '${levelFlag}'`);
     }
-    const logger = await createLogger(io, resolveLevel(levelFlag, io.env));
+    const logger = createLogger(io, resolveLevel(levelFlag, io.env));
     return await cmd.run({ values, positionals, io, logger, secrets });
   } catch (e) {
     return reportError(e, io);

@@ -10,6 +10,21 @@ import type { PlanOptions } from '../plan/model.js';
 import { DEFAULT_SINK_LIMIT } from '../plan/sink-limit.js';
 import { flag, stackOption, stringOption, type OptionSpec, type OptionValues } from './command.js';
 
+export const DEFAULT_ACCOUNT_CONCURRENCY = 16;
+
+/** With sinkops.yaml (SPEC §14): which accounts, how many at once, which shard. */
+export const ACCOUNT_OPTIONS: OptionSpec = {
+  account: { type: 'string', multiple: true },
+  'account-concurrency': { type: 'string' },
+  shard: { type: 'string' },
+};
+
+export const ACCOUNT_HELP: Readonly<Record<string, string>> = {
+  '--account NAME': 'with sinkops.yaml: only this account, fleet (all its members) or fleet member; globs * and ? (repeatable)',
+  '--account-concurrency N': `with sinkops.yaml: accounts read and applied at once (default ${DEFAULT_ACCOUNT_CONCURRENCY})`,
+  '--shard i/N': 'with sinkops.yaml: only the i-th of N disjoint sets of accounts (one job of a GitHub Actions matrix)',
+};
+
 export const PLANNING_OPTIONS: OptionSpec = {
   dir: { type: 'string' },
   'no-prune': { type: 'boolean' },
@@ -18,6 +33,7 @@ export const PLANNING_OPTIONS: OptionSpec = {
   local: { type: 'boolean' },
   'sink-limit': { type: 'string' },
   replace: { type: 'string', multiple: true },
+  ...ACCOUNT_OPTIONS,
 };
 
 export const PLANNING_HELP: Readonly<Record<string, string>> = {
@@ -28,6 +44,7 @@ export const PLANNING_HELP: Readonly<Record<string, string>> = {
   '--local': 'use the embedded local account (.sinkops/local-account.json), no credentials needed',
   '--sink-limit N': `the most sinks the account may hold (default ${DEFAULT_SINK_LIMIT}, Twilio's limit; raise it only if Twilio raised yours)`,
   '--replace NAME': 'replace this sink even if nothing differs, e.g. to send a rotated secret (repeatable)',
+  ...ACCOUNT_HELP,
 };
 
 /** Twilio's limit is 100; a raised one is still a count of sinks in one account, not millions. */
@@ -78,3 +95,28 @@ export function assertReplaceable(options: PlanOptions, desired: DesiredState, d
     { details: unknown.length === 1 ? [] : unknown.map((name) => `${name}${suggestionSuffix(name, names)}`) },
   );
 }
+
+/** `--account` as given, each pattern once. */
+export function accountPatterns(values: OptionValues): string[] {
+  const raw = values['account'];
+  return [...new Set((Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).filter((v): v is string => typeof v === 'string'))];
+}
+
+export function accountConcurrency(values: OptionValues): number {
+  const raw = stringOption(values, 'account-concurrency');
+  if (raw === undefined) return DEFAULT_ACCOUNT_CONCURRENCY;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 256) {
+    throw new SinkopsError('USAGE', `--account-concurrency must be a whole number from 1 to 256, not '${raw}'`);
+  }
+  return Number(raw);
+}
+
+/** Without sinkops.yaml there is one account: the options that choose among many are mistakes. */
+export function assertOneAccount(values: OptionValues): void {
+  for (const name of Object.keys(ACCOUNT_OPTIONS)) {
+    if (values[name] !== undefined) {
+      throw new SinkopsError('USAGE', `--${name} chooses among the accounts of sinkops.yaml, and this repository has none (SPEC §14); without it sinkops works on one account`);
+    }
+  }
+}
+

@@ -1,8 +1,10 @@
 /**
  * A schema-valid document → DesiredSink: `${ENV}` resolved, secrets marked, defaults applied,
- * subscriptions built (see subscriptions.ts).
+ * subscriptions built (see subscriptions.ts), and — in a fleet's sinks — `${account.…}` kept open
+ * for stamping (see account-refs.ts).
  */
-import { SECRET_CONFIG_KEYS, type ConfigValue, type DesiredSink, type Diagnostic, type DiagnosticCode, type Severity, type SinkType } from './model.js';
+import { SECRET_CONFIG_KEYS, type ConfigValue, type DesiredSink, type Diagnostic, type DiagnosticCode, type Severity, type SinkType, type UnstampedConfig, type UnstampedText } from './model.js';
+import { interpolateRuns, outsideFleetMessage, readDescription, splitConfigText } from './account-refs.js';
 import { interpolate, type EnvLookup } from './env.js';
 import type { ParsedDocument } from './parse-documents.js';
 import { buildSubscriptions } from './subscriptions.js';
@@ -21,13 +23,18 @@ const SUGGESTED_VARIABLE: Readonly<Record<string, string>> = {
   write_key: 'SEGMENT_WRITE_KEY',
 };
 
+export interface BuildOptions {
+  /** A fleet's sinks: `${account.sid}` and `${account.friendly_name}` are kept for stampAccount instead of being errors. */
+  readonly accountRefs?: boolean;
+}
+
 export interface BuiltSink {
   /** Absent when the document has an error that only shows after interpolation. */
   readonly sink?: DesiredSink;
   readonly diagnostics: readonly Diagnostic[];
 }
 
-function isHttpUrl(value: string): boolean {
+export function isHttpUrl(value: string): boolean {
   try {
     const url = new URL(value);
     return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
@@ -36,12 +43,50 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
-export function buildSink(parsed: ParsedDocument, env: EnvLookup): BuiltSink {
+type ResolvedString =
+  | {
+      readonly ok: true;
+      /** Undefined while a variable is not set, or while the account is open. */
+      readonly value: string | undefined;
+      readonly envRefs: readonly string[];
+      readonly missing: readonly string[];
+      /** Only for a string that references the account: what stamping fills in. */
+      readonly open?: Omit<UnstampedConfig, 'source'>;
+    }
+  | { readonly ok: false; readonly code: DiagnosticCode; readonly message: string };
+
+/** One sink_configuration string: its `${NAME}` references resolved, its account references (when allowed) kept open. */
+function resolveConfigString(raw: string, env: EnvLookup, accountRefs: boolean): ResolvedString {
+  const split = splitConfigText(raw);
+  if (!split.ok) return { ok: false, code: 'ACCOUNT_REF', message: split.message };
+  if (split.refs.length === 0) {
+    const result = interpolate(raw, env);
+    if (!result.ok) return { ok: false, code: result.reserved ? 'RESERVED_VARIABLE' : 'SCHEMA', message: result.message };
+    return { ok: true, value: result.value, envRefs: result.envRefs, missing: result.missing };
+  }
+  if (!accountRefs) return { ok: false, code: 'ACCOUNT_REF', message: outsideFleetMessage(split.refs) };
+  const result = interpolateRuns(split.parts, env);
+  if (!result.ok) return { ok: false, code: result.reserved ? 'RESERVED_VARIABLE' : 'SCHEMA', message: result.message };
+  const usesEnv = result.envRefs.length > 0;
+  return {
+    ok: true,
+    value: undefined,
+    envRefs: result.envRefs,
+    missing: result.missing,
+    open: { value: result.value, ...(usesEnv ? { template: split.parts } : {}) },
+  };
+}
+
+export function buildSink(parsed: ParsedDocument, env: EnvLookup, options: BuildOptions = {}): BuiltSink {
   const { data, doc, lineCounter, file } = parsed;
+  const accountRefs = options.accountRefs === true;
   const diagnostics: Diagnostic[] = [];
+  const locate = (path: readonly string[]): { file: string; line: number; column: number } => ({
+    file,
+    ...toPosition(lineCounter, locateOffset(doc, path, 'value')),
+  });
   const report = (severity: Severity, code: DiagnosticCode, path: readonly string[], message: string): void => {
-    const { line, column } = toPosition(lineCounter, locateOffset(doc, path, 'value'));
-    diagnostics.push({ severity, code, file, line, column, message });
+    diagnostics.push({ severity, code, message, ...locate(path) });
   };
 
   const sinkType = data['sink_type'] as SinkType;
@@ -56,9 +101,9 @@ export function buildSink(parsed: ParsedDocument, env: EnvLookup): BuiltSink {
       config[key] = { value: raw, sensitive: false, envRefs: [] };
       continue;
     }
-    const result = interpolate(raw, env);
+    const result = resolveConfigString(raw, env, accountRefs);
     if (!result.ok) {
-      report('error', result.reserved ? 'RESERVED_VARIABLE' : 'SCHEMA', path, `sink_configuration.${key} ${result.message}`);
+      report('error', result.code, path, `sink_configuration.${key} ${result.message}`);
       valid = false;
       continue;
     }
@@ -68,6 +113,7 @@ export function buildSink(parsed: ParsedDocument, env: EnvLookup): BuiltSink {
       sensitive: secretKey || usesEnv,
       envRefs: result.envRefs,
       ...(usesEnv ? { template: raw } : {}),
+      ...(result.open === undefined ? {} : { unstamped: { ...result.open, source: locate(path) } }),
     };
     if (result.missing.length > 0) {
       const names = result.missing.map((n) => `\${${n}}`).join(', ');
@@ -87,6 +133,7 @@ export function buildSink(parsed: ParsedDocument, env: EnvLookup): BuiltSink {
         `sink_configuration.${key} is a secret written in the repository; use an environment reference such as ${key}: \${${SUGGESTED_VARIABLE[key] ?? 'SECRET'}}`,
       );
     }
+    // An open value is checked once stamped (stamp.ts), when it is known.
     if (key === 'destination' && result.value !== undefined && !isHttpUrl(result.value)) {
       // Only a value written literally is repeated: a substituted one may be secret.
       const message = usesEnv
@@ -99,18 +146,39 @@ export function buildSink(parsed: ParsedDocument, env: EnvLookup): BuiltSink {
   for (const [key, value] of Object.entries(DEFAULTS[sinkType])) {
     if (!(key in config)) config[key] = { value, sensitive: false, envRefs: [] };
   }
-  if (!valid) return { diagnostics };
+  const description = readDescriptionAt(data['description'] as string, ['description'], 'description');
+  const subscriptions = buildSubscriptions(parsed, (raw, path) => readDescriptionAt(raw, path, `${path[0] ?? ''}[${path[1] ?? ''}].description`));
+  if (!valid || description === undefined || subscriptions === undefined) return { diagnostics };
 
   const source = { file, ...toPosition(lineCounter, locateOffset(doc, ['name'], 'key')) };
   const sid = data['sid'];
   const sink: DesiredSink = {
     name: data['name'] as string,
-    description: data['description'] as string,
+    description: description.text,
     sinkType,
     sinkConfiguration: config,
     ...(typeof sid === 'string' ? { sid } : {}),
-    subscriptions: buildSubscriptions(parsed),
+    subscriptions,
     source,
+    ...(description.unstamped === undefined ? {} : { unstampedDescription: description.unstamped }),
   };
   return { sink, diagnostics };
+
+  /**
+   * A description read for account references: its text (as written while references are open),
+   * and the open parts when it has references; undefined after reporting why it cannot be read.
+   */
+  function readDescriptionAt(raw: string, path: readonly string[], what: string): { text: string; unstamped?: UnstampedText } | undefined {
+    const scan = readDescription(raw);
+    if (!scan.ok) {
+      report('error', 'ACCOUNT_REF', path, `${what} ${scan.message}`);
+      return undefined;
+    }
+    if (scan.refs.length === 0) return { text: scan.parts.join('') };
+    if (!accountRefs) {
+      report('error', 'ACCOUNT_REF', path, `${what} ${outsideFleetMessage(scan.refs)}`);
+      return undefined;
+    }
+    return { text: raw, unstamped: { parts: scan.parts, source: locate(path) } };
+  }
 }

@@ -3,7 +3,7 @@
  * Never throws for bad input; every problem is a located Diagnostic, all reported at once.
  */
 import path from 'node:path';
-import { buildSink } from './build-sink.js';
+import { buildSink, type BuildOptions } from './build-sink.js';
 import { discoverFiles, displayPath, type SourceFile } from './discover.js';
 import type { EnvLookup } from './env.js';
 import type { DesiredSink, DesiredState, Diagnostic } from './model.js';
@@ -23,6 +23,11 @@ export interface LoadOptions {
   readonly maxFileBytes?: number;
   /** Reuse files parsed by an earlier load whose text has not changed (watch mode). */
   readonly cache?: ParseCache;
+  /**
+   * A fleet's sinks (SPEC §14): `${account.sid}` and `${account.friendly_name}` are kept open for
+   * stampAccount (stamp.ts). Without it, they are located errors.
+   */
+  readonly accountRefs?: boolean;
 }
 
 /** A document with more problems than this is not a sink: the rest would only be noise. */
@@ -110,21 +115,22 @@ function schemaDiagnostics(document: ParsedDocument, schema: SinkSchema): Diagno
 /**
  * Parsed files by path, reused while a file's text is unchanged: `plan --watch` loads the folder
  * again on every save, and parsing is most of a load. Reading stays uncached (it is cheap, and the
- * text is the key, so no timestamp granularity can hide an edit). One cache serves one environment.
+ * text is the key, so no timestamp granularity can hide an edit). One cache serves one environment
+ * and one `accountRefs` setting.
  */
 export type ParseCache = Map<string, { readonly text: string; readonly result: FileResult }>;
 
-function loadFile(file: SourceFile, maxBytes: number, env: EnvLookup, schema: SinkSchema, cache: ParseCache | undefined): FileResult {
+function loadFile(file: SourceFile, maxBytes: number, env: EnvLookup, schema: SinkSchema, cache: ParseCache | undefined, build: BuildOptions): FileResult {
   const read = readSource(file, maxBytes);
   if (!read.ok) return { documents: [], sinks: [], diagnostics: [read.diagnostic] };
   const cached = cache?.get(file.display);
   if (cached !== undefined && cached.text === read.text) return cached.result;
-  const result = parseFile(file, read.text, env, schema);
+  const result = parseFile(file, read.text, env, schema, build);
   cache?.set(file.display, { text: read.text, result });
   return result;
 }
 
-function parseFile(file: SourceFile, text: string, env: EnvLookup, schema: SinkSchema): FileResult {
+function parseFile(file: SourceFile, text: string, env: EnvLookup, schema: SinkSchema, build: BuildOptions): FileResult {
   const parsed = parseDocuments(text, file.display);
   const diagnostics = [...parsed.diagnostics];
   const sinks: DesiredSink[] = [];
@@ -134,7 +140,7 @@ function parseFile(file: SourceFile, text: string, env: EnvLookup, schema: SinkS
       diagnostics.push(...problems);
       continue;
     }
-    const built = buildSink(document, env);
+    const built = buildSink(document, env, build);
     diagnostics.push(...built.diagnostics);
     if (built.sink) sinks.push(built.sink);
   }
@@ -166,7 +172,7 @@ export async function loadDesired(dir: string, options: LoadOptions): Promise<De
   const perFile: FileResult[] = [];
   for (const [i, file] of discovery.files.entries()) {
     if (i > 0 && i % FILES_PER_TURN === 0) await new Promise<void>((resolve) => setImmediate(resolve));
-    perFile.push(loadFile(file, maxBytes, options.env, schema, options.cache));
+    perFile.push(loadFile(file, maxBytes, options.env, schema, options.cache, { accountRefs: options.accountRefs === true }));
   }
   if (options.cache !== undefined) {
     const present = new Set(discovery.files.map((f) => f.display));

@@ -24,6 +24,27 @@ export interface SourceLocation {
 }
 
 /**
+ * What a fleet's sinks may reference (SPEC §14): `${account.sid}` and `${account.friendly_name}`,
+ * the SID and friendly name of each subaccount the sinks are stamped onto.
+ */
+export const ACCOUNT_VARS = ['sid', 'friendly_name'] as const;
+export type AccountVar = (typeof ACCOUNT_VARS)[number];
+
+/**
+ * Text whose account references are still open: runs of text and references, in order. Stamping
+ * (src/desired/stamp.ts) joins them for one account and never reads the inserted text again.
+ */
+export type AccountText = readonly (string | { readonly account: AccountVar })[];
+
+/** A description that references the account, as loaded with `accountRefs` and not yet stamped. */
+export interface UnstampedText {
+  /** The runs are the description's final text (nothing in them is interpreted any more). */
+  readonly parts: AccountText;
+  /** Where the description is written: errors in what stamping makes of it point here. */
+  readonly source: SourceLocation;
+}
+
+/**
  * One value of `sink_configuration`.
  * - `value` is the resolved value; `undefined` means *unknown*: it referenced an environment
  *   variable that is not set (a warning during plan, an error during apply).
@@ -37,6 +58,21 @@ export interface ConfigValue {
   readonly template?: string;
   /** Names of the environment variables the template referenced. */
   readonly envRefs: readonly string[];
+  /**
+   * Only before stamping, in a fleet's sinks loaded with `accountRefs`, for a string that
+   * references the account: `value` above is then undefined, and these hold what stamping fills in.
+   */
+  readonly unstamped?: UnstampedConfig;
+}
+
+/** A sink_configuration string that references the account, before stamping. */
+export interface UnstampedConfig {
+  /** The value with `${NAME}` resolved and the account left open; undefined when a variable is not set. */
+  readonly value: AccountText | undefined;
+  /** Present when the string also uses `${NAME}`: the template's runs, still in `${NAME}` syntax. */
+  readonly template?: AccountText;
+  /** Where the value is written. */
+  readonly source: SourceLocation;
 }
 
 /** One event a subscription delivers (SPEC §13): `type: version` under `events:`. */
@@ -64,6 +100,8 @@ export interface DesiredSubscription {
   readonly sid?: string;
   /** Where the subscription's entry starts (its `name` key when present). */
   readonly source: SourceLocation;
+  /** Only before stamping, when the description references the account; `description` is then as written. */
+  readonly unstampedDescription?: UnstampedText;
 }
 
 export interface DesiredSink {
@@ -80,6 +118,8 @@ export interface DesiredSink {
   readonly subscriptions: readonly DesiredSubscription[];
   /** Where the document starts (the `name` key's position when present). */
   readonly source: SourceLocation;
+  /** Only before stamping, when the description references the account; `description` is then as written. */
+  readonly unstampedDescription?: UnstampedText;
 }
 
 export type Severity = 'error' | 'warning';
@@ -100,7 +140,8 @@ export type DiagnosticCode =
   | 'SYMLINK_OUTSIDE'
   | 'ALIAS_LIMIT'
   | 'READ_ERROR'
-  | 'NO_FILES';
+  | 'NO_FILES'
+  | 'ACCOUNT_REF';
 
 /** A problem in the user's input, located in its source. Collected, never thrown one by one. */
 export interface Diagnostic {

@@ -43,6 +43,22 @@ export interface ParsedFile {
   readonly diagnostics: readonly Diagnostic[];
 }
 
+/** What the messages about a file's documents call them: sink files by default, sinkops.yaml its own way. */
+export interface DocumentWording {
+  /** The file holds no document at all: it is empty or holds only comments. */
+  readonly emptyFile: string;
+  /** One document is empty (an extra `---`). */
+  readonly emptyDocument: string;
+  /** A document is not a mapping; `kind` is `a list` or `a single value`. */
+  notMapping(kind: string): string;
+}
+
+const SINK_DOCUMENTS: DocumentWording = {
+  emptyFile: 'file declares no sink: it is empty or holds only comments',
+  emptyDocument: "empty YAML document: declare a sink here or remove the extra '---'",
+  notMapping: (kind) => `document must be a mapping with the keys name, description, sink_type and sink_configuration, not ${kind}`,
+};
+
 /** yaml's message without its trailing " at line 2, column 1:" and source excerpt. */
 function yamlMessage(e: YAMLError): string {
   const first = e.message.split('\n')[0] ?? e.message;
@@ -113,7 +129,7 @@ function parseStream(text: string, lineCounter: LineCounter): ParsedStream {
   return { docs: Array.from(composer.compose(tokens)) };
 }
 
-export function parseDocuments(text: string, file: string): ParsedFile {
+export function parseDocuments(text: string, file: string, wording: DocumentWording = SINK_DOCUMENTS): ParsedFile {
   const diagnostics: Diagnostic[] = [];
   const documents: ParsedDocument[] = [];
   const lineCounter = new LineCounter();
@@ -135,7 +151,7 @@ export function parseDocuments(text: string, file: string): ParsedFile {
       file,
       line: 1,
       column: 1,
-      message: 'file declares no sink: it is empty or holds only comments',
+      message: wording.emptyFile,
     });
     return { documents, diagnostics };
   }
@@ -165,7 +181,7 @@ export function parseDocuments(text: string, file: string): ParsedFile {
       continue;
     }
     if (isEmptyContents(doc)) {
-      at('error', 'EMPTY_DOCUMENT', doc.range[0], "empty YAML document: declare a sink here or remove the extra '---'");
+      at('error', 'EMPTY_DOCUMENT', doc.range[0], wording.emptyDocument);
       continue;
     }
     const contents = doc.contents;
@@ -190,12 +206,7 @@ export function parseDocuments(text: string, file: string): ParsedFile {
     const root = isAlias(contents) ? contents.resolve(doc) : contents;
     if (!isMap(root) || typeof data !== 'object' || data === null || Array.isArray(data)) {
       const kind = isSeq(root) ? 'a list' : 'a single value';
-      at(
-        'error',
-        'NOT_A_MAPPING',
-        contentStart,
-        `document must be a mapping with the keys name, description, sink_type and sink_configuration, not ${kind}`,
-      );
+      at('error', 'NOT_A_MAPPING', contentStart, wording.notMapping(kind));
       continue;
     }
     documents.push({ data: data as Record<string, unknown>, doc, lineCounter, file });

@@ -17,7 +17,11 @@ export const MAX_FILE_BYTES = 256 * 1024;
 
 export type ReadOutcome = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly diagnostic: Diagnostic };
 
-function diagnosticOf(problem: FileProblem, file: string): Diagnostic {
+/**
+ * A file that could not be read as a located diagnostic. `limitPhrase` finishes "the limit is
+ * 256 KiB …": `per sink file` for sink files, `for sinkops.yaml` for that one.
+ */
+export function fileProblemDiagnostic(problem: FileProblem, file: string, limitPhrase = 'per sink file'): Diagnostic {
   const at = (code: Diagnostic['code'], message: string, line = 1, column = 1): Diagnostic => ({ severity: 'error', code, file, line, column, message });
   switch (problem.kind) {
     case 'unreadable':
@@ -25,7 +29,7 @@ function diagnosticOf(problem: FileProblem, file: string): Diagnostic {
     case 'not-a-file':
       return at('READ_ERROR', 'not a regular file');
     case 'too-large':
-      return at('FILE_TOO_LARGE', `file is ${formatBytes(problem.size)}; the limit is ${formatBytes(problem.maxBytes)} per sink file`);
+      return at('FILE_TOO_LARGE', `file is ${formatBytes(problem.size)}; the limit is ${formatBytes(problem.maxBytes)} ${limitPhrase}`);
     case 'changed':
       return at('READ_ERROR', 'file changed while it was being read; try again');
     case 'binary':
@@ -38,5 +42,5 @@ function diagnosticOf(problem: FileProblem, file: string): Diagnostic {
 /** Synchronous, like the reader under it; the caller yields to the event loop between batches. */
 export function readSource(file: SourceFile, maxBytes: number = MAX_FILE_BYTES): ReadOutcome {
   const read = tryReadTextFile(file.absolute, maxBytes);
-  return read.ok ? read : { ok: false, diagnostic: diagnosticOf(read.problem, file.display) };
+  return read.ok ? read : { ok: false, diagnostic: fileProblemDiagnostic(read.problem, file.display) };
 }

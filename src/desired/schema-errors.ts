@@ -1,6 +1,11 @@
 /**
  * Turns ajv errors into one clear message each, with the document path they belong to. Pure:
  * positions are attached by the caller, which holds the YAML nodes.
+ *
+ * The wording of the common cases (a wrong type, a missing key, an enum, a pattern, a length) is
+ * shared by every YAML file sinkops reads; what differs per kind of file — how a path reads, what
+ * an unknown key probably meant, which values are safe to repeat — is a `SchemaWording`. Sink
+ * files have theirs here (`describeSchemaErrors`); sinkops.yaml has its own in src/accounts.
  */
 import type { ErrorObject } from 'ajv';
 import { SECRET_CONFIG_KEYS, SINK_TYPES, type SinkType } from './model.js';
@@ -30,12 +35,18 @@ export function showKey(key: string): string {
   return clean.length > 60 ? `${clean.slice(0, 57)}...` : clean;
 }
 
-/** `sink_configuration.destination`, `subscriptions[1].events`: a path as a user reads it. */
-function display(path: readonly string[]): string {
+/**
+ * A path as a user reads it, `subscriptions[1].events`, `accounts[0].dir`: `isIndex(path, i)` says
+ * which segments are positions in a list (shown in brackets).
+ */
+export function pathDisplay(path: readonly string[], isIndex: (path: readonly string[], i: number) => boolean): string {
   if (path.length === 0) return 'the document';
-  return path
-    .map((segment, i) => (i === 1 && path[0] === 'subscriptions' ? `[${showKey(segment)}]` : `${i === 0 ? '' : '.'}${showKey(segment)}`))
-    .join('');
+  return path.map((segment, i) => (isIndex(path, i) ? `[${showKey(segment)}]` : `${i === 0 ? '' : '.'}${showKey(segment)}`)).join('');
+}
+
+/** `sink_configuration.destination`, `subscriptions[1].events`: a sink path as a user reads it. */
+function display(path: readonly string[]): string {
+  return pathDisplay(path, (p, i) => i === 1 && p[0] === 'subscriptions');
 }
 
 /** `['subscriptions', '0', 'events']`: the map of event types to schema versions. */
@@ -74,7 +85,12 @@ function showValue(path: readonly string[], data: unknown): string | undefined {
   if (typeof data !== 'string') return undefined;
   const last = path[path.length - 1];
   if (path[0] === 'sink_configuration' && last !== undefined && SECRET_CONFIG_KEYS.has(last)) return undefined;
-  if (data.includes('${')) return undefined;
+  return quotedValue(data);
+}
+
+/** A string value quoted and cut short for a one-line message; undefined when it holds a `${…}` reference (its expansion could be secret). */
+export function quotedValue(data: unknown): string | undefined {
+  if (typeof data !== 'string' || data.includes('${')) return undefined;
   const quoted = JSON.stringify(data);
   return quoted.length > 60 ? `${quoted.slice(0, 56)}..."` : quoted;
 }
@@ -190,9 +206,26 @@ function describeEventProblem(e: ErrorObject, path: readonly string[]): SchemaPr
   return null;
 }
 
-function describeOne(e: ErrorObject, doc: Record<string, unknown>, schema: SinkSchema): SchemaProblem | undefined {
+/** What describing ajv's errors needs to know about one kind of file. */
+export interface SchemaWording {
+  /** A path as a user reads it: `sink_configuration.destination`, `accounts[0].dir`. */
+  display(path: readonly string[]): string;
+  /** The problem of a key the schema does not allow in the mapping at `path`. */
+  unknownKey(path: readonly string[], key: string): SchemaProblem;
+  /** The offending value, quoted, when it is safe to repeat in a message. */
+  showValue(path: readonly string[], data: unknown): string | undefined;
+  /** Said after "missing required key 'k' in <path>", for example ` for sink_type webhook`. */
+  requiredSuffix?(path: readonly string[], missing: string): string;
+  /**
+   * An error this kind of file words itself: its problem, undefined when it says nothing new, or
+   * null for the common wording.
+   */
+  special?(e: ErrorObject, path: readonly string[]): SchemaProblem | undefined | null;
+}
+
+function describeOne(e: ErrorObject, wording: SchemaWording): SchemaProblem | undefined {
   const path = pointerToPath(e.instancePath);
-  const at = display(path);
+  const at = wording.display(path);
   const params = e.params as Record<string, unknown>;
   const problem = (message: string, target: 'key' | 'value' = 'value'): SchemaProblem => ({
     code: 'SCHEMA',
@@ -204,20 +237,15 @@ function describeOne(e: ErrorObject, doc: Record<string, unknown>, schema: SinkS
     // "must match then schema", "property name must be valid": the errors inside say what is wrong.
     return undefined;
   }
-  const eventProblem = describeEventProblem(e, path);
-  if (eventProblem !== null) return eventProblem;
+  const special = wording.special?.(e, path) ?? null;
+  if (special !== null) return special;
   switch (e.keyword) {
     case 'additionalProperties':
-      return unknownKey(path, String(params['additionalProperty']), doc, schema);
+      return wording.unknownKey(path, String(params['additionalProperty']));
     case 'required': {
       const missing = showKey(String(params['missingProperty']));
       if (path.length === 0) return problem(`missing required key '${missing}'`, 'key');
-      const type = sinkTypeOf(doc);
-      let suffix = path[0] === 'sink_configuration' && type ? ` for sink_type ${type}` : '';
-      if (path[0] === 'subscriptions' && missing === 'events') {
-        suffix = `: a subscription must deliver at least one event type (${EVENTS_EXAMPLE})`;
-      }
-      return problem(`missing required key '${missing}' in ${at}${suffix}`, 'key');
+      return problem(`missing required key '${missing}' in ${at}${wording.requiredSuffix?.(path, missing) ?? ''}`, 'key');
     }
     case 'type': {
       const expected = EXPECTED[String(params['type'])] ?? String(params['type']);
@@ -230,14 +258,14 @@ function describeOne(e: ErrorObject, doc: Record<string, unknown>, schema: SinkS
     }
     case 'enum': {
       const allowed = (params['allowedValues'] as unknown[]).map(String);
-      const shown = showValue(path, e.data);
+      const shown = wording.showValue(path, e.data);
       const hint = typeof e.data === 'string' ? suggestionSuffix(e.data, allowed) : '';
       return problem(`${at} must be one of ${allowed.join(', ')}${shown ? `, not ${shown}` : ''}${hint}`);
     }
     case 'pattern': {
       // The schema's messages have no subject ("must be …") so that editors can show them too.
       const text = `${at} ${annotation(e, 'patternErrorMessage') ?? 'has an invalid format'}`;
-      const shown = showValue(path, e.data);
+      const shown = wording.showValue(path, e.data);
       return problem(shown ? `${text}, not ${shown}` : text);
     }
     case 'minLength':
@@ -253,16 +281,27 @@ function describeOne(e: ErrorObject, doc: Record<string, unknown>, schema: SinkS
   }
 }
 
-/** One problem per distinct message and place, in ajv's (schema) order. */
-export function describeSchemaErrors(
-  errors: readonly ErrorObject[],
-  doc: Record<string, unknown>,
-  schema: SinkSchema,
-): SchemaProblem[] {
+/** How sink files word their problems (SPEC §2). */
+function sinkWording(doc: Record<string, unknown>, schema: SinkSchema): SchemaWording {
+  return {
+    display,
+    unknownKey: (path, key) => unknownKey([...path], key, doc, schema),
+    showValue,
+    requiredSuffix(path, missing) {
+      if (path[0] === 'subscriptions' && missing === 'events') return `: a subscription must deliver at least one event type (${EVENTS_EXAMPLE})`;
+      const type = sinkTypeOf(doc);
+      return path[0] === 'sink_configuration' && type ? ` for sink_type ${type}` : '';
+    },
+    special: describeEventProblem,
+  };
+}
+
+/** One problem per distinct message and place, in ajv's (schema) order, worded for the file at hand. */
+export function describeSchemaErrorsWith(errors: readonly ErrorObject[], wording: SchemaWording): SchemaProblem[] {
   const out: SchemaProblem[] = [];
   const seen = new Set<string>();
   for (const e of errors) {
-    const p = describeOne(e, doc, schema);
+    const p = describeOne(e, wording);
     if (!p) continue;
     const key = `${p.path.join('\u0000')}\u0001${p.message}`;
     if (seen.has(key)) continue;
@@ -270,4 +309,13 @@ export function describeSchemaErrors(
     out.push(p);
   }
   return out;
+}
+
+/** One problem per distinct message and place of a sink document, in ajv's (schema) order. */
+export function describeSchemaErrors(
+  errors: readonly ErrorObject[],
+  doc: Record<string, unknown>,
+  schema: SinkSchema,
+): SchemaProblem[] {
+  return describeSchemaErrorsWith(errors, sinkWording(doc, schema));
 }

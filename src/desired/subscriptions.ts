@@ -4,7 +4,7 @@
  * positioned DesiredSubscriptions. `validate` stays offline: whether an event type and its schema
  * version exist is the plan's question (Twilio's catalogue), not this one's.
  */
-import type { DesiredEvent, DesiredSubscription, Diagnostic, SourceLocation } from './model.js';
+import type { DesiredEvent, DesiredSubscription, Diagnostic, SourceLocation, UnstampedText } from './model.js';
 import type { ParsedDocument } from './parse-documents.js';
 import { locateKeys, locateOffset, toPosition } from './yaml-locate.js';
 
@@ -111,10 +111,18 @@ export function duplicateSubscriptionSids(documents: readonly ParsedDocument[], 
 }
 
 /**
+ * Reads a description at `path` for account references (build-sink.ts): its text and, when it
+ * references the account, the parts stamping fills in; undefined once it has reported why not.
+ */
+export type DescriptionReader = (raw: string, path: readonly string[]) => { readonly text: string; readonly unstamped?: UnstampedText } | undefined;
+
+/**
  * The subscriptions of a schema-valid document, sorted by name, each one's events sorted by type,
  * every event located at its type (the key under `events:`), where plan errors about it point.
+ * Undefined when a description could not be read (`readDescription` reported why).
  */
-export function buildSubscriptions(parsed: ParsedDocument): DesiredSubscription[] {
+export function buildSubscriptions(parsed: ParsedDocument, readDescription: DescriptionReader): DesiredSubscription[] | undefined {
+  let readable = true;
   const built = entries(parsed.data).map(({ index, value }): DesiredSubscription => {
     const at = ['subscriptions', String(index)];
     const rawEvents = value['events'] as Record<string, number>;
@@ -131,13 +139,16 @@ export function buildSubscriptions(parsed: ParsedDocument): DesiredSubscription[
         return { type, schemaVersion: rawEvents[type] as number, source };
       });
     const sid = value['sid'];
+    const description = readDescription(value['description'] as string, [...at, 'description']);
+    if (description === undefined) readable = false;
     return {
       name: value['name'] as string,
-      description: value['description'] as string,
+      description: description?.text ?? '',
       events,
       ...(typeof sid === 'string' ? { sid } : {}),
       source: locate(parsed, [...at, 'name'], 'key'),
+      ...(description?.unstamped === undefined ? {} : { unstampedDescription: description.unstamped }),
     };
   });
-  return built.sort((a, b) => compareText(a.name, b.name));
+  return readable ? built.sort((a, b) => compareText(a.name, b.name)) : undefined;
 }

@@ -19,6 +19,7 @@ export const TWILIO_CODES = {
   INVALID_PARAMETER: 20001,
   AUTHENTICATE: 20003,
   METHOD_NOT_ALLOWED: 20004,
+  FORBIDDEN: 20403,
   NOT_FOUND: 20404,
   TOO_MANY_REQUESTS: 20429,
   INTERNAL: 20500,
@@ -87,10 +88,25 @@ export function sinkNotActive(sinkSid: string, status: string): ApiError {
   return new ApiError(400, TWILIO_CODES.SINK_NOT_ACTIVE, `Sink ${sinkSid} is ${status}: a Sink must be active for a Subscription to be created`);
 }
 
+/**
+ * 20403 ("403 Forbidden"): the credentials are good but do not allow this. Used for a subaccount
+ * asking to create a subaccount, which Twilio does not allow; its exact code for that case is not
+ * documented, and 20403 is its generic one.
+ */
+export function forbidden(message: string): ApiError {
+  return new ApiError(403, TWILIO_CODES.FORBIDDEN, message);
+}
+
 export function methodNotAllowed(method: string, path: string): ApiError {
   return new ApiError(405, TWILIO_CODES.METHOD_NOT_ALLOWED, `Method ${method} is not allowed on ${path}`);
 }
 
+/**
+ * 20003 with 401, for wrong credentials and also for the right credentials of an account that is
+ * not active (suspended or closed). Twilio has a code of its own for the latter (20005, "Account
+ * not active"), but its HTTP status and where it applies are not documented for the Events API;
+ * a plain "Authenticate" is what a client already handles, and it keeps the emulator simple.
+ */
 export function unauthenticated(): ApiError {
   return new ApiError(401, TWILIO_CODES.AUTHENTICATE, 'Authenticate', { 'WWW-Authenticate': 'Basic realm="Twilio API"' });
 }

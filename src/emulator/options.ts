@@ -45,10 +45,59 @@ export interface SeedSubscription {
   types?: { type: string; schema_version?: number }[];
 }
 
-/** Resources put into an empty account at start (`--seed FILE`; a file may leave either key out). */
+/** Twilio's account statuses; only an `active` account's credentials are accepted. */
+export type AccountStatus = 'active' | 'suspended' | 'closed';
+export const ACCOUNT_STATUSES: readonly AccountStatus[] = ['active', 'suspended', 'closed'];
+
+/**
+ * An account of the seed besides the main one, in Twilio's Account field names (SPEC §14). With an
+ * `owner_account_sid` naming the main account (or a main account of this seed) it is that
+ * account's subaccount; without one (or with its own SID, as Twilio shows a main account) it is a
+ * main account of its own. A left-out `sid` or `auth_token` is made up at random (the parent reads
+ * it from the Accounts API); `status` defaults to `active`.
+ */
+export interface SeedAccount {
+  sid?: string;
+  auth_token?: string;
+  friendly_name: string;
+  status?: AccountStatus;
+  /** Null or left out: a main account. */
+  owner_account_sid?: string | null;
+  /** The account's own resources, as the seed's top-level `sinks` and `subscriptions`. */
+  sinks?: SeedSink[];
+  subscriptions?: SeedSubscription[];
+}
+
+/**
+ * Resources put into an empty emulator at start (`--seed FILE`; a file may leave any key out):
+ * `sinks` and `subscriptions` are the main account's, `accounts` the others (each with its own).
+ */
 export interface EmulatorSeed {
   sinks: SeedSink[];
   subscriptions: SeedSubscription[];
+  accounts?: SeedAccount[];
+}
+
+/** An account to add to a running emulator (`RunningEmulator.addAccount`). */
+export interface NewEmulatorAccount {
+  friendlyName: string;
+  /** A main account's SID (the emulator's own, or one added before): the new account is its subaccount. Left out: a main account of its own. */
+  ownerAccountSid?: string;
+  /** Default: random. */
+  sid?: string;
+  /** 32 hexadecimal digits, as Twilio issues them. Default: random. */
+  authToken?: string;
+  /** Default `active`; other accounts' credentials are refused (401, code 20003). */
+  status?: AccountStatus;
+}
+
+/** What `RunningEmulator.accounts()` shows of an account: never its token. */
+export interface EmulatorAccount {
+  readonly sid: string;
+  readonly friendlyName: string;
+  readonly status: AccountStatus;
+  /** Set for a subaccount; a main account has none. */
+  readonly ownerAccountSid?: string;
 }
 
 /**
@@ -76,40 +125,49 @@ export interface EmulatorOptions {
   host?: string;
   /** Port (default 0: any free port; `url` tells which). */
   port?: number;
-  /** Accepted account SID (default EMULATOR_ACCOUNT_SID). The caller decides whether it comes from the environment. */
+  /** The main account's SID (default EMULATOR_ACCOUNT_SID). The caller decides whether it comes from the environment. */
   accountSid?: string;
-  /** Accepted auth token (default EMULATOR_AUTH_TOKEN). */
+  /** The main account's auth token (default EMULATOR_AUTH_TOKEN); it also seals the state file's secrets. */
   authToken?: string;
-  /** Also accept this API key (username `SK…`, password the secret). */
+  /** Also accept this API key for the main account (username `SK…`, password the secret). */
   apiKey?: { sid: string; secret: string };
-  /** JSON file holding the account: loaded at start when present, rewritten (atomically) after mutations. */
+  /** JSON file holding every account: loaded at start when present, rewritten (atomically) after mutations. */
   statePath?: string;
-  /** Applied when the account is empty after loading. */
+  /** Applied when there is nothing else: no state file, or one that holds only an empty main account. */
   seed?: EmulatorSeed;
   faults?: EmulatorFaults;
   /**
-   * Creates are refused (HTTP 400, code 91003) while the account holds this many sinks or more
-   * (default DEFAULT_SINK_LIMIT). Seeds and state files are not limited: an account loaded from
-   * them may already hold more, as a benchmark's does.
+   * Creates are refused (HTTP 400, code 91003) while an account holds this many sinks or more
+   * (default DEFAULT_SINK_LIMIT; every account has its own count). Seeds and state files are not
+   * limited: an account loaded from them may already hold more, as a benchmark's does.
    */
   sinkLimit?: number;
-  /** Default `current`. */
+  /** Default `current`, for every account. */
   activation?: Activation;
   /** Default `exact`. The store and the state file always keep what was sent. */
   readBack?: ReadBack;
   /** Source of randomness for faults (default Math.random); inject one to make faults deterministic. */
   random?: () => number;
-  /** Receives one debug line per API request (method, path, status; never bodies or headers). */
+  /** Receives one debug line per API request (method, path, status, account; never bodies or headers). */
   logger?: Logger;
 }
 
 export interface RunningEmulator {
   /** Origin, for example `http://127.0.0.1:4010` (no trailing slash). */
   readonly url: string;
+  /** The main account's credentials. */
   readonly accountSid: string;
   readonly authToken: string;
   /** Replaces the active faults (validated like the options). */
   setFaults(f: EmulatorFaults): void;
+  /**
+   * Adds an account; resolves once it is in the state file, when there is one. Rejects with a
+   * CONFIG error naming each problem (a taken SID, an owner that is unknown or a subaccount, a token
+   * that is not 32 hexadecimal digits…).
+   */
+  addAccount(input: NewEmulatorAccount): Promise<{ sid: string; authToken: string }>;
+  /** Every account, the main one first, then in the order they were added. */
+  accounts(): ReadonlyArray<EmulatorAccount>;
   /** Stops listening, drops open connections and waits for pending state writes. */
   close(): Promise<void>;
 }

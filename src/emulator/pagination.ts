@@ -2,7 +2,7 @@ import { invalidParameter } from './errors.js';
 import type { Cursor, TablePage } from './ordered-table.js';
 
 /**
- * Twilio's v1 list paging: `PageSize` (default 50, at most 1000), `Page` (an index the server only
+ * Twilio's list paging (v1 here; the 2010 API's shape is in pagination-2010.ts): `PageSize` (default 50, at most 1000), `Page` (an index the server only
  * echoes) and `PageToken` (an opaque cursor the server hands out in `meta.next_page_url` and
  * `meta.previous_page_url`). Tokens here are `PA<hex seq>` (after) and `PB<hex seq>` (before): a
  * position in the table, so a token stays valid when records are added or deleted.
@@ -61,7 +61,7 @@ export function parsePageRequest(query: URLSearchParams): PageRequest {
   let cursor: Cursor | undefined;
   if (token !== undefined) {
     cursor = decodeToken(token);
-    if (!cursor) throw invalidParameter(`Invalid PageToken ${JSON.stringify(token)}: use the page URLs the API returns in meta`);
+    if (!cursor) throw invalidParameter(`Invalid PageToken ${JSON.stringify(token)}: use the page links the API returns`);
   }
   return { pageSize, page, token, cursor };
 }
@@ -78,23 +78,34 @@ export function buildMeta<T>(
   result: TablePage<T>,
   key: string,
 ): ListMeta {
-  const link = (page: number, token: string | undefined): string => {
-    const params = new URLSearchParams([...filters.map(([k, v]) => [k, v] as [string, string]), ['PageSize', String(request.pageSize)], ['Page', String(page)]]);
-    if (token !== undefined) params.set('PageToken', token);
-    return `${origin}${path}?${params.toString()}`;
+  const link = (page: number, token: string | undefined): string => `${origin}${pageLink(path, filters, request.pageSize, page, token)}`;
+  const { next, previous } = adjacentTokens(request, result);
+  return {
+    page: request.page,
+    page_size: request.pageSize,
+    first_page_url: link(0, undefined),
+    previous_page_url: previous === undefined ? null : link(Math.max(request.page - 1, 0), previous),
+    url: link(request.page, request.token),
+    next_page_url: next === undefined ? null : link(request.page + 1, next),
+    key,
   };
+}
+
+/** A page's path with its query: the filters (in order), then PageSize, Page and PageToken. */
+export function pageLink(path: string, filters: ReadonlyArray<readonly [string, string]>, pageSize: number, page: number, token: string | undefined): string {
+  const params = new URLSearchParams([...filters.map(([k, v]) => [k, v] as [string, string]), ['PageSize', String(pageSize)], ['Page', String(page)]]);
+  if (token !== undefined) params.set('PageToken', token);
+  return `${path}?${params.toString()}`;
+}
+
+/** The tokens of the pages after and before `result`; undefined where there is none. */
+export function adjacentTokens<T>(request: PageRequest, result: TablePage<T>): { next: string | undefined; previous: string | undefined } {
   const cursor = request.cursor;
   // An empty page has no items to anchor on; the cursor itself marks the position then.
   const nextAnchor = result.lastSeq ?? (cursor !== undefined && 'before' in cursor ? cursor.before - 1 : undefined);
   const previousAnchor = result.firstSeq ?? (cursor !== undefined && 'after' in cursor ? cursor.after + 1 : undefined);
   return {
-    page: request.page,
-    page_size: request.pageSize,
-    first_page_url: link(0, undefined),
-    previous_page_url:
-      result.hasPrevious && previousAnchor !== undefined ? link(Math.max(request.page - 1, 0), encodeToken({ before: previousAnchor })) : null,
-    url: link(request.page, request.token),
-    next_page_url: result.hasNext && nextAnchor !== undefined ? link(request.page + 1, encodeToken({ after: nextAnchor })) : null,
-    key,
+    next: result.hasNext && nextAnchor !== undefined ? encodeToken({ after: nextAnchor }) : undefined,
+    previous: result.hasPrevious && previousAnchor !== undefined ? encodeToken({ before: previousAnchor }) : undefined,
   };
 }

@@ -5,6 +5,8 @@ export interface LoggedRequest {
   readonly path: string;
   /** The status answered; 0 when the connection was dropped without an answer. */
   readonly status: number;
+  /** The account whose credentials the request carried; absent when it was not authenticated (never the token). */
+  readonly account?: string;
 }
 
 /**
@@ -21,8 +23,9 @@ export class RequestLog {
     this.entries.push(entry);
   }
 
-  list(): readonly LoggedRequest[] {
-    return this.entries;
+  /** Every request, or only those made with `account`'s credentials. */
+  list(account?: string): readonly LoggedRequest[] {
+    return account === undefined ? this.entries : this.entries.filter((e) => e.account === account);
   }
 
   clear(): void {

@@ -1,5 +1,7 @@
+import type { AccountRecord } from './accounts.js';
 import type { CatalogueEventType, CatalogueSchema, CatalogueSchemaVersion } from './catalogue.js';
 import type { ReadBack } from './options.js';
+import { rfc2822 } from './sids.js';
 import type { SinkRecord, SubscribedEvent, SubscriptionRecord } from './store.js';
 
 /** Records rendered as Twilio's JSON resources, with `url` and `links` on the emulator's origin. */
@@ -113,5 +115,25 @@ export function schemaVersionResource(origin: string, schemaId: string, v: Catal
     date_created: v.dateCreated,
     url: `${origin}/v1/Schemas/${schemaId}/Versions/${v.version}`,
     raw: rawSchemaUrl(origin, schemaId, v.version),
+  };
+}
+
+/**
+ * An Account as the 2010 API shows it (the fields the twilio library's AccountInstance reads).
+ * A main account is its own owner, as on Twilio. `subresource_uris` is empty: the emulator serves
+ * none of the 2010 API's subresources (calls, messages…), and a link that answers 404 would mislead.
+ */
+export function accountResource(a: AccountRecord): Record<string, unknown> {
+  return {
+    auth_token: a.authToken,
+    date_created: rfc2822(a.dateCreated),
+    date_updated: rfc2822(a.dateUpdated),
+    friendly_name: a.friendlyName,
+    owner_account_sid: a.ownerAccountSid ?? a.sid,
+    sid: a.sid,
+    status: a.status,
+    subresource_uris: {},
+    type: 'Full',
+    uri: `/2010-04-01/Accounts/${a.sid}.json`,
   };
 }

@@ -1,3 +1,4 @@
+import type { AccountRecord, AccountRegistry } from './accounts.js';
 import type { ReadBack } from './options.js';
 import type { Store } from './store.js';
 
@@ -5,8 +6,12 @@ import type { Store } from './store.js';
 export interface RouteContext {
   /** The emulator's own origin, for `url`, `links` and `meta` URLs. */
   readonly origin: string;
+  /** The account the request's credentials unlocked (`account.sid`, `account.store` for short below). */
+  readonly account: AccountRecord;
   readonly accountSid: string;
   readonly store: Store;
+  /** Every account, for the 2010 Accounts API (which shows a caller itself and its subaccounts). */
+  readonly accounts: AccountRegistry;
   /** How sink resources show their stored configuration (`EmulatorOptions.readBack`). */
   readonly readBack: ReadBack;
   /** Pathname as requested (for error messages). */
@@ -20,9 +25,9 @@ export interface RouteResult {
   readonly status: number;
   /** JSON body; absent for 204. */
   readonly body?: unknown;
-  /** The account changed: the state file must be written before the answer goes out. */
+  /** The state changed (an account, or what one holds): the state file must be written before the answer goes out. */
   readonly mutated: boolean;
-  /** A create: `dropAfterCommitRate` applies. */
+  /** A create (sink, subscription, subscribed event, account): `dropAfterCommitRate` applies. */
   readonly created?: boolean;
 }
 

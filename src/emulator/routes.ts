@@ -1,3 +1,4 @@
+import { createAccount, fetchAccount, listAccounts } from './account-routes.js';
 import { methodNotAllowed, notFound } from './errors.js';
 import { fetchEventType, listEventTypes } from './event-type-routes.js';
 import type { Handler } from './route-types.js';
@@ -6,7 +7,7 @@ import { createSink, deleteSink, fetchSink, listSinks, testSink, updateSink, val
 import { createSubscribedEvent, deleteSubscribedEvent, fetchSubscribedEvent, listSubscribedEvents, updateSubscribedEvent } from './subscribed-event-routes.js';
 import { createSubscription, deleteSubscription, fetchSubscription, listSubscriptions, updateSubscription } from './subscription-routes.js';
 
-/** The Events v1 operations the emulator serves, by path pattern and method. */
+/** The operations the emulator serves (Events v1, and the 2010 API's Accounts), by path pattern and method. */
 const ROUTES: ReadonlyArray<{ readonly pattern: RegExp; readonly methods: Readonly<Record<string, Handler>> }> = [
   { pattern: /^\/v1\/Sinks$/, methods: { GET: listSinks, POST: createSink } },
   { pattern: /^\/v1\/Sinks\/([^/]+)$/, methods: { GET: fetchSink, POST: updateSink, DELETE: deleteSink } },
@@ -24,6 +25,8 @@ const ROUTES: ReadonlyArray<{ readonly pattern: RegExp; readonly methods: Readon
   { pattern: /^\/v1\/Schemas\/([^/]+)$/, methods: { GET: fetchSchema } },
   { pattern: /^\/v1\/Schemas\/([^/]+)\/Versions$/, methods: { GET: listSchemaVersions } },
   { pattern: /^\/v1\/Schemas\/([^/]+)\/Versions\/([^/]+)$/, methods: { GET: fetchSchemaVersion } },
+  { pattern: /^\/2010-04-01\/Accounts\.json$/, methods: { GET: listAccounts, POST: createAccount } },
+  { pattern: /^\/2010-04-01\/Accounts\/([^/]+)\.json$/, methods: { GET: fetchAccount } },
 ];
 
 export interface Matched {

@@ -2,9 +2,10 @@ import { createCipheriv, createDecipheriv, randomBytes, scrypt } from 'node:cryp
 
 /**
  * Sink configurations hold secrets (`external_id`, `write_key`, values resolved from `${ENV}`),
- * and sinkops never writes those to a file in clear. The state file therefore stores each
- * configuration sealed with AES-256-GCM under a key derived (scrypt) from the emulator's auth
- * token: the file is exactly as readable as the emulated account is through its API.
+ * and so do the auth tokens of the accounts besides the main one; sinkops never writes those to a
+ * file in clear. The state file therefore stores each of them sealed with AES-256-GCM under a key
+ * derived (scrypt) from the main account's auth token: whoever holds that token can read the
+ * file, and no one else can.
  */
 export class Sealer {
   private constructor(

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SinkopsError } from '../errors.js';
+import { AccountRegistry, type AccountRecord } from './accounts.js';
 import { Credentials } from './auth.js';
 import { ApiError, internalError, invalidParameter, notFound, unauthenticated } from './errors.js';
 import { CATALOGUE } from './event-catalogue.js';
@@ -12,21 +13,26 @@ import {
   DEFAULT_SINK_LIMIT,
   EMULATOR_ACCOUNT_SID,
   EMULATOR_AUTH_TOKEN,
+  type EmulatorAccount,
   type EmulatorFaults,
   type EmulatorOptions,
   type RunningEmulator,
 } from './options.js';
 import { RequestLog } from './request-log.js';
-import type { RouteResult } from './route-types.js';
+import type { RouteContext, RouteResult } from './route-types.js';
 import { matchRoute } from './routes.js';
 import { applySeed, checkSeed } from './seed.js';
 import { StateFile } from './state-file.js';
-import { Store } from './store.js';
+
+/** What the Accounts API shows as the main account's name (the options give it none). */
+const MAIN_ACCOUNT_FRIENDLY_NAME = 'sinkops emulator';
 
 /**
- * The emulator's HTTP server (node:http, no framework). Per API request: concurrency slot →
- * latency → injected faults → Basic auth → route → state write (when it mutated) → answer.
- * `/__emulator/*` control paths skip all of that: no credentials, no faults, not logged.
+ * The emulator's HTTP server (node:http, no framework). Per API request (Events v1 and the 2010
+ * Accounts API alike): concurrency slot → latency → injected faults → Basic auth, which picks the
+ * account → route, on that account's state → state write (when it mutated) → answer.
+ * `/__emulator/*` control paths skip all of that: no credentials, no faults, not logged; those
+ * that read an account's state take `?account=AC…` (default: the main account).
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const accountSid = options.accountSid ?? EMULATOR_ACCOUNT_SID;
@@ -36,18 +42,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const activation = options.activation ?? 'current';
   const readBack = options.readBack ?? 'exact';
   const faults = new FaultInjector(options.faults ?? {}, options.random ?? Math.random);
-  const seed = options.seed === undefined ? undefined : checkSeed(options.seed, 'seed', activation);
+  const seed = options.seed === undefined ? undefined : checkSeed(options.seed, 'seed', activation, accountSid);
 
-  const store = new Store({ sinkLimit: options.sinkLimit ?? DEFAULT_SINK_LIMIT, activation });
-  const stateFile = options.statePath === undefined ? undefined : await StateFile.open(options.statePath, authToken, store);
-  if (seed && store.isEmpty) {
-    applySeed(store, seed);
+  const credentials = new Credentials();
+  const accounts = new AccountRegistry({ sid: accountSid, authToken, friendlyName: MAIN_ACCOUNT_FRIENDLY_NAME }, { sinkLimit: options.sinkLimit ?? DEFAULT_SINK_LIMIT, activation }, credentials);
+  // The API key is the main account's, as a key made in a Twilio account is that account's.
+  if (options.apiKey) credentials.set(options.apiKey.sid, options.apiKey.secret, accountSid);
+  const stateFile = options.statePath === undefined ? undefined : await StateFile.open(options.statePath, authToken, accounts);
+  if (seed && accounts.isEmpty) {
+    applySeed(accounts, seed);
     await stateFile?.commit();
   }
 
-  const pairs: [string, string][] = [[accountSid, authToken]];
-  if (options.apiKey) pairs.push([options.apiKey.sid, options.apiKey.secret]);
-  const credentials = new Credentials(pairs);
   const requestLog = new RequestLog();
   const logger = options.logger;
   const active = new Set<Promise<void>>();
@@ -90,9 +96,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     }
     if (url.pathname.startsWith('/__emulator/')) return handleControl(req, res, method, url);
 
+    let account: AccountRecord | undefined;
     const record = (status: number): void => {
-      requestLog.add({ method, path: rawPath, status });
-      logger?.debug({ method, path: rawPath, status }, 'emulator request');
+      const entry = account === undefined ? { method, path: rawPath, status } : { method, path: rawPath, status, account: account.sid };
+      requestLog.add(entry);
+      logger?.debug(entry, 'emulator request');
     };
     const admitted = faults.acquire();
     try {
@@ -103,10 +111,25 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       const decision = faults.decide();
       if (decision.kind === 'drop') return drop(req, record);
       if (decision.kind === 'fail') return answer(res, decision.error, record);
-      if (!credentials.check(req.headers.authorization)) return answer(res, unauthenticated(), record);
+      const sid = credentials.check(req.headers.authorization);
+      const found = sid === undefined ? undefined : accounts.get(sid);
+      // A suspended or closed account's credentials are refused like wrong ones (see unauthenticated()).
+      if (found === undefined || found.status !== 'active') return answer(res, unauthenticated(), record);
+      account = found;
 
       const { handler, params } = matchRoute(method, url.pathname);
-      const result = await handler({ origin: originOf(req), accountSid, store, readBack, path: url.pathname, query: url.searchParams, form: () => readForm(req) }, params);
+      const context: RouteContext = {
+        origin: originOf(req),
+        account,
+        accountSid: account.sid,
+        store: account.store,
+        accounts,
+        readBack,
+        path: url.pathname,
+        query: url.searchParams,
+        form: () => readForm(req),
+      };
+      const result = await handler(context, params);
       if (result.mutated && stateFile) {
         try {
           await stateFile.commit();
@@ -127,15 +150,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   async function handleControl(req: IncomingMessage, res: ServerResponse, method: string, url: URL): Promise<void> {
     const path = url.pathname;
+    const accountParam = url.searchParams.get('account') ?? undefined;
     try {
-      if (path === '/__emulator/requests' && method === 'GET') return send(res, { status: 200, body: { requests: requestLog.list() } });
+      // The log is the emulator's, not an account's: every request unless `?account=` narrows it.
+      // DELETE empties all of it.
+      if (path === '/__emulator/requests' && method === 'GET') return send(res, { status: 200, body: { requests: requestLog.list(accountParam) } });
       if (path === '/__emulator/requests' && method === 'DELETE') {
         requestLog.clear();
         return send(res, { status: 204 });
       }
       const m = /^\/__emulator\/sinks\/([^/]+)\/test-events$/.exec(path);
       if (m && method === 'GET') {
-        const sink = store.getSink(m[1]!);
+        const account = accountParam === undefined ? accounts.main : accounts.get(accountParam);
+        if (!account) throw notFound(`${path}?account=${accountParam}`);
+        const sink = account.store.getSink(m[1]!);
         const events = sink.testEvents.map((e) => ({ test_id: e.testId, date_created: e.dateCreated }));
         return send(res, { status: 200, body: { test_events: events } });
       }
@@ -174,6 +202,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     authToken,
     setFaults(f: EmulatorFaults): void {
       faults.set(f);
+    },
+    async addAccount(input) {
+      const account = accounts.add(input);
+      await stateFile?.commit();
+      return { sid: account.sid, authToken: account.authToken };
+    },
+    accounts(): EmulatorAccount[] {
+      return [...accounts.all()].map((a) => ({
+        sid: a.sid,
+        friendlyName: a.friendlyName,
+        status: a.status,
+        ...(a.ownerAccountSid === undefined ? {} : { ownerAccountSid: a.ownerAccountSid }),
+      }));
     },
     async close(): Promise<void> {
       if (closing) return;

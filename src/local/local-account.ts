@@ -16,6 +16,8 @@ export interface LocalAccount {
   readonly config: TwilioConfig;
   /** The state file, relative to the working directory. */
   readonly displayPath: string;
+  /** The emulator behind it: a repository of many accounts adds its accounts there (src/fleet/local.ts). */
+  readonly emulator: RunningEmulator;
   close(): Promise<void>;
 }
 
@@ -62,6 +64,7 @@ export async function openLocalAccount(
       pageSize: 1000,
     },
     displayPath: relative(cwd, statePath),
+    emulator,
     close: async () => {
       try {
         await emulator.close();

@@ -11,24 +11,32 @@ import { plan } from '../plan/plan.js';
 import { assertCurrent, planFromSaved, savedSubscriptionSids, type SavedPlan } from '../plan/saved-plan.js';
 import type { SinksApi } from '../remote/api.js';
 import type { RemoteSink, RemoteState } from '../remote/model.js';
-import { readRemoteState, type ReadOptions } from '../remote/read.js';
+import { readRemoteState, type CatalogueReads, type ReadOptions } from '../remote/read.js';
 
 /**
  * What the read needs to know of the repository: whose subscriptions are ours (their events are
  * read), which ones it pins, and whether it declares any (then the event catalogue is read).
  */
-export function readOptionsFor(desired: readonly DesiredSink[], options: PlanOptions): ReadOptions {
-  return { desired, ownsSubscription: (s) => parseSubscriptionMarker(s.description, options.stack) !== undefined };
+export function readOptionsFor(desired: readonly DesiredSink[], options: PlanOptions, catalogue?: CatalogueReads): ReadOptions {
+  return {
+    desired,
+    ownsSubscription: (s) => parseSubscriptionMarker(s.description, options.stack) !== undefined,
+    ...(catalogue === undefined ? {} : { catalogue }),
+  };
 }
 
-/** Reads the account (or takes the state already read, for --watch) and plans. */
+/**
+ * Reads the account (or takes the state already read, for --watch) and plans. A run over many
+ * accounts passes the catalogue reads they share.
+ */
 export async function computePlan(
   desired: DesiredState,
   api: SinksApi,
   options: PlanOptions,
   cached?: RemoteState,
+  catalogue?: CatalogueReads,
 ): Promise<{ plan: Plan; remote: RemoteState }> {
-  const remote = cached ?? (await readRemoteState(api, readOptionsFor(desired.sinks, options)));
+  const remote = cached ?? (await readRemoteState(api, readOptionsFor(desired.sinks, options, catalogue)));
   return { plan: plan(desired.sinks, remote, options), remote };
 }
 

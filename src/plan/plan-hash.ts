@@ -94,6 +94,23 @@ export function planHash(plan: {
   return sha256(canonicalJson({ plan_hash_version: 1, actions: acting, ...(subscriptions.length === 0 ? {} : { subscriptions }) }));
 }
 
+/** One account's part of a repository's plan hash: its plan's hash, or that it could not be planned. */
+export interface AccountHash {
+  readonly name: string;
+  /** planHash of the account's plan; undefined when the account failed (bad credentials, an outage). */
+  readonly hash: string | undefined;
+}
+
+/**
+ * The one hash of a repository with `sinkops.yaml` (SPEC §14): every account's name with its plan's
+ * hash, in name order. An account that failed counts as failed, so a plan reviewed while an account
+ * could not be read does not match one where it can (and would then change something unreviewed).
+ */
+export function accountsPlanHash(accounts: readonly AccountHash[]): string {
+  const entries = [...accounts].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((a) => [a.name, a.hash ?? 'failed']);
+  return sha256(canonicalJson({ plan_hash_version: 1, accounts: entries }));
+}
+
 /** A `--expect-plan-hash` value, checked for shape so that a typo is a usage error, not a mismatch. */
 export function parsePlanHash(text: string, what: string): string {
   const trimmed = text.trim();

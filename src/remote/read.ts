@@ -1,3 +1,4 @@
+import { boundedMap } from '../bounded-map.js';
 import type { DesiredSink } from '../desired/model.js';
 import type { SinksApi } from './api.js';
 import type { EventType, RemoteState, SubscribedEvent, Subscription } from './model.js';
@@ -8,7 +9,51 @@ export interface ReadOptions {
   readonly ownsSubscription?: (subscription: Subscription) => boolean;
   /** The desired sinks: their pinned subscriptions are read too, and declared events need the catalogue. */
   readonly desired?: readonly DesiredSink[];
+  /**
+   * Reads that are the same in every account (the event-type catalogue, schema versions): given
+   * by a run over many accounts, so they are made once per run, not once per account (SPEC §10).
+   */
+  readonly catalogue?: CatalogueReads;
 }
+
+/** The account-independent reads, made once and shared (see `sharedCatalogue`). */
+export interface CatalogueReads {
+  eventTypes(api: SinksApi): Promise<EventType[]>;
+  schemaVersions(api: SinksApi, schemaId: string): Promise<number[]>;
+}
+
+/**
+ * Twilio's event types and their schemas are the same for every account, so a run over a fleet
+ * reads them once, through whichever account asks first. A read that fails (that account's
+ * credentials are wrong, say) is forgotten, so the next account reads again with its own.
+ */
+export function sharedCatalogue(): CatalogueReads {
+  let types: Promise<EventType[]> | undefined;
+  const versions = new Map<string, Promise<number[]>>();
+  return {
+    eventTypes(api) {
+      const read = (types ??= api.listEventTypes());
+      read.catch(() => {
+        if (types === read) types = undefined;
+      });
+      return read;
+    },
+    schemaVersions(api, schemaId) {
+      const read = versions.get(schemaId) ?? api.listSchemaVersions(schemaId);
+      versions.set(schemaId, read);
+      read.catch(() => {
+        if (versions.get(schemaId) === read) versions.delete(schemaId);
+      });
+      return read;
+    },
+  };
+}
+
+/** Each account reads for itself: what a run of one account uses. */
+const OWN_READS: CatalogueReads = {
+  eventTypes: (api) => api.listEventTypes(),
+  schemaVersions: (api, schemaId) => api.listSchemaVersions(schemaId),
+};
 
 /** SubscribedEvents lists in flight at once: one per managed subscription, as Twilio has no bulk read. */
 const EVENT_READS_IN_FLIGHT = 16;
@@ -26,10 +71,11 @@ const EVENT_READS_IN_FLIGHT = 16;
 export async function readRemoteState(api: SinksApi, options: ReadOptions = {}): Promise<RemoteState> {
   const desired = options.desired ?? [];
   const declared = desired.flatMap((d) => d.subscriptions);
+  const reads = options.catalogue ?? OWN_READS;
   const [sinks, subscriptions, catalogue] = await Promise.all([
     api.listSinks(),
     api.listSubscriptions(),
-    declared.length > 0 ? api.listEventTypes() : Promise.resolve(undefined),
+    declared.length > 0 ? reads.eventTypes(api) : Promise.resolve(undefined),
   ]);
 
   const pinned = new Set(declared.flatMap((s) => (s.sid === undefined ? [] : [s.sid])));
@@ -39,7 +85,7 @@ export async function readRemoteState(api: SinksApi, options: ReadOptions = {}):
   const schemas = schemasUsed(declared.flatMap((s) => s.events.map((e) => e.type)), eventTypes);
   const [events, versions] = await Promise.all([
     boundedMap(ours, EVENT_READS_IN_FLIGHT, async (s) => [s.sid, await api.listSubscribedEvents(s.sid)] as const),
-    Promise.all(schemas.map(async (id) => [id, (await api.listSchemaVersions(id)).sort((a, b) => a - b)] as const)),
+    Promise.all(schemas.map(async (id) => [id, [...(await reads.schemaVersions(api, id))].sort((a, b) => a - b)] as const)),
   ]);
 
   return {
@@ -64,18 +110,4 @@ function inUseFrom(subscriptions: readonly Subscription[]): Pick<RemoteState, 'i
 function schemasUsed(types: readonly string[], catalogue: ReadonlyMap<string, EventType> | undefined): string[] {
   if (catalogue === undefined) return [];
   return [...new Set(types.flatMap((t) => catalogue.get(t)?.schemaId ?? []))].sort();
-}
-
-/** `map` with at most `limit` calls in flight; results in the input's order. */
-async function boundedMap<T, R>(items: readonly T[], limit: number, map: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await map(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }

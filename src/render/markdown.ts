@@ -79,7 +79,7 @@ export function renderMarkdown(plan: Plan, options: RenderOptions): string {
   // First line, hidden: the hash of what apply would do, which the apply on merge checks (SPEC §9).
   // It leads so that no remote text can precede it and a cut comment still carries it.
   const hash = planHash(plan);
-  const title = `${planHashComment(hash)}\n### sinkops plan${stack}\n\n`;
+  const title = options.embedded === true ? '' : `${planHashComment(hash)}\n### sinkops plan${stack}\n\n`;
   const danger = destructiveWarning(plan);
   const warning = danger === undefined ? '' : `> **Warning:** ${danger}\n\n`;
   const subscriptionsChange = changesSubscriptions(plan.subscriptions);
@@ -90,7 +90,7 @@ export function renderMarkdown(plan: Plan, options: RenderOptions): string {
       : `**${summaryLine(plan.summary)}${subscriptionLine}**${plan.errors.length > 0 ? ` The plan has ${plan.errors.length} error(s) and cannot be applied.` : ''}\n\n`;
   const computed = context.commit === undefined ? '' : ` · computed at ${context.commit}`;
   const run = context.runUrl === undefined ? '' : ` · [run](${context.runUrl})`;
-  const footer = `<sub>plan \`${hash}\` · basis ${codeSpan(plan.basis)}${computed}${run}</sub>\n`;
+  const footer = options.embedded === true ? '' : `<sub>plan \`${hash}\` · basis ${codeSpan(plan.basis)}${computed}${run}</sub>\n`;
   const fullPlan = `Run \`sinkops plan\` for the full plan${context.runUrl === undefined ? '' : `, or see the job summary and artifacts of [the workflow run](${context.runUrl})`}.`;
 
   const errors: Section = {

@@ -12,6 +12,11 @@ export interface RenderOptions {
   readonly maxChars?: number;
   /** Markdown only: where the plan was computed, printed in its footer. */
   readonly context?: RenderContext;
+  /**
+   * The plan is one account's part of a larger document (SPEC §14), which has the title (and in
+   * Markdown the plan hash and the footer): leave them out.
+   */
+  readonly embedded?: boolean;
 }
 
 /**

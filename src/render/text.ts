@@ -34,12 +34,14 @@ export function renderText(plan: Plan, options: RenderOptions): string {
     options.color ? `\u001b[${CODES[colour]}m${text}\u001b[0m` : text;
   const out: string[] = [];
   const stack = plan.options.stack === undefined ? '' : ` (stack ${terminalSafe(JSON.stringify(plan.options.stack))})`;
-  out.push(paint('bold', `sinkops plan${stack}`), `Remote basis: ${terminalSafe(plan.basis)}`, '');
+  // Embedded in a run over many accounts, the document around it has the title.
+  if (options.embedded !== true) out.push(paint('bold', `sinkops plan${stack}`), `Remote basis: ${terminalSafe(plan.basis)}`, '');
 
   const shown = plan.actions.filter((a) => a.action !== 'noop' || options.verbose);
   const changing = plan.actions.filter((a) => a.action !== 'noop');
   const subscriptionsChange = changesSubscriptions(plan.subscriptions);
-  if (changing.length > 0 || subscriptionsChange) {
+  // Embedded, the legend is the document's, once for every account.
+  if ((changing.length > 0 || subscriptionsChange) && options.embedded !== true) {
     out.push('Actions are shown with the following symbols:');
     const used = new Set([...changing.map(symbolOf), ...plan.subscriptions.filter((a) => a.action !== 'noop').map(subscriptionSymbol)]);
     for (const [symbol, meaning] of LEGEND) if (used.has(symbol)) out.push(`  ${colourSymbol(symbol, paint)} ${meaning}`);

@@ -1,13 +1,10 @@
-import { setTimeout as delay } from 'node:timers/promises';
-import { pino } from 'pino';
-import { Pool, type Dispatcher } from 'undici';
 import { SinkopsError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { EventType, RemoteSink, SubscribedEvent, Subscription } from '../remote/model.js';
-import { VERSION } from '../version.js';
 import type { CreateSinkInput, CreateSubscriptionInput, ListSinksOptions, SinksApi } from '../remote/api.js';
 import { matchesCreatedSink } from '../plan/compare.js';
-import { DEFAULT_MAX_PAGES, DEFAULT_MAX_RESPONSE_BYTES, type TwilioConfig } from './config.js';
+import { DEFAULT_MAX_PAGES, type TwilioConfig } from './config.js';
+import { openConnection, type Connection, type ConnectionOptions } from './connection.js';
 import { withCreateDefaults } from './create-defaults.js';
 import { TwilioApiError } from './errors.js';
 import { HttpTransport, type ApiRequest } from './transport.js';
@@ -27,31 +24,12 @@ import {
   toSubscription,
 } from './wire.js';
 
-export interface TwilioClientOptions {
-  readonly logger?: Logger;
-  /** Replaces the connection pool (tests pass undici's MockAgent). Not closed by `close()`. */
-  readonly dispatcher?: Dispatcher;
-  /** Waits between attempts; should end early when its signal aborts (the default does). */
-  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
-  readonly random?: () => number;
-  /** Called on every 429, so that an executor can narrow its concurrency. */
-  readonly onRateLimited?: () => void;
-  readonly userAgent?: string;
-  /**
-   * Aborting it cancels every request in flight and every wait between retries, and every call
-   * then fails at once: with the abort reason when it is a SinkopsError (the CLI's `--deadline`
-   * makes a DEADLINE error that names the deadline), otherwise with a DEADLINE error.
-   */
-  readonly signal?: AbortSignal;
-  /** The most bytes of one response body read before the call fails (default 32 MiB). */
-  readonly maxResponseBytes?: number;
+export interface TwilioClientOptions extends ConnectionOptions {
   /** The most pages one list follows before it fails (default 1,000). */
   readonly maxPages?: number;
 }
 
-/** Enough keep-alive connections for the widest parallel apply (the executor bounds it lower). */
-export const POOL_CONNECTIONS = 32;
-const KEEP_ALIVE_MS = 10_000;
+export { POOL_CONNECTIONS } from './connection.js';
 
 function checkSinkSid(sid: string): string {
   if (!SINK_SID.test(sid)) {
@@ -143,11 +121,10 @@ function findCreatedSink(sinks: readonly RemoteSink[], sent: CreateSinkInput): R
  */
 export class TwilioClient implements SinksApi {
   private readonly transport: HttpTransport;
-  private readonly ownPool: Pool | undefined;
+  private readonly connection: Connection;
   private readonly pageSize: number;
   private readonly maxPages: number;
   private readonly logger: Logger;
-  private closed: Promise<void> | undefined;
   /** The listings that reconciliations after an unknown outcome share (see `SharedListings`). */
   private readonly sinkListings = new SharedListings<RemoteSink[]>(() => this.transport.nextSeq());
   private readonly subscriptionListings = new SharedListings<Subscription[]>(() => this.transport.nextSeq());
@@ -155,41 +132,11 @@ export class TwilioClient implements SinksApi {
   private readonly subscribedEventListings = new SharedListings<SubscribedEvent[]>(() => this.transport.nextSeq());
 
   constructor(config: TwilioConfig, options: TwilioClientOptions = {}) {
-    const origin = new URL(config.baseUrl).origin;
     this.pageSize = config.pageSize;
     this.maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
-    this.logger = options.logger ?? pino({ level: 'silent' });
-    // An injected dispatcher (MockAgent in tests) replaces the pool and stays the caller's to close.
-    let dispatcher: Dispatcher;
-    if (options.dispatcher === undefined) {
-      // The per-request deadline is the transport's; the pool's socket timeouts only back it up.
-      const pool = new Pool(origin, {
-        connections: POOL_CONNECTIONS,
-        keepAliveTimeout: KEEP_ALIVE_MS,
-        headersTimeout: config.timeoutMs,
-        bodyTimeout: config.timeoutMs,
-      });
-      this.ownPool = pool;
-      dispatcher = pool;
-    } else {
-      this.ownPool = undefined;
-      dispatcher = options.dispatcher;
-    }
-    const credentials = Buffer.from(`${config.username}:${config.password}`, 'utf8').toString('base64');
-    this.transport = new HttpTransport({
-      dispatcher,
-      origin,
-      authorization: `Basic ${credentials}`,
-      userAgent: options.userAgent ?? `sinkops/${VERSION}`,
-      timeoutMs: config.timeoutMs,
-      maxRetries: config.maxRetries,
-      logger: this.logger,
-      sleep: options.sleep ?? ((ms, signal) => delay(ms, undefined, signal === undefined ? {} : { signal })),
-      random: options.random ?? Math.random,
-      onRateLimited: options.onRateLimited,
-      maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
-      signal: options.signal,
-    });
+    this.connection = openConnection(config, options);
+    this.transport = this.connection.transport;
+    this.logger = this.connection.logger;
   }
 
   async listSinks(options: ListSinksOptions = {}): Promise<RemoteSink[]> {
@@ -370,9 +317,7 @@ export class TwilioClient implements SinksApi {
 
   /** Closes the connection pool this client opened (an injected dispatcher belongs to the caller). */
   close(): Promise<void> {
-    this.transport.dispose();
-    this.closed ??= this.ownPool?.close() ?? Promise.resolve();
-    return this.closed;
+    return this.connection.close();
   }
 
   /**

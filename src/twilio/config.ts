@@ -53,17 +53,17 @@ function missing(names: readonly string[]): SinkopsError {
 
 /**
  * Accepts only an http(s) origin. A path would be silently dropped by the client (every request
- * path starts with /v1), and userinfo in the URL would be a second, competing credential.
- * Messages show only the origin and path of the value: userinfo or a query might hold a secret.
+ * path starts with /v1 or /2010-04-01), and userinfo in the URL would be a second, competing
+ * credential. Messages name `variable` and show only the origin and path of the value: userinfo or
+ * a query might hold a secret.
  */
-export function parseBaseUrl(raw: string): string {
+export function parseBaseUrl(raw: string, variable = 'TWILIO_EVENTS_BASE_URL', example = exampleOrigin(variable)): string {
+  const help = [`Use an origin such as ${example} or http://127.0.0.1:4010.`];
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new SinkopsError('CONFIG', `TWILIO_EVENTS_BASE_URL is not a valid URL.`, {
-      details: [`Use an origin such as ${DEFAULT_BASE_URL} or http://127.0.0.1:4010.`],
-    });
+    throw new SinkopsError('CONFIG', `${variable} is not a valid URL.`, { details: help });
   }
   const problem =
     url.protocol !== 'https:' && url.protocol !== 'http:'
@@ -74,11 +74,29 @@ export function parseBaseUrl(raw: string): string {
           ? 'must be an origin only (no path, query or fragment)'
           : undefined;
   if (problem !== undefined) {
-    throw new SinkopsError('CONFIG', `TWILIO_EVENTS_BASE_URL ('${url.protocol}//${url.host}${url.pathname}') ${problem}.`, {
-      details: [`Use an origin such as ${DEFAULT_BASE_URL} or http://127.0.0.1:4010.`],
-    });
+    throw new SinkopsError('CONFIG', `${variable} ('${url.protocol}//${url.host}${url.pathname}') ${problem}.`, { details: help });
   }
   return url.origin;
+}
+
+/** The origin of Twilio's 2010 API (the Accounts API): where fleets' subaccounts are listed (SPEC §14). */
+export const DEFAULT_API_BASE_URL = 'https://api.twilio.com';
+
+/** The default origin of the variable, shown as the example of a valid value. */
+function exampleOrigin(variable: string): string {
+  return variable === 'TWILIO_API_BASE_URL' ? DEFAULT_API_BASE_URL : DEFAULT_BASE_URL;
+}
+
+/** `TWILIO_EVENTS_BASE_URL` as an origin (default https://events.twilio.com), under parseBaseUrl's rules. */
+export function eventsBaseUrlFromEnv(env: Readonly<Record<string, string | undefined>>): string {
+  const raw = read(env, 'TWILIO_EVENTS_BASE_URL');
+  return raw === undefined ? DEFAULT_BASE_URL : parseBaseUrl(raw);
+}
+
+/** `TWILIO_API_BASE_URL` as an origin (default https://api.twilio.com), under parseBaseUrl's rules. */
+export function apiBaseUrlFromEnv(env: Readonly<Record<string, string | undefined>>): string {
+  const raw = env['TWILIO_API_BASE_URL']?.trim();
+  return raw === undefined || raw === '' ? DEFAULT_API_BASE_URL : parseBaseUrl(raw, 'TWILIO_API_BASE_URL', DEFAULT_API_BASE_URL);
 }
 
 /** The values of all `names`, or one error that lists every one of them that is not set. */
@@ -117,9 +135,8 @@ export function configFromEnv(env: Record<string, string | undefined>): TwilioCo
   const credentials = usesApiKey
     ? apiKeyCredentials(requireVars(env, ['TWILIO_API_KEY', 'TWILIO_API_SECRET']), accountSid)
     : authTokenCredentials(requireVars(env, ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN']));
-  const rawBase = read(env, 'TWILIO_EVENTS_BASE_URL');
   return {
-    baseUrl: rawBase === undefined ? DEFAULT_BASE_URL : parseBaseUrl(rawBase),
+    baseUrl: eventsBaseUrlFromEnv(env),
     ...credentials,
     timeoutMs: DEFAULT_TIMEOUT_MS,
     maxRetries: DEFAULT_MAX_RETRIES,

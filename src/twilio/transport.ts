@@ -55,7 +55,7 @@ export interface TransportSettings {
 }
 
 /** A response body as undici gives it: a stream of Buffers that can be destroyed. */
-export type ResponseBody = AsyncIterable<Buffer> & { destroy(error?: Error): unknown };
+export type ResponseBody = AsyncIterable<Buffer> & { destroy(error?: Error): unknown; on?(event: 'error', listener: (error: Error) => void): unknown };
 
 /**
  * The body as text, read only while it stays within `maxBytes`: undefined as soon as it is longer
@@ -65,6 +65,9 @@ export type ResponseBody = AsyncIterable<Buffer> & { destroy(error?: Error): unk
 export async function readBodyWithin(body: ResponseBody, headers: IncomingHttpHeaders, maxBytes: number): Promise<string | undefined> {
   const declared = Number(headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) {
+    // Never read, so nothing else listens: undici's abort of a body that had already arrived whole
+    // would otherwise surface as an uncaught 'error' event.
+    body.on?.('error', () => undefined);
     body.destroy();
     return undefined;
   }

@@ -19,7 +19,7 @@ let built: Buffer;
 
 beforeAll(async () => {
   dir = await tempDir('sinkops-bundle-');
-  await exec(process.execPath, [join(REPO_ROOT, 'scripts', 'bundle-action.mjs'), '--outfile', join(dir, 'main.mjs')], { cwd: dir });
+  await exec(process.execPath, [join(REPO_ROOT, 'scripts', 'bundle.mjs'), 'action', '--outfile', join(dir, 'main.mjs')], { cwd: dir });
   built = await readFile(join(dir, 'main.mjs'));
 }, 60_000);
 

@@ -41,6 +41,9 @@ describe('actionArgv', () => {
 
   it('gives dir to the commands that read or write sink files, and to no other', async () => {
     expect(await actionArgv(inputs({ ...DEFAULTS, command: 'validate' }))).toEqual(['validate', '--dir=sinks']);
+    // A repository with sinkops.yaml names a folder per account: no --dir, whatever the input says.
+    expect(await actionArgv(inputs({ ...DEFAULTS, command: 'plan', dir: 'sinks' }), { hasRepoConfig: true })).toEqual(['plan']);
+    expect(await actionArgv(inputs({ ...DEFAULTS, command: 'apply', account: 'customers/*' }), { hasRepoConfig: true })).toEqual(['apply', '--account=customers/*']);
     expect(await actionArgv(inputs({ ...DEFAULTS, command: 'import', dir: 'imported' }))).toEqual(['import', '--out-dir=imported']);
     expect(await actionArgv(inputs({ ...DEFAULTS, command: 'github', args: 'comment --file /home/runner/work/_temp/plan.md' }))).toEqual([
       'github',

@@ -29,7 +29,7 @@ describe('sinkops command line', () => {
 
   it.each([
     [['aply'], "Error: unknown command 'aply'; did you mean 'apply'? Run 'sinkops --help' for usage.\n"],
-    [['frobnicate'], "Error: unknown command 'frobnicate' (commands: validate, plan, apply, activate, import, emulator, github, init). Run 'sinkops --help' for usage.\n"],
+    [['frobnicate'], "Error: unknown command 'frobnicate' (commands: validate, plan, apply, accounts, activate, import, emulator, github, init). Run 'sinkops --help' for usage.\n"],
     [['--frob'], "Error: unknown option '--frob'. Run 'sinkops --help' for usage.\n"],
     [['plan', '--detailed-exit-code'], "Error: unknown option '--detailed-exit-code'; did you mean '--detailed-exitcode'? Run 'sinkops plan --help' for usage.\n"],
     [['plan', '--bogus'], "Error: unknown option '--bogus'. Run 'sinkops plan --help' for usage.\n"],

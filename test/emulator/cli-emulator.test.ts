@@ -129,6 +129,45 @@ describe('sinkops emulator', () => {
     expect(await second.exit).toBe(0);
   });
 
+  it('says how many accounts a seed brings, never their tokens, and checks its owners against the account it accepts', async () => {
+    const dir = await tempDir();
+    const seedPath = join(dir, 'seed.json');
+    const sid = (n: number): string => 'AC' + String(n).padStart(32, '0');
+    const token = (n: number): string => 'c'.repeat(31) + String(n);
+    const accounts = [
+      { sid: sid(1), auth_token: token(1), friendly_name: 'cust-1', owner_account_sid: EMULATOR_ACCOUNT_SID },
+      { sid: sid(2), auth_token: token(2), friendly_name: 'cust-2', owner_account_sid: EMULATOR_ACCOUNT_SID },
+      { sid: sid(3), auth_token: token(3), friendly_name: 'staging' },
+      { sid: sid(4), auth_token: token(4), friendly_name: 'staging-child', owner_account_sid: sid(3) },
+    ];
+    await writeFile(seedPath, JSON.stringify({ accounts }));
+    const { command, stop } = controlledStop();
+    const run = await start(command, ['--port', '0', '--seed', seedPath]);
+    const url = await run.url;
+    expect(run.stdout()).toContain(
+      "Accounts:    5 (the one above, 2 subaccounts of it, 1 other main account with 1 subaccount); their credentials: GET /2010-04-01/Accounts.json with their owner's",
+    );
+    for (const n of [1, 2, 3, 4]) expect(run.stdout()).not.toContain(token(n));
+    const res = await fetch(`${url}/v1/Sinks`, { headers: { Authorization: basic(sid(4), token(4)) } });
+    expect(res.status).toBe(200);
+    stop();
+    expect(await run.exit).toBe(0);
+
+    // The seed's owners are checked against the account the emulator accepts (here from the environment).
+    const other = controlledStop();
+    const refused = await start(other.command, ['--port', '0', '--seed', seedPath], { TWILIO_ACCOUNT_SID: 'AC' + 'ab'.repeat(16) });
+    await expect(refused.exit).rejects.toMatchObject({ code: 'CONFIG', details: expect.arrayContaining([expect.stringContaining('accounts[0].owner_account_sid: must be')]) });
+  });
+
+  it('says it serves one account when nothing adds others', async () => {
+    const { command, stop } = controlledStop();
+    const run = await start(command, ['--port', '0']);
+    await run.url;
+    expect(run.stdout()).toContain('Accounts:    1 (the one above)\n');
+    stop();
+    expect(await run.exit).toBe(0);
+  });
+
   it('applies --sink-limit, --activation and --read-back, and says so at start', async () => {
     const { command, stop } = controlledStop();
     const run = await start(command, ['--port', '0', '--sink-limit', '1', '--activation', 'legacy', '--read-back', 'masked']);

@@ -144,9 +144,10 @@ describe('control paths and the request log', () => {
     await call(emu, 'GET', '/v1/Sinks?PageSize=5&InUse=true');
     await call(emu, 'POST', '/v1/Sinks', createSinkForm('d', 'webhook', WEBHOOK));
     await call(emu, 'GET', '/v1/Sinks', undefined, null);
+    // The account the credentials unlocked; none for a request that was not authenticated.
     expect(await log(emu.url)).toEqual([
-      { method: 'GET', path: '/v1/Sinks?PageSize=5&InUse=true', status: 200 },
-      { method: 'POST', path: '/v1/Sinks', status: 201 },
+      { method: 'GET', path: '/v1/Sinks?PageSize=5&InUse=true', status: 200, account: emu.accountSid },
+      { method: 'POST', path: '/v1/Sinks', status: 201, account: emu.accountSid },
       { method: 'GET', path: '/v1/Sinks', status: 401 },
     ]);
     expect((await fetch(`${emu.url}/__emulator/requests`, { method: 'DELETE' })).status).toBe(204);

@@ -2,7 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/index.js';
+import { AccountRegistry } from '../../src/emulator/accounts.js';
+import { Credentials } from '../../src/emulator/auth.js';
+import { EMULATOR_ACCOUNT_SID, startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/index.js';
+import { DEFAULT_ACCOUNT_RULES } from '../../src/emulator/store.js';
 
 /** Emulators and temp dirs started by a test, closed/removed after it. */
 const cleanups: (() => Promise<void>)[] = [];
@@ -81,4 +84,9 @@ export async function createSubscription(emu: RunningEmulator, sinkSid: string, 
 export function sequence(...values: number[]): () => number {
   let i = 0;
   return () => values[Math.min(i++, values.length - 1)]!;
+}
+
+/** An account registry with only the main account, as the emulator starts with (for tests of its parts). */
+export function registry(authToken = 'token'): AccountRegistry {
+  return new AccountRegistry({ sid: EMULATOR_ACCOUNT_SID, authToken, friendlyName: 'main' }, DEFAULT_ACCOUNT_RULES, new Credentials());
 }

@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadSeed, startEmulator, type EmulatorSeed } from '../../src/emulator/index.js';
 import { StateFile } from '../../src/emulator/state-file.js';
-import { Store } from '../../src/emulator/store.js';
-import { call, createSink, createSubscription, emulator, KINESIS, SEGMENT, tempDir, WEBHOOK } from './helpers.js';
+import { call, createSink, createSubscription, emulator, KINESIS, registry, SEGMENT, tempDir, WEBHOOK } from './helpers.js';
 
 describe('state file', () => {
   it('keeps the account across a restart, with configurations sealed on disk', async () => {
@@ -51,17 +50,18 @@ describe('state file', () => {
 
   it('coalesces writes asked for while one is pending', async () => {
     const dir = await tempDir();
-    const store = new Store();
-    const file = await StateFile.open(join(dir, 's.json'), 'token', store);
+    const accounts = registry();
+    const store = accounts.main.store;
+    const file = await StateFile.open(join(dir, 's.json'), 'token', accounts);
     store.createSink({ description: 'a', sinkType: 'webhook', sinkConfiguration: WEBHOOK });
     const a = file.commit();
     store.createSink({ description: 'b', sinkType: 'webhook', sinkConfiguration: WEBHOOK });
     expect(file.commit()).toBe(a);
     await a;
     await file.flush();
-    const reopened = new Store();
+    const reopened = registry();
     await StateFile.open(join(dir, 's.json'), 'token', reopened);
-    expect([...reopened.sinks()].map((s) => s.description)).toEqual(['a', 'b']);
+    expect([...reopened.main.store.sinks()].map((s) => s.description)).toEqual(['a', 'b']);
   });
 
   it('refuses a state file sealed under another token, or a damaged one, with a clear error', async () => {
@@ -171,7 +171,7 @@ describe('seed', () => {
     const error = await loadSeed(path).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'CONFIG', message: `seed file ${path} is not valid` });
     expect((error as { details: string[] }).details).toEqual([
-      'extra: unknown key (expected sinks, subscriptions)',
+      'extra: unknown key (expected sinks, subscriptions, accounts)',
       'sinks[0].sid: must be DG followed by 32 hexadecimal digits',
       'sinks[0].description: must be a non-empty string',
       'sinks[0].sink_configuration: destination must be an absolute http(s) URL',

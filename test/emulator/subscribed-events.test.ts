@@ -194,8 +194,8 @@ describe('/v1/Subscriptions/{Sid}/SubscribedEvents', () => {
     await call(emu, 'GET', '/v1/Types?PageSize=1');
     const log = (await (await fetch(`${emu.url}/__emulator/requests`)).json()) as { requests: unknown[] };
     expect(log.requests).toEqual([
-      { method: 'POST', path: `/v1/Subscriptions/${sub.sid}/SubscribedEvents`, status: 201 },
-      { method: 'GET', path: '/v1/Types?PageSize=1', status: 200 },
+      { method: 'POST', path: `/v1/Subscriptions/${sub.sid}/SubscribedEvents`, status: 201, account: emu.accountSid },
+      { method: 'GET', path: '/v1/Types?PageSize=1', status: 200, account: emu.accountSid },
     ]);
     emu.setFaults({ errorRate: 1 });
     expect((await call(emu, 'GET', `/v1/Subscriptions/${sub.sid}/SubscribedEvents`)).status).toBe(500);

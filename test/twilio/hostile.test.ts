@@ -64,6 +64,15 @@ describe('response bodies are bounded', () => {
     expect(await bytesWritten(server, client)).toBeLessThan(KERNEL_BUFFERS);
   });
 
+  it('refuses a small answer that arrived whole but is over the cap, without an uncaught error', async () => {
+    // Content-Length over the cap, body complete: the client destroys a body undici has already
+    // finished, whose abort must not surface as an uncaught 'error' event (vitest fails on one).
+    const server = await startHostileServer((_req, res) => sendJson(res, 200, { sinks: [], meta: { padding: 'x'.repeat(500) } }));
+    const client = clientOf(server, {}, { maxResponseBytes: 100 });
+    await expect(client.listSinks()).rejects.toMatchObject({ code: 'TWILIO_API', message: expect.stringContaining('GET /v1/Sinks is larger than') });
+    await client.close();
+  });
+
   it('a create whose answer is too large says that the sink may exist', async () => {
     const server = await startHostileServer((_req, res) => writeForever(res));
     const client = clientOf(server, {}, { maxResponseBytes: 64 * 1024 });

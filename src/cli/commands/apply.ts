@@ -7,14 +7,14 @@ import {
   progressReporter,
   renderApplyResult,
 } from '../../apply/index.js';
-import { acquireLease, type Lease } from '../../apply/lease.js';
+import { acquireLease, leaseFits, type Lease } from '../../apply/lease.js';
 import { assertKnown, configurations, outgoing, unknownValues } from '../../apply/preflight.js';
 import { SinkopsError } from '../../errors.js';
 import { readTextFile } from '../../files.js';
 import { useColor, type Io } from '../../io.js';
 import { assertUnchangedSince, computePlan, computeSavedPlan } from '../../pipeline/compute-plan.js';
 import { readPlanFile } from '../../plan/codec.js';
-import type { Plan, SinkCount } from '../../plan/model.js';
+import type { Plan } from '../../plan/model.js';
 import { parsePlanHash, planChangedError, planHash } from '../../plan/plan-hash.js';
 import { assertSafe, DEFAULT_MAX_DELETES, hasChanges, hasRunnableActions } from '../../plan/safety.js';
 import { assertPinned, pinnedTargets, resolveSecrets, type SavedPlan } from '../../plan/saved-plan.js';
@@ -25,10 +25,13 @@ import { confirmApply } from '../confirm.js';
 import { connect } from '../connect.js';
 import { DEADLINE_HELP, DEADLINE_OPTIONS, startDeadline, throwIfPassed } from '../deadline.js';
 import { applyExitCode } from '../exit-code.js';
-import { onInterrupt } from '../interrupt.js';
+import { onApplyInterrupt } from '../interrupt.js';
 import { leaseOptions, releaseLease } from '../lease.js';
 import { loadDesiredOrFail, rememberSecrets } from '../load-desired.js';
-import { assertReplaceable, PLANNING_HELP, PLANNING_OPTIONS, planOptionsFrom } from '../planning-options.js';
+import { assertOneAccount, assertReplaceable, PLANNING_HELP, PLANNING_OPTIONS, planOptionsFrom } from '../planning-options.js';
+import { applyManyAccounts } from '../apply-accounts.js';
+import { loadRepoConfig } from '../../accounts/config.js';
+import { parseShard } from '../../accounts/shard.js';
 
 const DEFAULT_PARALLELISM = 10;
 /**
@@ -67,11 +70,6 @@ async function loadSavedPlan(file: string, values: OptionValues, io: Io, secrets
   return resolved;
 }
 
-/** A signal before the apply was confirmed: nothing that changes the account was sent. */
-function interruptedBeforeApplying(signal: NodeJS.Signals): SinkopsError {
-  return new SinkopsError('INTERRUPTED', `sinkops apply was interrupted (${signal}) before it changed anything; nothing was applied.`);
-}
-
 /** A signal while applying: the result printed above says what was done; this says why the rest was not. */
 function interruptedWhileApplying(signal: NodeJS.Signals, skipped: number): SinkopsError {
   if (skipped === 0) {
@@ -90,15 +88,6 @@ function missingValuesNote(problems: readonly string[]): string {
   return `${[head, ...problems.map((p) => `  ${terminalSafe(p)}`)].join('\n')}\n`;
 }
 
-/**
- * The lease is a sink (src/apply/lease.ts), so it needs a slot of its own all through the apply.
- * When the plan's peak leaves none, taking it would make Twilio refuse a create halfway (91003):
- * the apply goes on without it, says so, and still checks that the account is as planned.
- */
-function leaseFits(count: SinkCount): boolean {
-  return count.peak + 1 <= count.limit;
-}
-
 /** `--expect-plan-hash` refused the plan: the plan itself, in the result's format. */
 function planChangedReport(plan: Plan, format: 'markdown' | 'json', expected: string): string {
   const rendered = renderPlan(plan, format, { color: false, verbose: false });
@@ -110,7 +99,7 @@ export const applyCommand: Command = {
   name: 'apply',
   summary: 'Make the account match the repository (or apply a saved plan exactly)',
   usage:
-    'apply [plan.json] [--dir sinks] [--dry-run] [--yes] [--parallelism N] [--max-deletes N] [--no-prune] [--allow-empty] [--stack S] [--local] [--replace NAME]... [--sink-limit N] [--format text|markdown|json] [--expect-plan-hash sha256:…] [--deadline SECONDS] [--break-lease]',
+    'apply [plan.json] [--dir sinks] [--dry-run] [--yes] [--parallelism N] [--max-deletes N] [--no-prune] [--allow-empty] [--stack S] [--local] [--replace NAME]... [--sink-limit N] [--format text|markdown|json] [--expect-plan-hash sha256:…] [--deadline SECONDS] [--break-lease] [--account NAME]... [--account-concurrency N] [--shard i/N]',
   positionals: ['plan.json'],
   help: {
     'plan.json': 'a plan saved by `sinkops plan --out`: applied exactly, refused when the account changed since',
@@ -135,36 +124,34 @@ export const applyCommand: Command = {
     'expect-plan-hash': { type: 'string' },
     'break-lease': { type: 'boolean' },
   },
-  async run({ values, positionals, io, logger, secrets }) {
+  async run(ctx) {
+    const { values, positionals, io, logger, secrets } = ctx;
     const format = choiceOption(values, 'format', RENDER_FORMATS);
     const parallelism = positiveInt(values, 'parallelism', DEFAULT_PARALLELISM, 1);
     const maxDeletes = positiveInt(values, 'max-deletes', DEFAULT_MAX_DELETES, 0);
     const dryRun = flag(values, 'dry-run');
-    const options = planOptionsFrom(values);
     const planFile = positionals[0];
     const expectedRaw = stringOption(values, 'expect-plan-hash');
     const expectedHash = expectedRaw === undefined ? undefined : parsePlanHash(expectedRaw, '--expect-plan-hash');
+    // A repository with sinkops.yaml has many accounts (SPEC §14); without one, nothing changes.
+    const config = await loadRepoConfig(io.cwd);
+    if (config !== undefined) {
+      if (planFile !== undefined) {
+        throw new SinkopsError('USAGE', `a saved plan is of one account, and ${config.file} names many: apply the reviewed plan with --expect-plan-hash (its hash covers every account)`);
+      }
+      const shardRaw = stringOption(values, 'shard');
+      return applyManyAccounts(ctx, config, { format, parallelism, maxDeletes, dryRun, expectedHash, shard: shardRaw === undefined ? undefined : parseShard(shardRaw) });
+    }
+    assertOneAccount(values);
+    const options = planOptionsFrom(values);
     if (planFile !== undefined && options.replace !== undefined) {
       throw new SinkopsError('USAGE', '--replace is for planning: a saved plan already says what it replaces (plan again with --replace, then apply that plan)');
     }
     const deadline = startDeadline('apply', values, io.env);
-    // SIGINT and SIGTERM (Ctrl-C, a cancelled CI job; SPEC §9). Until the apply is confirmed nothing
-    // has changed, so a signal cancels everything at once: `preparing` aborts, and with it every
-    // request and the prompt. Once confirmed, it only stops new actions from starting: the requests
-    // in flight finish (one cut off would leave its outcome unknown), the lease is given back, the
-    // result says what was and was not done, and the command exits 130.
-    const preparing = new AbortController();
-    let applying = false;
-    const interrupt = onInterrupt({
-      command: 'apply',
-      stderr: io.stderr,
-      onFirst: (signal) => {
-        if (!applying) preparing.abort(interruptedBeforeApplying(signal));
-        else io.stderr.write(`\nInterrupted (${signal}): letting the requests in flight finish and starting nothing new. Interrupt again to exit at once.\n`);
-      },
-    });
+    // SIGINT and SIGTERM: before the confirmation they cancel everything, after it no new action starts.
+    const interrupt = onApplyInterrupt(io.stderr);
     // What ends the reads, the prompt and the lease: the deadline, or a signal before the apply began.
-    const cancel = AbortSignal.any([deadline.signal, preparing.signal]);
+    const cancel = AbortSignal.any([deadline.signal, interrupt.preparing]);
     try {
       const dir = stringOption(values, 'dir', 'sinks');
       const desired = planFile === undefined ? await loadDesiredOrFail(dir, io, secrets) : undefined;
@@ -207,8 +194,7 @@ export const applyCommand: Command = {
         // before anything changes; a dry run sends no configuration and says what is missing instead.
         if (!dryRun) assertResolved(plan);
         if (!dryRun && !flag(values, 'yes')) await confirmApply(io, `apply these changes to ${connection.target}`, cancel);
-        applying = true;
-        preparing.signal.throwIfAborted();
+        interrupt.startApplying();
         if (!dryRun && !flag(values, 'local') && hasRunnableActions(plan)) {
           // One apply at a time per account and stack (src/apply/lease.ts), from here to the end; the
           // account must still be what the plan was computed from. The local account has its own lock.

@@ -1,7 +1,9 @@
 /**
  * `sinkops emulator`: runs the local Events API emulator until SIGINT/SIGTERM, then closes it
- * cleanly and exits 0. Prints the URL and the credentials it accepts. The test token is printed on
- * purpose (it only unlocks the emulator); a token taken from the environment or a flag never is.
+ * cleanly and exits 0. Prints the URL, the credentials it accepts and how many accounts it serves.
+ * The test token is printed on purpose (it only unlocks the emulator); a token taken from the
+ * environment or a flag never is, nor is any other account's (the main account reads its
+ * subaccounts' from the Accounts API, as on Twilio).
  */
 import { SinkopsError } from '../../errors.js';
 import {
@@ -14,6 +16,7 @@ import {
   READ_BACKS,
   startEmulator,
   type Activation,
+  type EmulatorAccount,
   type EmulatorFaults,
   type EmulatorOptions,
   type ReadBack,
@@ -123,6 +126,19 @@ function chooseCredentials(ctx: CommandContext): CredentialChoice {
   return { options, lines };
 }
 
+/** The banner's accounts line: how many, and whose (never a token). */
+export function describeAccounts(accounts: readonly EmulatorAccount[], mainSid: string): string {
+  const subaccounts = accounts.filter((a) => a.ownerAccountSid === mainSid).length;
+  const otherMains = accounts.filter((a) => a.ownerAccountSid === undefined && a.sid !== mainSid).length;
+  const theirs = accounts.length - 1 - subaccounts - otherMains;
+  const count = (n: number, one: string, many: string): string => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+  const parts = ['the one above'];
+  if (subaccounts > 0) parts.push(`${count(subaccounts, 'subaccount', 'subaccounts')} of it`);
+  if (otherMains > 0) parts.push(`${count(otherMains, 'other main account', 'other main accounts')}${theirs > 0 ? ` with ${count(theirs, 'subaccount', 'subaccounts')}` : ''}`);
+  const tokens = accounts.length > 1 ? '; their credentials: GET /2010-04-01/Accounts.json with their owner\'s' : '';
+  return `${accounts.length.toLocaleString('en-US')} (${parts.join(', ')})${tokens}`;
+}
+
 function describeFaults(faults: EmulatorFaults): string {
   const parts: string[] = [];
   if (faults.latencyMs !== undefined) parts.push(`latency ${faults.latencyMs} ms`);
@@ -147,8 +163,8 @@ export function createEmulatorCommand(waitForStop: () => Promise<unknown> = sign
     help: {
       '--port N': 'port to listen on (default 4010; 0 picks a free one)',
       '--host HOST': 'interface to bind (default 127.0.0.1)',
-      '--state FILE': 'keep the account in FILE (JSON, configurations sealed) across restarts; default: in memory',
-      '--seed FILE': 'JSON or YAML with {"sinks": [...], "subscriptions": [...]} to start an empty account with',
+      '--state FILE': 'keep the accounts in FILE (JSON, configurations and tokens sealed) across restarts; default: in memory',
+      '--seed FILE': 'JSON or YAML with {"sinks": [...], "subscriptions": [...], "accounts": [...]} to start empty accounts with',
       '--account-sid SID': 'account SID to accept (default TWILIO_ACCOUNT_SID, else a fixed test SID)',
       '--auth-token TOKEN': 'auth token to accept (default TWILIO_AUTH_TOKEN, else a fixed test token)',
       '--sink-limit N': `creates past N sinks are refused with error 91003 (default ${DEFAULT_SINK_LIMIT}, as Twilio; a seed may hold more)`,
@@ -188,7 +204,7 @@ export function createEmulatorCommand(waitForStop: () => Promise<unknown> = sign
       const credentials = chooseCredentials(ctx);
       const statePath = stringOption(values, 'state');
       const seedPath = stringOption(values, 'seed');
-      const seed = seedPath === undefined ? undefined : await loadSeed(seedPath, rules.activation);
+      const seed = seedPath === undefined ? undefined : await loadSeed(seedPath, rules.activation, credentials.options.accountSid);
 
       const emulator = await startEmulator({
         ...credentials.options,
@@ -205,6 +221,7 @@ export function createEmulatorCommand(waitForStop: () => Promise<unknown> = sign
         [
           `sinkops emulator listening on ${emulator.url}`,
           ...credentials.lines,
+          `  Accounts:    ${describeAccounts(emulator.accounts(), emulator.accountSid)}`,
           `  State:       ${statePath ?? 'in memory (lost on exit)'}`,
           `  Account:     ${describeAccountRules(rules)}`,
           `  Faults:      ${describeFaults(faults)}`,

@@ -32,6 +32,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./apply.js')).applyCommand,
   },
   {
+    name: 'accounts',
+    summary: 'List the accounts of sinkops.yaml (fleets expanded), as text, JSON or a GitHub Actions matrix of shards',
+    load: async () => (await import('./accounts.js')).accountsCommand,
+  },
+  {
     name: 'activate',
     summary: 'Activate a sink that is not active (older kinesis flow): send a test event, then validate it with its test id',
     load: async () => (await import('./activate.js')).activateCommand,

@@ -11,7 +11,9 @@ import { choiceOption, EXIT, flag, stringOption, type Command, type OptionValues
 import { connect } from '../connect.js';
 import { DEADLINE_HELP, DEADLINE_OPTIONS, startDeadline } from '../deadline.js';
 import { loadDesiredOrFail } from '../load-desired.js';
-import { assertReplaceable, PLANNING_HELP, PLANNING_OPTIONS, planOptionsFrom } from '../planning-options.js';
+import { assertOneAccount, assertReplaceable, PLANNING_HELP, PLANNING_OPTIONS, planOptionsFrom } from '../planning-options.js';
+import { planManyAccounts } from '../plan-accounts.js';
+import { loadRepoConfig } from '../../accounts/config.js';
 import { watchPlans } from '../watch.js';
 
 /**
@@ -32,7 +34,7 @@ export const planCommand: Command = {
   name: 'plan',
   summary: 'Compare the repository with the account and show what apply would change',
   usage:
-    'plan [--dir sinks] [--format text|markdown|json] [--max-chars N] [--out plan.json] [--detailed-exitcode] [--no-prune] [--allow-empty] [--stack S] [--local] [--watch] [--replace NAME]... [--sink-limit N] [--annotations] [--deadline SECONDS]',
+    'plan [--dir sinks] [--format text|markdown|json] [--max-chars N] [--out plan.json] [--detailed-exitcode] [--no-prune] [--allow-empty] [--stack S] [--local] [--watch] [--replace NAME]... [--sink-limit N] [--annotations] [--deadline SECONDS] [--account NAME]... [--account-concurrency N] [--shard i/N]',
   help: {
     ...PLANNING_HELP,
     '--format F': 'text (default), markdown (pull-request comment) or json',
@@ -55,12 +57,17 @@ export const planCommand: Command = {
     verbose: { type: 'boolean' },
     annotations: { type: 'boolean' },
   },
-  async run({ values, io, logger, secrets }) {
-    const dir = stringOption(values, 'dir', 'sinks');
+  async run(ctx) {
+    const { values, io, logger, secrets } = ctx;
     const format = choiceOption(values, 'format', RENDER_FORMATS);
+    const limit = maxChars(values, format);
+    // A repository with sinkops.yaml has many accounts (SPEC §14); without one, nothing changes.
+    const config = await loadRepoConfig(io.cwd);
+    if (config !== undefined) return planManyAccounts(ctx, config, format, limit);
+    assertOneAccount(values);
+    const dir = stringOption(values, 'dir', 'sinks');
     const options = planOptionsFrom(values);
     const allowEmpty = flag(values, 'allow-empty');
-    const limit = maxChars(values, format);
     // The Markdown footer names the commit and links the run (GitHub Actions' variables, checked);
     // read here, so the renderer stays pure.
     const context = format === 'markdown' ? runContextFromEnv(io.env) : {};

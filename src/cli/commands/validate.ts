@@ -2,7 +2,11 @@
  * `sinkops validate`: checks the sink files without contacting Twilio. Exit 0 when there are no
  * errors (warnings allowed), 1 otherwise.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_CONFIG_FILE } from '../../accounts/file-name.js';
 import { loadDesired } from '../../desired/load.js';
+import type { Io } from '../../io.js';
 import { formatDiagnostic, hasErrors, type DesiredState } from '../../desired/model.js';
 import { diagnosticsAsWorkflowCommands } from '../../github/annotations.js';
 import { choiceOption, EXIT, flag, stringOption, type Command } from '../command.js';
@@ -73,12 +77,37 @@ function render(state: DesiredState, format: Format): string {
   }
 }
 
+/**
+ * Without `--dir`: the repository's sink files — `sinks/`, or with `sinkops.yaml` every directory it
+ * names (a fleet's may use `${account.…}`), checked together. sinkops.yaml is looked for first and
+ * its loader imported only when there is one: validate is the command that must start fastest.
+ */
+async function loadRepository(cwd: string, env: Io['env']): Promise<DesiredState> {
+  if (!existsSync(join(cwd, REPO_CONFIG_FILE))) return loadDesired('sinks', { cwd, env });
+  const { checkRepoConfig } = await import('../../accounts/config.js');
+  const checked = await checkRepoConfig(cwd);
+  if (checked === undefined) return loadDesired('sinks', { cwd, env });
+  // Its problems are reported like the sink files': located, all at once. The folders it names are
+  // read only once it is valid.
+  if (!checked.ok) return { sinks: [], files: [REPO_CONFIG_FILE], diagnostics: checked.diagnostics };
+  const { config } = checked;
+  const dirs = new Map<string, boolean>();
+  for (const account of config.accounts) dirs.set(account.dir, dirs.get(account.dir) ?? false);
+  for (const fleet of config.fleets) dirs.set(fleet.dir, true);
+  const states = await Promise.all([...dirs].map(([dir, accountRefs]) => loadDesired(dir, { cwd, env, accountRefs })));
+  return {
+    sinks: states.flatMap((s) => s.sinks),
+    files: [REPO_CONFIG_FILE, ...states.flatMap((s) => s.files)],
+    diagnostics: [...checked.warnings, ...states.flatMap((s) => s.diagnostics)],
+  };
+}
+
 export const validateCommand: Command = {
   name: 'validate',
   summary: 'Check the sink YAML files (schema, names, ${ENV} references) without contacting Twilio',
   usage: 'validate [--dir sinks] [--format text|json|github] [--no-env-check]',
   help: {
-    '--dir DIR': 'folder of sink YAML files (default sinks)',
+    '--dir DIR': 'folder of sink YAML files (default: sinks, or with sinkops.yaml every folder it names)',
     '--format F': 'text (default), json, or github (workflow-command annotations for GitHub Actions)',
     '--no-env-check': 'do not warn about ${VAR} references whose variable is not set (for CI without secrets, e.g. a fork\'s pull request)',
   },
@@ -88,13 +117,13 @@ export const validateCommand: Command = {
     'no-env-check': { type: 'boolean' },
   },
   async run({ values, io, logger }) {
-    const dir = stringOption(values, 'dir', 'sinks');
     const format = choiceOption(values, 'format', FORMATS);
-    const loaded = await loadDesired(dir, { cwd: io.cwd, env: io.env });
+    const dir = stringOption(values, 'dir');
+    const loaded = dir === undefined ? await loadRepository(io.cwd, io.env) : await loadDesired(dir, { cwd: io.cwd, env: io.env });
     // A step that validates without the secrets by design would only be told, for every reference,
     // what it already knows. Everything else, literal secrets included, is checked as before.
     const state = flag(values, 'no-env-check') ? { ...loaded, diagnostics: loaded.diagnostics.filter((d) => d.code !== 'ENV_MISSING') } : loaded;
-    logger.debug({ dir, files: state.files.length, diagnostics: state.diagnostics.length }, 'validated');
+    logger.debug({ dir: dir ?? 'repository', files: state.files.length, diagnostics: state.diagnostics.length }, 'validated');
     io.stdout.write(render(state, format));
     return hasErrors(state.diagnostics) ? EXIT.ERROR : EXIT.OK;
   },
