@@ -56,7 +56,8 @@ export async function applyManyAccounts(ctx: CommandContext, config: RepoConfig,
   const cancel = AbortSignal.any([deadline.signal, interrupt.preparing]);
   let run: AccountsRun | undefined;
   try {
-    run = await openAccounts(ctx, config, { signal: cancel, purpose: 'apply', parallelism: s.parallelism });
+    const opened = await openAccounts(ctx, config, { signal: cancel, purpose: 'apply', parallelism: s.parallelism });
+    run = opened;
     // Every selected account is planned, the shard's and the others': the reviewed hash covers them all.
     const outcomes = [...run.failed, ...(await planAccounts(run.targets, run.planning(options)))].sort(byName);
     cancel.throwIfAborted();
@@ -96,7 +97,7 @@ export async function applyManyAccounts(ctx: CommandContext, config: RepoConfig,
         done += 1;
         if (ready.length > 1) out.write(`${accountDoneLine(outcome, done, ready.length)}\n`);
       },
-      releaseLate: (account: PlannedAccount, lease: Lease) => run!.releaseLate(account, lease),
+      releaseLate: (account: PlannedAccount, lease: Lease) => opened.releaseLate(account, lease),
     });
     const all = [...settled, ...applied].sort(byName);
     if (human) io.stdout.write('\n');
