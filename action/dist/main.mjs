@@ -60651,7 +60651,8 @@ async function applyManyAccounts(ctx, config, s) {
   const cancel = AbortSignal.any([deadline.signal, interrupt.preparing]);
   let run2;
   try {
-    run2 = await openAccounts(ctx, config, { signal: cancel, purpose: "apply", parallelism: s.parallelism });
+    const opened = await openAccounts(ctx, config, { signal: cancel, purpose: "apply", parallelism: s.parallelism });
+    run2 = opened;
     const outcomes = [...run2.failed, ...await planAccounts(run2.targets, run2.planning(options))].sort(byName);
     cancel.throwIfAborted();
     const views = planViews(outcomes);
@@ -60691,7 +60692,7 @@ async function applyManyAccounts(ctx, config, s) {
         if (ready.length > 1) out.write(`${accountDoneLine(outcome, done, ready.length)}
 `);
       },
-      releaseLate: (account, lease) => run2.releaseLate(account, lease)
+      releaseLate: (account, lease) => opened.releaseLate(account, lease)
     });
     const all = [...settled, ...applied].sort(byName);
     if (human) io.stdout.write("\n");
