@@ -23945,4589 +23945,8 @@ var init_config2 = __esm({
   }
 });
 
-// node_modules/pino-std-serializers/lib/err-helpers.js
-var require_err_helpers = __commonJS({
-  "node_modules/pino-std-serializers/lib/err-helpers.js"(exports, module) {
-    "use strict";
-    var isErrorLike = (err) => {
-      return err && typeof err.message === "string";
-    };
-    var getErrorCause = (err) => {
-      if (!err) return;
-      const cause = err.cause;
-      if (typeof cause === "function") {
-        const causeResult = err.cause();
-        return isErrorLike(causeResult) ? causeResult : void 0;
-      } else {
-        return isErrorLike(cause) ? cause : void 0;
-      }
-    };
-    var _stackWithCauses = (err, seen) => {
-      if (!isErrorLike(err)) return "";
-      const stack = err.stack || "";
-      if (seen.has(err)) {
-        return stack + "\ncauses have become circular...";
-      }
-      const cause = getErrorCause(err);
-      if (cause) {
-        seen.add(err);
-        return stack + "\ncaused by: " + _stackWithCauses(cause, seen);
-      } else {
-        return stack;
-      }
-    };
-    var stackWithCauses = (err) => _stackWithCauses(err, /* @__PURE__ */ new Set());
-    var _messageWithCauses = (err, seen, skip) => {
-      if (!isErrorLike(err)) return "";
-      const message3 = skip ? "" : err.message || "";
-      if (seen.has(err)) {
-        return message3 + ": ...";
-      }
-      const cause = getErrorCause(err);
-      if (cause) {
-        seen.add(err);
-        const skipIfVErrorStyleCause = typeof err.cause === "function";
-        return message3 + (skipIfVErrorStyleCause ? "" : ": ") + _messageWithCauses(cause, seen, skipIfVErrorStyleCause);
-      } else {
-        return message3;
-      }
-    };
-    var messageWithCauses = (err) => _messageWithCauses(err, /* @__PURE__ */ new Set());
-    module.exports = {
-      isErrorLike,
-      getErrorCause,
-      stackWithCauses,
-      messageWithCauses
-    };
-  }
-});
-
-// node_modules/pino-std-serializers/lib/err-proto.js
-var require_err_proto = __commonJS({
-  "node_modules/pino-std-serializers/lib/err-proto.js"(exports, module) {
-    "use strict";
-    var seen = /* @__PURE__ */ Symbol("circular-ref-tag");
-    var rawSymbol = /* @__PURE__ */ Symbol("pino-raw-err-ref");
-    var pinoErrProto = Object.create({}, {
-      type: {
-        enumerable: true,
-        writable: true,
-        value: void 0
-      },
-      message: {
-        enumerable: true,
-        writable: true,
-        value: void 0
-      },
-      stack: {
-        enumerable: true,
-        writable: true,
-        value: void 0
-      },
-      aggregateErrors: {
-        enumerable: true,
-        writable: true,
-        value: void 0
-      },
-      raw: {
-        enumerable: false,
-        get: function() {
-          return this[rawSymbol];
-        },
-        set: function(val) {
-          this[rawSymbol] = val;
-        }
-      }
-    });
-    Object.defineProperty(pinoErrProto, rawSymbol, {
-      writable: true,
-      value: {}
-    });
-    module.exports = {
-      pinoErrProto,
-      pinoErrorSymbols: {
-        seen,
-        rawSymbol
-      }
-    };
-  }
-});
-
-// node_modules/pino-std-serializers/lib/err.js
-var require_err = __commonJS({
-  "node_modules/pino-std-serializers/lib/err.js"(exports, module) {
-    "use strict";
-    module.exports = errSerializer;
-    var { messageWithCauses, stackWithCauses, isErrorLike } = require_err_helpers();
-    var { pinoErrProto, pinoErrorSymbols } = require_err_proto();
-    var { seen } = pinoErrorSymbols;
-    var { toString } = Object.prototype;
-    function errSerializer(err) {
-      if (!isErrorLike(err)) {
-        return err;
-      }
-      err[seen] = void 0;
-      const _err = Object.create(pinoErrProto);
-      _err.type = toString.call(err.constructor) === "[object Function]" ? err.constructor.name : err.name;
-      _err.message = messageWithCauses(err);
-      _err.stack = stackWithCauses(err);
-      if (Array.isArray(err.errors)) {
-        _err.aggregateErrors = err.errors.map((err2) => errSerializer(err2));
-      }
-      for (const key2 in err) {
-        if (_err[key2] === void 0) {
-          const val = err[key2];
-          if (isErrorLike(val)) {
-            if (key2 !== "cause" && !Object.prototype.hasOwnProperty.call(val, seen)) {
-              _err[key2] = errSerializer(val);
-            }
-          } else {
-            _err[key2] = val;
-          }
-        }
-      }
-      delete err[seen];
-      _err.raw = err;
-      return _err;
-    }
-  }
-});
-
-// node_modules/pino-std-serializers/lib/err-with-cause.js
-var require_err_with_cause = __commonJS({
-  "node_modules/pino-std-serializers/lib/err-with-cause.js"(exports, module) {
-    "use strict";
-    module.exports = errWithCauseSerializer;
-    var { isErrorLike } = require_err_helpers();
-    var { pinoErrProto, pinoErrorSymbols } = require_err_proto();
-    var { seen } = pinoErrorSymbols;
-    var { toString } = Object.prototype;
-    function errWithCauseSerializer(err) {
-      if (!isErrorLike(err)) {
-        return err;
-      }
-      err[seen] = void 0;
-      const _err = Object.create(pinoErrProto);
-      _err.type = toString.call(err.constructor) === "[object Function]" ? err.constructor.name : err.name;
-      _err.message = err.message;
-      _err.stack = err.stack;
-      if (Array.isArray(err.errors)) {
-        _err.aggregateErrors = err.errors.map((err2) => errWithCauseSerializer(err2));
-      }
-      if (isErrorLike(err.cause) && !Object.prototype.hasOwnProperty.call(err.cause, seen)) {
-        _err.cause = errWithCauseSerializer(err.cause);
-      }
-      for (const key2 in err) {
-        if (_err[key2] === void 0) {
-          const val = err[key2];
-          if (isErrorLike(val)) {
-            if (!Object.prototype.hasOwnProperty.call(val, seen)) {
-              _err[key2] = errWithCauseSerializer(val);
-            }
-          } else {
-            _err[key2] = val;
-          }
-        }
-      }
-      delete err[seen];
-      _err.raw = err;
-      return _err;
-    }
-  }
-});
-
-// node_modules/pino-std-serializers/lib/req.js
-var require_req = __commonJS({
-  "node_modules/pino-std-serializers/lib/req.js"(exports, module) {
-    "use strict";
-    module.exports = {
-      mapHttpRequest,
-      reqSerializer
-    };
-    var rawSymbol = /* @__PURE__ */ Symbol("pino-raw-req-ref");
-    var pinoReqProto = Object.create({}, {
-      id: {
-        enumerable: true,
-        writable: true,
-        value: ""
-      },
-      method: {
-        enumerable: true,
-        writable: true,
-        value: ""
-      },
-      url: {
-        enumerable: true,
-        writable: true,
-        value: ""
-      },
-      query: {
-        enumerable: true,
-        writable: true,
-        value: ""
-      },
-      params: {
-        enumerable: true,
-        writable: true,
-        value: ""
-      },
-      headers: {
-        enumerable: true,
-        writable: true,
-        value: {}
-      },
-      remoteAddress: {
-        enumerable: true,
-        writable: true,
-        value: ""
-      },
-      remotePort: {
-        enumerable: true,
-        writable: true,
-        value: ""
-      },
-      raw: {
-        enumerable: false,
-        get: function() {
-          return this[rawSymbol];
-        },
-        set: function(val) {
-          this[rawSymbol] = val;
-        }
-      }
-    });
-    Object.defineProperty(pinoReqProto, rawSymbol, {
-      writable: true,
-      value: {}
-    });
-    function reqSerializer(req) {
-      const connection = req.info || req.socket;
-      const _req = Object.create(pinoReqProto);
-      _req.id = typeof req.id === "function" ? req.id() : req.id || (req.info ? req.info.id : void 0);
-      _req.method = req.method;
-      if (req.originalUrl) {
-        _req.url = req.originalUrl;
-      } else {
-        const path5 = req.path;
-        _req.url = typeof path5 === "string" ? path5 : req.url ? req.url.path || req.url : void 0;
-      }
-      if (req.query) {
-        _req.query = req.query;
-      }
-      if (req.params) {
-        _req.params = req.params;
-      }
-      _req.headers = req.headers;
-      _req.remoteAddress = connection && connection.remoteAddress;
-      _req.remotePort = connection && connection.remotePort;
-      _req.raw = req.raw || req;
-      return _req;
-    }
-    function mapHttpRequest(req) {
-      return {
-        req: reqSerializer(req)
-      };
-    }
-  }
-});
-
-// node_modules/pino-std-serializers/lib/res.js
-var require_res = __commonJS({
-  "node_modules/pino-std-serializers/lib/res.js"(exports, module) {
-    "use strict";
-    module.exports = {
-      mapHttpResponse,
-      resSerializer
-    };
-    var rawSymbol = /* @__PURE__ */ Symbol("pino-raw-res-ref");
-    var pinoResProto = Object.create({}, {
-      statusCode: {
-        enumerable: true,
-        writable: true,
-        value: 0
-      },
-      headers: {
-        enumerable: true,
-        writable: true,
-        value: ""
-      },
-      raw: {
-        enumerable: false,
-        get: function() {
-          return this[rawSymbol];
-        },
-        set: function(val) {
-          this[rawSymbol] = val;
-        }
-      }
-    });
-    Object.defineProperty(pinoResProto, rawSymbol, {
-      writable: true,
-      value: {}
-    });
-    function resSerializer(res) {
-      const _res = Object.create(pinoResProto);
-      _res.statusCode = res.headersSent ? res.statusCode : null;
-      _res.headers = res.getHeaders ? res.getHeaders() : res._headers;
-      _res.raw = res;
-      return _res;
-    }
-    function mapHttpResponse(res) {
-      return {
-        res: resSerializer(res)
-      };
-    }
-  }
-});
-
-// node_modules/pino-std-serializers/index.js
-var require_pino_std_serializers = __commonJS({
-  "node_modules/pino-std-serializers/index.js"(exports, module) {
-    "use strict";
-    var errSerializer = require_err();
-    var errWithCauseSerializer = require_err_with_cause();
-    var reqSerializers = require_req();
-    var resSerializers = require_res();
-    module.exports = {
-      err: errSerializer,
-      errWithCause: errWithCauseSerializer,
-      mapHttpRequest: reqSerializers.mapHttpRequest,
-      mapHttpResponse: resSerializers.mapHttpResponse,
-      req: reqSerializers.reqSerializer,
-      res: resSerializers.resSerializer,
-      wrapErrorSerializer: function wrapErrorSerializer(customSerializer) {
-        if (customSerializer === errSerializer) return customSerializer;
-        return function wrapErrSerializer(err) {
-          return customSerializer(errSerializer(err));
-        };
-      },
-      wrapRequestSerializer: function wrapRequestSerializer(customSerializer) {
-        if (customSerializer === reqSerializers.reqSerializer) return customSerializer;
-        return function wrappedReqSerializer(req) {
-          return customSerializer(reqSerializers.reqSerializer(req));
-        };
-      },
-      wrapResponseSerializer: function wrapResponseSerializer(customSerializer) {
-        if (customSerializer === resSerializers.resSerializer) return customSerializer;
-        return function wrappedResSerializer(res) {
-          return customSerializer(resSerializers.resSerializer(res));
-        };
-      }
-    };
-  }
-});
-
-// node_modules/pino/lib/caller.js
-var require_caller = __commonJS({
-  "node_modules/pino/lib/caller.js"(exports, module) {
-    "use strict";
-    var util = __require("node:util");
-    var getCallSites = util.getCallSites ?? util.getCallSite;
-    function noOpPrepareStackTrace(_, stack) {
-      return stack;
-    }
-    module.exports = function getCallers() {
-      if (getCallSites) {
-        return getCallSites().slice(2).map((callSite) => callSite.scriptName);
-      }
-      const originalPrepare = Error.prepareStackTrace;
-      Error.prepareStackTrace = noOpPrepareStackTrace;
-      const stack = new Error().stack;
-      Error.prepareStackTrace = originalPrepare;
-      if (!Array.isArray(stack)) {
-        return void 0;
-      }
-      const entries2 = stack.slice(2);
-      const fileNames = [];
-      for (const entry of entries2) {
-        if (!entry) {
-          continue;
-        }
-        fileNames.push(entry.getFileName());
-      }
-      return fileNames;
-    };
-  }
-});
-
-// node_modules/@pinojs/redact/index.js
-var require_redact = __commonJS({
-  "node_modules/@pinojs/redact/index.js"(exports, module) {
-    "use strict";
-    function deepClone(obj) {
-      if (obj === null || typeof obj !== "object") {
-        return obj;
-      }
-      if (obj instanceof Date) {
-        return new Date(obj.getTime());
-      }
-      if (obj instanceof Array) {
-        const cloned = [];
-        for (let i = 0; i < obj.length; i++) {
-          cloned[i] = deepClone(obj[i]);
-        }
-        return cloned;
-      }
-      if (typeof obj === "object") {
-        const cloned = Object.create(Object.getPrototypeOf(obj));
-        for (const key2 in obj) {
-          if (Object.prototype.hasOwnProperty.call(obj, key2)) {
-            cloned[key2] = deepClone(obj[key2]);
-          }
-        }
-        return cloned;
-      }
-      return obj;
-    }
-    function parsePath(path5) {
-      const parts = [];
-      let current = "";
-      let inBrackets = false;
-      let inQuotes = false;
-      let quoteChar = "";
-      for (let i = 0; i < path5.length; i++) {
-        const char = path5[i];
-        if (!inBrackets && char === ".") {
-          if (current) {
-            parts.push(current);
-            current = "";
-          }
-        } else if (char === "[") {
-          if (current) {
-            parts.push(current);
-            current = "";
-          }
-          inBrackets = true;
-        } else if (char === "]" && inBrackets) {
-          parts.push(current);
-          current = "";
-          inBrackets = false;
-          inQuotes = false;
-        } else if ((char === '"' || char === "'") && inBrackets) {
-          if (!inQuotes) {
-            inQuotes = true;
-            quoteChar = char;
-          } else if (char === quoteChar) {
-            inQuotes = false;
-            quoteChar = "";
-          } else {
-            current += char;
-          }
-        } else {
-          current += char;
-        }
-      }
-      if (current) {
-        parts.push(current);
-      }
-      return parts;
-    }
-    function setValue(obj, parts, value) {
-      let current = obj;
-      for (let i = 0; i < parts.length - 1; i++) {
-        const key2 = parts[i];
-        if (typeof current !== "object" || current === null || !(key2 in current)) {
-          return false;
-        }
-        if (typeof current[key2] !== "object" || current[key2] === null) {
-          return false;
-        }
-        current = current[key2];
-      }
-      const lastKey = parts[parts.length - 1];
-      if (lastKey === "*") {
-        if (Array.isArray(current)) {
-          for (let i = 0; i < current.length; i++) {
-            current[i] = value;
-          }
-        } else if (typeof current === "object" && current !== null) {
-          for (const key2 in current) {
-            if (Object.prototype.hasOwnProperty.call(current, key2)) {
-              current[key2] = value;
-            }
-          }
-        }
-      } else {
-        if (typeof current === "object" && current !== null && lastKey in current && Object.prototype.hasOwnProperty.call(current, lastKey)) {
-          current[lastKey] = value;
-        }
-      }
-      return true;
-    }
-    function removeKey(obj, parts) {
-      let current = obj;
-      for (let i = 0; i < parts.length - 1; i++) {
-        const key2 = parts[i];
-        if (typeof current !== "object" || current === null || !(key2 in current)) {
-          return false;
-        }
-        if (typeof current[key2] !== "object" || current[key2] === null) {
-          return false;
-        }
-        current = current[key2];
-      }
-      const lastKey = parts[parts.length - 1];
-      if (lastKey === "*") {
-        if (Array.isArray(current)) {
-          for (let i = 0; i < current.length; i++) {
-            current[i] = void 0;
-          }
-        } else if (typeof current === "object" && current !== null) {
-          for (const key2 in current) {
-            if (Object.prototype.hasOwnProperty.call(current, key2)) {
-              delete current[key2];
-            }
-          }
-        }
-      } else {
-        if (typeof current === "object" && current !== null && lastKey in current && Object.prototype.hasOwnProperty.call(current, lastKey)) {
-          delete current[lastKey];
-        }
-      }
-      return true;
-    }
-    var PATH_NOT_FOUND = /* @__PURE__ */ Symbol("PATH_NOT_FOUND");
-    function getValueIfExists(obj, parts) {
-      let current = obj;
-      for (const part of parts) {
-        if (current === null || current === void 0) {
-          return PATH_NOT_FOUND;
-        }
-        if (typeof current !== "object" || current === null) {
-          return PATH_NOT_FOUND;
-        }
-        if (!(part in current)) {
-          return PATH_NOT_FOUND;
-        }
-        current = current[part];
-      }
-      return current;
-    }
-    function getValue(obj, parts) {
-      let current = obj;
-      for (const part of parts) {
-        if (current === null || current === void 0) {
-          return void 0;
-        }
-        if (typeof current !== "object" || current === null) {
-          return void 0;
-        }
-        current = current[part];
-      }
-      return current;
-    }
-    function redactPaths(obj, paths, censor, remove = false) {
-      for (const path5 of paths) {
-        const parts = parsePath(path5);
-        if (parts.includes("*")) {
-          redactWildcardPath(obj, parts, censor, path5, remove);
-        } else {
-          if (remove) {
-            removeKey(obj, parts);
-          } else {
-            const value = getValueIfExists(obj, parts);
-            if (value === PATH_NOT_FOUND) {
-              continue;
-            }
-            const actualCensor = typeof censor === "function" ? censor(value, parts) : censor;
-            setValue(obj, parts, actualCensor);
-          }
-        }
-      }
-    }
-    function redactWildcardPath(obj, parts, censor, originalPath, remove = false) {
-      const wildcardIndex = parts.indexOf("*");
-      if (wildcardIndex === parts.length - 1) {
-        const parentParts = parts.slice(0, -1);
-        let current = obj;
-        for (const part of parentParts) {
-          if (current === null || current === void 0) return;
-          if (typeof current !== "object" || current === null) return;
-          current = current[part];
-        }
-        if (Array.isArray(current)) {
-          if (remove) {
-            for (let i = 0; i < current.length; i++) {
-              current[i] = void 0;
-            }
-          } else {
-            for (let i = 0; i < current.length; i++) {
-              const indexPath = [...parentParts, i.toString()];
-              const actualCensor = typeof censor === "function" ? censor(current[i], indexPath) : censor;
-              current[i] = actualCensor;
-            }
-          }
-        } else if (typeof current === "object" && current !== null) {
-          if (remove) {
-            const keysToDelete = [];
-            for (const key2 in current) {
-              if (Object.prototype.hasOwnProperty.call(current, key2)) {
-                keysToDelete.push(key2);
-              }
-            }
-            for (const key2 of keysToDelete) {
-              delete current[key2];
-            }
-          } else {
-            for (const key2 in current) {
-              const keyPath = [...parentParts, key2];
-              const actualCensor = typeof censor === "function" ? censor(current[key2], keyPath) : censor;
-              current[key2] = actualCensor;
-            }
-          }
-        }
-      } else {
-        redactIntermediateWildcard(obj, parts, censor, wildcardIndex, originalPath, remove);
-      }
-    }
-    function redactIntermediateWildcard(obj, parts, censor, wildcardIndex, originalPath, remove = false) {
-      const beforeWildcard = parts.slice(0, wildcardIndex);
-      const afterWildcard = parts.slice(wildcardIndex + 1);
-      const pathArray = [];
-      function traverse(current, pathLength) {
-        if (pathLength === beforeWildcard.length) {
-          if (Array.isArray(current)) {
-            for (let i = 0; i < current.length; i++) {
-              pathArray[pathLength] = i.toString();
-              traverse(current[i], pathLength + 1);
-            }
-          } else if (typeof current === "object" && current !== null) {
-            for (const key2 in current) {
-              pathArray[pathLength] = key2;
-              traverse(current[key2], pathLength + 1);
-            }
-          }
-        } else if (pathLength < beforeWildcard.length) {
-          const nextKey = beforeWildcard[pathLength];
-          if (current && typeof current === "object" && current !== null && nextKey in current) {
-            pathArray[pathLength] = nextKey;
-            traverse(current[nextKey], pathLength + 1);
-          }
-        } else {
-          if (afterWildcard.includes("*")) {
-            const wrappedCensor = typeof censor === "function" ? (value, path5) => {
-              const fullPath = [...pathArray.slice(0, pathLength), ...path5];
-              return censor(value, fullPath);
-            } : censor;
-            redactWildcardPath(current, afterWildcard, wrappedCensor, originalPath, remove);
-          } else {
-            if (remove) {
-              removeKey(current, afterWildcard);
-            } else {
-              const actualCensor = typeof censor === "function" ? censor(getValue(current, afterWildcard), [...pathArray.slice(0, pathLength), ...afterWildcard]) : censor;
-              setValue(current, afterWildcard, actualCensor);
-            }
-          }
-        }
-      }
-      if (beforeWildcard.length === 0) {
-        traverse(obj, 0);
-      } else {
-        let current = obj;
-        for (let i = 0; i < beforeWildcard.length; i++) {
-          const part = beforeWildcard[i];
-          if (current === null || current === void 0) return;
-          if (typeof current !== "object" || current === null) return;
-          current = current[part];
-          pathArray[i] = part;
-        }
-        if (current !== null && current !== void 0) {
-          traverse(current, beforeWildcard.length);
-        }
-      }
-    }
-    function buildPathStructure(pathsToClone) {
-      if (pathsToClone.length === 0) {
-        return null;
-      }
-      const pathStructure = /* @__PURE__ */ new Map();
-      for (const path5 of pathsToClone) {
-        const parts = parsePath(path5);
-        let current = pathStructure;
-        for (let i = 0; i < parts.length; i++) {
-          const part = parts[i];
-          if (!current.has(part)) {
-            current.set(part, /* @__PURE__ */ new Map());
-          }
-          current = current.get(part);
-        }
-      }
-      return pathStructure;
-    }
-    function selectiveClone(obj, pathStructure) {
-      if (!pathStructure) {
-        return obj;
-      }
-      function cloneSelectively(source, pathMap, depth = 0) {
-        if (!pathMap || pathMap.size === 0) {
-          return source;
-        }
-        if (source === null || typeof source !== "object") {
-          return source;
-        }
-        if (source instanceof Date) {
-          return new Date(source.getTime());
-        }
-        if (Array.isArray(source)) {
-          const cloned2 = [];
-          for (let i = 0; i < source.length; i++) {
-            const indexStr = i.toString();
-            if (pathMap.has(indexStr) || pathMap.has("*")) {
-              cloned2[i] = cloneSelectively(source[i], pathMap.get(indexStr) || pathMap.get("*"));
-            } else {
-              cloned2[i] = source[i];
-            }
-          }
-          return cloned2;
-        }
-        const cloned = Object.create(Object.getPrototypeOf(source));
-        for (const key2 in source) {
-          if (Object.prototype.hasOwnProperty.call(source, key2)) {
-            if (pathMap.has(key2) || pathMap.has("*")) {
-              cloned[key2] = cloneSelectively(source[key2], pathMap.get(key2) || pathMap.get("*"));
-            } else {
-              cloned[key2] = source[key2];
-            }
-          }
-        }
-        return cloned;
-      }
-      return cloneSelectively(obj, pathStructure);
-    }
-    function validatePath(path5) {
-      if (typeof path5 !== "string") {
-        throw new Error("Paths must be (non-empty) strings");
-      }
-      if (path5 === "") {
-        throw new Error("Invalid redaction path ()");
-      }
-      if (path5.includes("..")) {
-        throw new Error(`Invalid redaction path (${path5})`);
-      }
-      if (path5.includes(",")) {
-        throw new Error(`Invalid redaction path (${path5})`);
-      }
-      let bracketCount = 0;
-      let inQuotes = false;
-      let quoteChar = "";
-      for (let i = 0; i < path5.length; i++) {
-        const char = path5[i];
-        if ((char === '"' || char === "'") && bracketCount > 0) {
-          if (!inQuotes) {
-            inQuotes = true;
-            quoteChar = char;
-          } else if (char === quoteChar) {
-            inQuotes = false;
-            quoteChar = "";
-          }
-        } else if (char === "[" && !inQuotes) {
-          bracketCount++;
-        } else if (char === "]" && !inQuotes) {
-          bracketCount--;
-          if (bracketCount < 0) {
-            throw new Error(`Invalid redaction path (${path5})`);
-          }
-        }
-      }
-      if (bracketCount !== 0) {
-        throw new Error(`Invalid redaction path (${path5})`);
-      }
-    }
-    function validatePaths(paths) {
-      if (!Array.isArray(paths)) {
-        throw new TypeError("paths must be an array");
-      }
-      for (const path5 of paths) {
-        validatePath(path5);
-      }
-    }
-    function slowRedact(options = {}) {
-      const {
-        paths = [],
-        censor = "[REDACTED]",
-        serialize = JSON.stringify,
-        strict = true,
-        remove = false
-      } = options;
-      validatePaths(paths);
-      const pathStructure = buildPathStructure(paths);
-      return function redact(obj) {
-        if (strict && (obj === null || typeof obj !== "object")) {
-          if (obj === null || obj === void 0) {
-            return serialize ? serialize(obj) : obj;
-          }
-          if (typeof obj !== "object") {
-            return serialize ? serialize(obj) : obj;
-          }
-        }
-        const cloned = selectiveClone(obj, pathStructure);
-        const original = obj;
-        let actualCensor = censor;
-        if (typeof censor === "function") {
-          actualCensor = censor;
-        }
-        redactPaths(cloned, paths, actualCensor, remove);
-        if (serialize === false) {
-          cloned.restore = function() {
-            return deepClone(original);
-          };
-          return cloned;
-        }
-        if (typeof serialize === "function") {
-          return serialize(cloned);
-        }
-        return JSON.stringify(cloned);
-      };
-    }
-    module.exports = slowRedact;
-  }
-});
-
-// node_modules/pino/lib/symbols.js
-var require_symbols = __commonJS({
-  "node_modules/pino/lib/symbols.js"(exports, module) {
-    "use strict";
-    var setLevelSym = /* @__PURE__ */ Symbol("pino.setLevel");
-    var getLevelSym = /* @__PURE__ */ Symbol("pino.getLevel");
-    var levelValSym = /* @__PURE__ */ Symbol("pino.levelVal");
-    var levelCompSym = /* @__PURE__ */ Symbol("pino.levelComp");
-    var useLevelLabelsSym = /* @__PURE__ */ Symbol("pino.useLevelLabels");
-    var useOnlyCustomLevelsSym = /* @__PURE__ */ Symbol("pino.useOnlyCustomLevels");
-    var mixinSym = /* @__PURE__ */ Symbol("pino.mixin");
-    var lsCacheSym = /* @__PURE__ */ Symbol("pino.lsCache");
-    var chindingsSym = /* @__PURE__ */ Symbol("pino.chindings");
-    var asJsonSym = /* @__PURE__ */ Symbol("pino.asJson");
-    var writeSym = /* @__PURE__ */ Symbol("pino.write");
-    var redactFmtSym = /* @__PURE__ */ Symbol("pino.redactFmt");
-    var timeSym = /* @__PURE__ */ Symbol("pino.time");
-    var timeSliceIndexSym = /* @__PURE__ */ Symbol("pino.timeSliceIndex");
-    var streamSym = /* @__PURE__ */ Symbol("pino.stream");
-    var stringifySym = /* @__PURE__ */ Symbol("pino.stringify");
-    var stringifySafeSym = /* @__PURE__ */ Symbol("pino.stringifySafe");
-    var stringifiersSym = /* @__PURE__ */ Symbol("pino.stringifiers");
-    var endSym = /* @__PURE__ */ Symbol("pino.end");
-    var formatOptsSym = /* @__PURE__ */ Symbol("pino.formatOpts");
-    var messageKeySym = /* @__PURE__ */ Symbol("pino.messageKey");
-    var errorKeySym = /* @__PURE__ */ Symbol("pino.errorKey");
-    var nestedKeySym = /* @__PURE__ */ Symbol("pino.nestedKey");
-    var nestedKeyStrSym = /* @__PURE__ */ Symbol("pino.nestedKeyStr");
-    var mixinMergeStrategySym = /* @__PURE__ */ Symbol("pino.mixinMergeStrategy");
-    var msgPrefixSym = /* @__PURE__ */ Symbol("pino.msgPrefix");
-    var wildcardFirstSym = /* @__PURE__ */ Symbol("pino.wildcardFirst");
-    var serializersSym = /* @__PURE__ */ Symbol.for("pino.serializers");
-    var formattersSym = /* @__PURE__ */ Symbol.for("pino.formatters");
-    var hooksSym = /* @__PURE__ */ Symbol.for("pino.hooks");
-    var needsMetadataGsym = /* @__PURE__ */ Symbol.for("pino.metadata");
-    var transportUsesMultistreamSym = /* @__PURE__ */ Symbol.for("pino.transport.usesMultistream");
-    module.exports = {
-      setLevelSym,
-      getLevelSym,
-      levelValSym,
-      levelCompSym,
-      useLevelLabelsSym,
-      mixinSym,
-      lsCacheSym,
-      chindingsSym,
-      asJsonSym,
-      writeSym,
-      serializersSym,
-      redactFmtSym,
-      timeSym,
-      timeSliceIndexSym,
-      streamSym,
-      stringifySym,
-      stringifySafeSym,
-      stringifiersSym,
-      endSym,
-      formatOptsSym,
-      messageKeySym,
-      errorKeySym,
-      nestedKeySym,
-      wildcardFirstSym,
-      needsMetadataGsym,
-      useOnlyCustomLevelsSym,
-      formattersSym,
-      hooksSym,
-      nestedKeyStrSym,
-      mixinMergeStrategySym,
-      msgPrefixSym,
-      transportUsesMultistreamSym
-    };
-  }
-});
-
-// node_modules/pino/lib/redaction.js
-var require_redaction = __commonJS({
-  "node_modules/pino/lib/redaction.js"(exports, module) {
-    "use strict";
-    var Redact = require_redact();
-    var { redactFmtSym, wildcardFirstSym } = require_symbols();
-    var rx = /[^.[\]]+|\[([^[\]]*?)\]/g;
-    var CENSOR = "[Redacted]";
-    var strict = false;
-    function redaction(opts, serialize) {
-      const { paths, censor, remove } = handle(opts);
-      const shape = paths.reduce((o, str) => {
-        rx.lastIndex = 0;
-        const first = rx.exec(str);
-        const next = rx.exec(str);
-        let ns = first[1] !== void 0 ? first[1].replace(/^(?:"|'|`)(.*)(?:"|'|`)$/, "$1") : first[0];
-        if (ns === "*") {
-          ns = wildcardFirstSym;
-        }
-        if (next === null) {
-          o[ns] = null;
-          return o;
-        }
-        if (o[ns] === null) {
-          return o;
-        }
-        const { index } = next;
-        const nextPath = `${str.substr(index, str.length - 1)}`;
-        o[ns] = o[ns] || [];
-        if (ns !== wildcardFirstSym && o[ns].length === 0) {
-          o[ns].push(...o[wildcardFirstSym] || []);
-        }
-        if (ns === wildcardFirstSym) {
-          Object.keys(o).forEach(function(k) {
-            if (o[k]) {
-              o[k].push(nextPath);
-            }
-          });
-        }
-        o[ns].push(nextPath);
-        return o;
-      }, /* @__PURE__ */ Object.create(null));
-      const result = Object.assign(/* @__PURE__ */ Object.create(null), {
-        [redactFmtSym]: Redact({ paths, censor, serialize, strict, remove })
-      });
-      const topCensor = (...args) => {
-        return typeof censor === "function" ? serialize(censor(...args)) : serialize(censor);
-      };
-      return [...Object.keys(shape), ...Object.getOwnPropertySymbols(shape)].reduce((o, k) => {
-        if (shape[k] === null) {
-          o[k] = (value) => topCensor(value, [k]);
-        } else {
-          const wrappedCensor = typeof censor === "function" ? (value, path5) => {
-            return censor(value, [k, ...path5]);
-          } : censor;
-          o[k] = Redact({
-            paths: shape[k],
-            censor: wrappedCensor,
-            serialize,
-            strict,
-            remove
-          });
-        }
-        return o;
-      }, result);
-    }
-    function handle(opts) {
-      if (Array.isArray(opts)) {
-        opts = { paths: opts, censor: CENSOR };
-        return opts;
-      }
-      let { paths, censor = CENSOR, remove } = opts;
-      if (Array.isArray(paths) === false) {
-        throw Error("pino \u2013 redact must contain an array of strings");
-      }
-      if (remove === true) censor = void 0;
-      return { paths, censor, remove };
-    }
-    module.exports = redaction;
-  }
-});
-
-// node_modules/pino/lib/time.js
-var require_time = __commonJS({
-  "node_modules/pino/lib/time.js"(exports, module) {
-    "use strict";
-    var nullTime = () => "";
-    var epochTime = () => `,"time":${Date.now()}`;
-    var unixTime = () => `,"time":${Math.round(Date.now() / 1e3)}`;
-    var isoTime = () => `,"time":"${new Date(Date.now()).toISOString()}"`;
-    var NS_PER_MS = 1000000n;
-    var NS_PER_SEC = 1000000000n;
-    var startWallTimeNs = BigInt(Date.now()) * NS_PER_MS;
-    var startHrTime = process.hrtime.bigint();
-    var isoTimeNano = () => {
-      const elapsedNs = process.hrtime.bigint() - startHrTime;
-      const currentTimeNs = startWallTimeNs + elapsedNs;
-      const secondsSinceEpoch = currentTimeNs / NS_PER_SEC;
-      const nanosWithinSecond = currentTimeNs % NS_PER_SEC;
-      const msSinceEpoch = Number(secondsSinceEpoch * 1000n + nanosWithinSecond / 1000000n);
-      const date = new Date(msSinceEpoch);
-      const year = date.getUTCFullYear();
-      const month = (date.getUTCMonth() + 1).toString().padStart(2, "0");
-      const day = date.getUTCDate().toString().padStart(2, "0");
-      const hours = date.getUTCHours().toString().padStart(2, "0");
-      const minutes = date.getUTCMinutes().toString().padStart(2, "0");
-      const seconds = date.getUTCSeconds().toString().padStart(2, "0");
-      return `,"time":"${year}-${month}-${day}T${hours}:${minutes}:${seconds}.${nanosWithinSecond.toString().padStart(9, "0")}Z"`;
-    };
-    module.exports = { nullTime, epochTime, unixTime, isoTime, isoTimeNano };
-  }
-});
-
-// node_modules/quick-format-unescaped/index.js
-var require_quick_format_unescaped = __commonJS({
-  "node_modules/quick-format-unescaped/index.js"(exports, module) {
-    "use strict";
-    function tryStringify(o) {
-      try {
-        return JSON.stringify(o);
-      } catch (e) {
-        return '"[Circular]"';
-      }
-    }
-    module.exports = format;
-    function format(f, args, opts) {
-      var ss = opts && opts.stringify || tryStringify;
-      var offset = 1;
-      if (typeof f === "object" && f !== null) {
-        var len = args.length + offset;
-        if (len === 1) return f;
-        var objects = new Array(len);
-        objects[0] = ss(f);
-        for (var index = 1; index < len; index++) {
-          objects[index] = ss(args[index]);
-        }
-        return objects.join(" ");
-      }
-      if (typeof f !== "string") {
-        return f;
-      }
-      var argLen = args.length;
-      if (argLen === 0) return f;
-      var str = "";
-      var a = 1 - offset;
-      var lastPos = -1;
-      var flen = f && f.length || 0;
-      for (var i = 0; i < flen; ) {
-        if (f.charCodeAt(i) === 37 && i + 1 < flen) {
-          lastPos = lastPos > -1 ? lastPos : 0;
-          switch (f.charCodeAt(i + 1)) {
-            case 100:
-            // 'd'
-            case 102:
-              if (a >= argLen)
-                break;
-              if (args[a] == null) break;
-              if (lastPos < i)
-                str += f.slice(lastPos, i);
-              str += Number(args[a]);
-              lastPos = i + 2;
-              i++;
-              break;
-            case 105:
-              if (a >= argLen)
-                break;
-              if (args[a] == null) break;
-              if (lastPos < i)
-                str += f.slice(lastPos, i);
-              str += Math.floor(Number(args[a]));
-              lastPos = i + 2;
-              i++;
-              break;
-            case 79:
-            // 'O'
-            case 111:
-            // 'o'
-            case 106:
-              if (a >= argLen)
-                break;
-              if (args[a] === void 0) break;
-              if (lastPos < i)
-                str += f.slice(lastPos, i);
-              var type = typeof args[a];
-              if (type === "string") {
-                str += "'" + args[a] + "'";
-                lastPos = i + 2;
-                i++;
-                break;
-              }
-              if (type === "function") {
-                str += args[a].name || "<anonymous>";
-                lastPos = i + 2;
-                i++;
-                break;
-              }
-              str += ss(args[a]);
-              lastPos = i + 2;
-              i++;
-              break;
-            case 115:
-              if (a >= argLen)
-                break;
-              if (lastPos < i)
-                str += f.slice(lastPos, i);
-              str += String(args[a]);
-              lastPos = i + 2;
-              i++;
-              break;
-            case 37:
-              if (lastPos < i)
-                str += f.slice(lastPos, i);
-              str += "%";
-              lastPos = i + 2;
-              i++;
-              a--;
-              break;
-          }
-          ++a;
-        }
-        ++i;
-      }
-      if (lastPos === -1)
-        return f;
-      else if (lastPos < flen) {
-        str += f.slice(lastPos);
-      }
-      return str;
-    }
-  }
-});
-
-// node_modules/atomic-sleep/index.js
-var require_atomic_sleep = __commonJS({
-  "node_modules/atomic-sleep/index.js"(exports, module) {
-    "use strict";
-    if (typeof SharedArrayBuffer !== "undefined" && typeof Atomics !== "undefined") {
-      let sleep = function(ms) {
-        const valid = ms > 0 && ms < Infinity;
-        if (valid === false) {
-          if (typeof ms !== "number" && typeof ms !== "bigint") {
-            throw TypeError("sleep: ms must be a number");
-          }
-          throw RangeError("sleep: ms must be a number that is greater than 0 but less than Infinity");
-        }
-        Atomics.wait(nil, 0, 0, Number(ms));
-      };
-      const nil = new Int32Array(new SharedArrayBuffer(4));
-      module.exports = sleep;
-    } else {
-      let sleep = function(ms) {
-        const valid = ms > 0 && ms < Infinity;
-        if (valid === false) {
-          if (typeof ms !== "number" && typeof ms !== "bigint") {
-            throw TypeError("sleep: ms must be a number");
-          }
-          throw RangeError("sleep: ms must be a number that is greater than 0 but less than Infinity");
-        }
-        const target = Date.now() + Number(ms);
-        while (target > Date.now()) {
-        }
-      };
-      module.exports = sleep;
-    }
-  }
-});
-
-// node_modules/sonic-boom/index.js
-var require_sonic_boom = __commonJS({
-  "node_modules/sonic-boom/index.js"(exports, module) {
-    "use strict";
-    var fs = __require("fs");
-    var EventEmitter2 = __require("events");
-    var inherits = __require("util").inherits;
-    var path5 = __require("path");
-    var sleep = require_atomic_sleep();
-    var assert = __require("assert");
-    var BUSY_WRITE_TIMEOUT = 100;
-    var kEmptyBuffer = Buffer.allocUnsafe(0);
-    var MAX_WRITE = 16 * 1024;
-    var kContentModeBuffer = "buffer";
-    var kContentModeUtf8 = "utf8";
-    var [major, minor] = (process.versions.node || "0.0").split(".").map(Number);
-    var kCopyBuffer = major >= 22 && minor >= 7;
-    function openFile(file, sonic) {
-      sonic._opening = true;
-      sonic._writing = true;
-      sonic._asyncDrainScheduled = false;
-      function fileOpened(err, fd) {
-        if (err) {
-          sonic._reopening = false;
-          sonic._writing = false;
-          sonic._opening = false;
-          if (sonic.sync) {
-            process.nextTick(() => {
-              if (sonic.listenerCount("error") > 0) {
-                sonic.emit("error", err);
-              }
-            });
-          } else {
-            sonic.emit("error", err);
-          }
-          return;
-        }
-        const reopening = sonic._reopening;
-        sonic.fd = fd;
-        sonic.file = file;
-        sonic._reopening = false;
-        sonic._opening = false;
-        sonic._writing = false;
-        if (sonic.sync) {
-          process.nextTick(() => sonic.emit("ready"));
-        } else {
-          sonic.emit("ready");
-        }
-        if (sonic.destroyed) {
-          return;
-        }
-        if (!sonic._writing && sonic._len > sonic.minLength || sonic._flushPending) {
-          sonic._actualWrite();
-        } else if (reopening) {
-          process.nextTick(() => sonic.emit("drain"));
-        }
-      }
-      const flags = sonic.append ? "a" : "w";
-      const mode = sonic.mode;
-      if (sonic.sync) {
-        try {
-          if (sonic.mkdir) fs.mkdirSync(path5.dirname(file), { recursive: true });
-          const fd = fs.openSync(file, flags, mode);
-          fileOpened(null, fd);
-        } catch (err) {
-          fileOpened(err);
-          throw err;
-        }
-      } else if (sonic.mkdir) {
-        fs.mkdir(path5.dirname(file), { recursive: true }, (err) => {
-          if (err) return fileOpened(err);
-          fs.open(file, flags, mode, fileOpened);
-        });
-      } else {
-        fs.open(file, flags, mode, fileOpened);
-      }
-    }
-    function SonicBoom(opts) {
-      if (!(this instanceof SonicBoom)) {
-        return new SonicBoom(opts);
-      }
-      let { fd, dest, minLength, maxLength, maxWrite, periodicFlush, sync, append = true, mkdir: mkdir5, retryEAGAIN, fsync, contentMode, mode } = opts || {};
-      fd = fd || dest;
-      this._len = 0;
-      this.fd = -1;
-      this._bufs = [];
-      this._lens = [];
-      this._writing = false;
-      this._ending = false;
-      this._reopening = false;
-      this._asyncDrainScheduled = false;
-      this._flushPending = false;
-      this._hwm = Math.max(minLength || 0, 16387);
-      this.file = null;
-      this.destroyed = false;
-      this.minLength = minLength || 0;
-      this.maxLength = maxLength || 0;
-      this.maxWrite = maxWrite || MAX_WRITE;
-      this._periodicFlush = periodicFlush || 0;
-      this._periodicFlushTimer = void 0;
-      this.sync = sync || false;
-      this.writable = true;
-      this._fsync = fsync || false;
-      this.append = append || false;
-      this.mode = mode;
-      this.retryEAGAIN = retryEAGAIN || (() => true);
-      this.mkdir = mkdir5 || false;
-      let fsWriteSync;
-      let fsWrite;
-      if (contentMode === kContentModeBuffer) {
-        this._writingBuf = kEmptyBuffer;
-        this.write = writeBuffer;
-        this.flush = flushBuffer;
-        this.flushSync = flushBufferSync;
-        this._actualWrite = actualWriteBuffer;
-        fsWriteSync = () => fs.writeSync(this.fd, this._writingBuf);
-        fsWrite = () => fs.write(this.fd, this._writingBuf, this.release);
-      } else if (contentMode === void 0 || contentMode === kContentModeUtf8) {
-        this._writingBuf = "";
-        this.write = write;
-        this.flush = flush;
-        this.flushSync = flushSync;
-        this._actualWrite = actualWrite;
-        fsWriteSync = () => {
-          if (Buffer.isBuffer(this._writingBuf)) {
-            return fs.writeSync(this.fd, this._writingBuf);
-          }
-          return fs.writeSync(this.fd, this._writingBuf, "utf8");
-        };
-        fsWrite = () => {
-          if (Buffer.isBuffer(this._writingBuf)) {
-            return fs.write(this.fd, this._writingBuf, this.release);
-          }
-          return fs.write(this.fd, this._writingBuf, "utf8", this.release);
-        };
-      } else {
-        throw new Error(`SonicBoom supports "${kContentModeUtf8}" and "${kContentModeBuffer}", but passed ${contentMode}`);
-      }
-      if (typeof fd === "number") {
-        this.fd = fd;
-        process.nextTick(() => this.emit("ready"));
-      } else if (typeof fd === "string") {
-        openFile(fd, this);
-      } else {
-        throw new Error("SonicBoom supports only file descriptors and files");
-      }
-      if (this.minLength >= this.maxWrite) {
-        throw new Error(`minLength should be smaller than maxWrite (${this.maxWrite})`);
-      }
-      this.release = (err, n) => {
-        if (err) {
-          if ((err.code === "EAGAIN" || err.code === "EBUSY") && this.retryEAGAIN(err, this._writingBuf.length, this._len - this._writingBuf.length)) {
-            if (this.sync) {
-              try {
-                sleep(BUSY_WRITE_TIMEOUT);
-                this.release(void 0, 0);
-              } catch (err2) {
-                this.release(err2);
-              }
-            } else {
-              setTimeout(fsWrite, BUSY_WRITE_TIMEOUT);
-            }
-          } else {
-            this._writing = false;
-            this.emit("error", err);
-          }
-          return;
-        }
-        this.emit("write", n);
-        const releasedBufObj = releaseWritingBuf(this._writingBuf, this._len, n);
-        this._len = releasedBufObj.len;
-        this._writingBuf = releasedBufObj.writingBuf;
-        if (this._writingBuf.length) {
-          if (!this.sync) {
-            fsWrite();
-            return;
-          }
-          try {
-            do {
-              const n2 = fsWriteSync();
-              const releasedBufObj2 = releaseWritingBuf(this._writingBuf, this._len, n2);
-              this._len = releasedBufObj2.len;
-              this._writingBuf = releasedBufObj2.writingBuf;
-            } while (this._writingBuf.length);
-          } catch (err2) {
-            this.release(err2);
-            return;
-          }
-        }
-        if (this._fsync) {
-          fs.fsyncSync(this.fd);
-        }
-        const len = this._len;
-        if (this._reopening) {
-          this._writing = false;
-          this._reopening = false;
-          this.reopen();
-        } else if (len > this.minLength) {
-          this._actualWrite();
-        } else if (this._ending) {
-          if (len > 0) {
-            this._actualWrite();
-          } else {
-            this._writing = false;
-            actualClose(this);
-          }
-        } else {
-          this._writing = false;
-          if (this.sync) {
-            if (!this._asyncDrainScheduled) {
-              this._asyncDrainScheduled = true;
-              process.nextTick(emitDrain, this);
-            }
-          } else {
-            this.emit("drain");
-          }
-        }
-      };
-      this.on("newListener", function(name) {
-        if (name === "drain") {
-          this._asyncDrainScheduled = false;
-        }
-      });
-      if (this._periodicFlush !== 0) {
-        this._periodicFlushTimer = setInterval(() => this.flush(null), this._periodicFlush);
-        this._periodicFlushTimer.unref();
-      }
-    }
-    function releaseWritingBuf(writingBuf, len, n) {
-      if (typeof writingBuf === "string") {
-        writingBuf = Buffer.from(writingBuf);
-      }
-      len = Math.max(len - n, 0);
-      writingBuf = writingBuf.subarray(n);
-      return { writingBuf, len };
-    }
-    function emitDrain(sonic) {
-      const hasListeners = sonic.listenerCount("drain") > 0;
-      if (!hasListeners) return;
-      sonic._asyncDrainScheduled = false;
-      sonic.emit("drain");
-    }
-    inherits(SonicBoom, EventEmitter2);
-    function mergeBuf(bufs, len) {
-      if (bufs.length === 0) {
-        return kEmptyBuffer;
-      }
-      if (bufs.length === 1) {
-        return bufs[0];
-      }
-      return Buffer.concat(bufs, len);
-    }
-    function write(data) {
-      if (this.destroyed) {
-        throw new Error("SonicBoom destroyed");
-      }
-      data = "" + data;
-      const dataLen = Buffer.byteLength(data);
-      const len = this._len + dataLen;
-      const bufs = this._bufs;
-      if (this.maxLength && len > this.maxLength) {
-        this.emit("drop", data);
-        return this._len < this._hwm;
-      }
-      if (bufs.length === 0 || Buffer.byteLength(bufs[bufs.length - 1]) + dataLen > this.maxWrite) {
-        bufs.push(data);
-      } else {
-        bufs[bufs.length - 1] += data;
-      }
-      this._len = len;
-      if (!this._writing && this._len >= this.minLength) {
-        this._actualWrite();
-      }
-      return this._len < this._hwm;
-    }
-    function writeBuffer(data) {
-      if (this.destroyed) {
-        throw new Error("SonicBoom destroyed");
-      }
-      const len = this._len + data.length;
-      const bufs = this._bufs;
-      const lens = this._lens;
-      if (this.maxLength && len > this.maxLength) {
-        this.emit("drop", data);
-        return this._len < this._hwm;
-      }
-      if (bufs.length === 0 || lens[lens.length - 1] + data.length > this.maxWrite) {
-        bufs.push([data]);
-        lens.push(data.length);
-      } else {
-        bufs[bufs.length - 1].push(data);
-        lens[lens.length - 1] += data.length;
-      }
-      this._len = len;
-      if (!this._writing && this._len >= this.minLength) {
-        this._actualWrite();
-      }
-      return this._len < this._hwm;
-    }
-    function callFlushCallbackOnDrain(cb) {
-      this._flushPending = true;
-      const onDrain = () => {
-        if (!this._fsync) {
-          try {
-            fs.fsync(this.fd, (err) => {
-              this._flushPending = false;
-              cb(err);
-            });
-          } catch (err) {
-            cb(err);
-          }
-        } else {
-          this._flushPending = false;
-          cb();
-        }
-        this.off("error", onError);
-      };
-      const onError = (err) => {
-        this._flushPending = false;
-        cb(err);
-        this.off("drain", onDrain);
-      };
-      this.once("drain", onDrain);
-      this.once("error", onError);
-    }
-    function flush(cb) {
-      if (cb != null && typeof cb !== "function") {
-        throw new Error("flush cb must be a function");
-      }
-      if (this.destroyed) {
-        const error = new Error("SonicBoom destroyed");
-        if (cb) {
-          cb(error);
-          return;
-        }
-        throw error;
-      }
-      if (this.minLength <= 0) {
-        cb?.();
-        return;
-      }
-      if (cb) {
-        callFlushCallbackOnDrain.call(this, cb);
-      }
-      if (this._writing) {
-        return;
-      }
-      if (this._bufs.length === 0) {
-        this._bufs.push("");
-      }
-      this._actualWrite();
-    }
-    function flushBuffer(cb) {
-      if (cb != null && typeof cb !== "function") {
-        throw new Error("flush cb must be a function");
-      }
-      if (this.destroyed) {
-        const error = new Error("SonicBoom destroyed");
-        if (cb) {
-          cb(error);
-          return;
-        }
-        throw error;
-      }
-      if (this.minLength <= 0) {
-        cb?.();
-        return;
-      }
-      if (cb) {
-        callFlushCallbackOnDrain.call(this, cb);
-      }
-      if (this._writing) {
-        return;
-      }
-      if (this._bufs.length === 0) {
-        this._bufs.push([]);
-        this._lens.push(0);
-      }
-      this._actualWrite();
-    }
-    SonicBoom.prototype.reopen = function(file) {
-      if (this.destroyed) {
-        throw new Error("SonicBoom destroyed");
-      }
-      if (this._opening) {
-        this.once("ready", () => {
-          this.reopen(file);
-        });
-        return;
-      }
-      if (this._ending) {
-        return;
-      }
-      if (!this.file) {
-        throw new Error("Unable to reopen a file descriptor, you must pass a file to SonicBoom");
-      }
-      if (file) {
-        this.file = file;
-      }
-      this._reopening = true;
-      if (this._writing) {
-        return;
-      }
-      const fd = this.fd;
-      this.once("ready", () => {
-        if (fd !== this.fd) {
-          fs.close(fd, (err) => {
-            if (err) {
-              return this.emit("error", err);
-            }
-          });
-        }
-      });
-      openFile(this.file, this);
-    };
-    SonicBoom.prototype.end = function() {
-      if (this.destroyed) {
-        throw new Error("SonicBoom destroyed");
-      }
-      if (this._opening) {
-        this.once("ready", () => {
-          this.end();
-        });
-        return;
-      }
-      if (this._ending) {
-        return;
-      }
-      this._ending = true;
-      if (this._writing) {
-        return;
-      }
-      if (this._len > 0 && this.fd >= 0) {
-        this._actualWrite();
-      } else {
-        actualClose(this);
-      }
-    };
-    function flushSync() {
-      if (this.destroyed) {
-        throw new Error("SonicBoom destroyed");
-      }
-      if (this.fd < 0) {
-        throw new Error("sonic boom is not ready yet");
-      }
-      if (!this._writing && this._writingBuf.length > 0) {
-        this._bufs.unshift(this._writingBuf);
-        this._writingBuf = "";
-      }
-      let buf = "";
-      while (this._bufs.length || buf.length) {
-        if (buf.length <= 0) {
-          buf = this._bufs[0];
-        }
-        try {
-          const n = Buffer.isBuffer(buf) ? fs.writeSync(this.fd, buf) : fs.writeSync(this.fd, buf, "utf8");
-          const releasedBufObj = releaseWritingBuf(buf, this._len, n);
-          buf = releasedBufObj.writingBuf;
-          this._len = releasedBufObj.len;
-          if (buf.length <= 0) {
-            this._bufs.shift();
-          }
-        } catch (err) {
-          const shouldRetry = err.code === "EAGAIN" || err.code === "EBUSY";
-          if (shouldRetry && !this.retryEAGAIN(err, buf.length, this._len - buf.length)) {
-            throw err;
-          }
-          sleep(BUSY_WRITE_TIMEOUT);
-        }
-      }
-      try {
-        fs.fsyncSync(this.fd);
-      } catch {
-      }
-    }
-    function flushBufferSync() {
-      if (this.destroyed) {
-        throw new Error("SonicBoom destroyed");
-      }
-      if (this.fd < 0) {
-        throw new Error("sonic boom is not ready yet");
-      }
-      if (!this._writing && this._writingBuf.length > 0) {
-        this._bufs.unshift([this._writingBuf]);
-        this._writingBuf = kEmptyBuffer;
-      }
-      let buf = kEmptyBuffer;
-      while (this._bufs.length || buf.length) {
-        if (buf.length <= 0) {
-          buf = mergeBuf(this._bufs[0], this._lens[0]);
-        }
-        try {
-          const n = fs.writeSync(this.fd, buf);
-          buf = buf.subarray(n);
-          this._len = Math.max(this._len - n, 0);
-          if (buf.length <= 0) {
-            this._bufs.shift();
-            this._lens.shift();
-          }
-        } catch (err) {
-          const shouldRetry = err.code === "EAGAIN" || err.code === "EBUSY";
-          if (shouldRetry && !this.retryEAGAIN(err, buf.length, this._len - buf.length)) {
-            throw err;
-          }
-          sleep(BUSY_WRITE_TIMEOUT);
-        }
-      }
-    }
-    SonicBoom.prototype.destroy = function() {
-      if (this.destroyed) {
-        return;
-      }
-      actualClose(this);
-    };
-    function actualWrite() {
-      const release = this.release;
-      this._writing = true;
-      this._writingBuf = this._writingBuf.length ? this._writingBuf : this._bufs.shift() || "";
-      if (this.sync) {
-        try {
-          const written = Buffer.isBuffer(this._writingBuf) ? fs.writeSync(this.fd, this._writingBuf) : fs.writeSync(this.fd, this._writingBuf, "utf8");
-          release(null, written);
-        } catch (err) {
-          release(err);
-        }
-      } else {
-        fs.write(this.fd, this._writingBuf, release);
-      }
-    }
-    function actualWriteBuffer() {
-      const release = this.release;
-      this._writing = true;
-      this._writingBuf = this._writingBuf.length ? this._writingBuf : mergeBuf(this._bufs.shift(), this._lens.shift());
-      if (this.sync) {
-        try {
-          const written = fs.writeSync(this.fd, this._writingBuf);
-          release(null, written);
-        } catch (err) {
-          release(err);
-        }
-      } else {
-        if (kCopyBuffer) {
-          this._writingBuf = Buffer.from(this._writingBuf);
-        }
-        fs.write(this.fd, this._writingBuf, release);
-      }
-    }
-    function actualClose(sonic) {
-      if (sonic.fd === -1) {
-        sonic.once("ready", actualClose.bind(null, sonic));
-        return;
-      }
-      if (sonic._periodicFlushTimer !== void 0) {
-        clearInterval(sonic._periodicFlushTimer);
-      }
-      sonic.destroyed = true;
-      sonic._bufs = [];
-      sonic._lens = [];
-      assert(typeof sonic.fd === "number", `sonic.fd must be a number, got ${typeof sonic.fd}`);
-      try {
-        fs.fsync(sonic.fd, closeWrapped);
-      } catch {
-      }
-      function closeWrapped() {
-        if (sonic.fd !== 1 && sonic.fd !== 2) {
-          fs.close(sonic.fd, done);
-        } else {
-          done();
-        }
-      }
-      function done(err) {
-        if (err) {
-          sonic.emit("error", err);
-          return;
-        }
-        if (sonic._ending && !sonic._writing) {
-          sonic.emit("finish");
-        }
-        sonic.emit("close");
-      }
-    }
-    SonicBoom.SonicBoom = SonicBoom;
-    SonicBoom.default = SonicBoom;
-    module.exports = SonicBoom;
-  }
-});
-
-// node_modules/on-exit-leak-free/index.js
-var require_on_exit_leak_free = __commonJS({
-  "node_modules/on-exit-leak-free/index.js"(exports, module) {
-    "use strict";
-    var refs = {
-      exit: [],
-      beforeExit: []
-    };
-    var functions = {
-      exit: onExit,
-      beforeExit: onBeforeExit
-    };
-    var registry;
-    function ensureRegistry() {
-      if (registry === void 0) {
-        registry = new FinalizationRegistry(clear);
-      }
-    }
-    function install(event) {
-      if (refs[event].length > 0) {
-        return;
-      }
-      process.on(event, functions[event]);
-    }
-    function uninstall(event) {
-      if (refs[event].length > 0) {
-        return;
-      }
-      process.removeListener(event, functions[event]);
-      if (refs.exit.length === 0 && refs.beforeExit.length === 0) {
-        registry = void 0;
-      }
-    }
-    function onExit() {
-      callRefs("exit");
-    }
-    function onBeforeExit() {
-      callRefs("beforeExit");
-    }
-    function callRefs(event) {
-      for (const ref of refs[event]) {
-        const obj = ref.deref();
-        const fn = ref.fn;
-        if (obj !== void 0) {
-          fn(obj, event);
-        }
-      }
-      refs[event] = [];
-    }
-    function clear(ref) {
-      for (const event of ["exit", "beforeExit"]) {
-        const index = refs[event].indexOf(ref);
-        refs[event].splice(index, index + 1);
-        uninstall(event);
-      }
-    }
-    function _register(event, obj, fn) {
-      if (obj === void 0) {
-        throw new Error("the object can't be undefined");
-      }
-      install(event);
-      const ref = new WeakRef(obj);
-      ref.fn = fn;
-      ensureRegistry();
-      registry.register(obj, ref);
-      refs[event].push(ref);
-    }
-    function register(obj, fn) {
-      _register("exit", obj, fn);
-    }
-    function registerBeforeExit(obj, fn) {
-      _register("beforeExit", obj, fn);
-    }
-    function unregister(obj) {
-      if (registry === void 0) {
-        return;
-      }
-      registry.unregister(obj);
-      for (const event of ["exit", "beforeExit"]) {
-        refs[event] = refs[event].filter((ref) => {
-          const _obj = ref.deref();
-          return _obj && _obj !== obj;
-        });
-        uninstall(event);
-      }
-    }
-    module.exports = {
-      register,
-      registerBeforeExit,
-      unregister
-    };
-  }
-});
-
-// node_modules/thread-stream/package.json
-var require_package = __commonJS({
-  "node_modules/thread-stream/package.json"(exports, module) {
-    module.exports = {
-      name: "thread-stream",
-      version: "4.2.1",
-      description: "A streaming way to send data to a Node.js Worker Thread",
-      main: "index.js",
-      types: "index.d.ts",
-      engines: {
-        node: ">=20"
-      },
-      dependencies: {
-        "real-require": "^1.0.0"
-      },
-      devDependencies: {
-        "@types/node": "^26.1.1",
-        "@yao-pkg/pkg": "^6.0.0",
-        borp: "^1.0.0",
-        desm: "^1.3.0",
-        eslint: "^9.39.1",
-        fastbench: "^1.0.1",
-        neostandard: "^0.13.0",
-        "pino-elasticsearch": "^9.0.0",
-        "sonic-boom": "^5.0.0",
-        "ts-node": "^10.8.0",
-        tsd: "^0.33.0",
-        typescript: "~5.7.3"
-      },
-      scripts: {
-        build: "tsc --noEmit",
-        lint: "eslint",
-        test: 'npm run lint && npm run build && npm run test:types && npm run transpile && borp --expose-gc --pattern "test/*.test.{js,mjs}"',
-        "test:ci": 'npm run lint && npm run test:types && npm run transpile && borp --expose-gc --pattern "test/*.test.{js,mjs}"',
-        "test:types": "tsd",
-        "test:yarn": 'npm run transpile && borp --expose-gc --pattern "test/*.test.js"',
-        transpile: "sh ./test/ts/transpile.sh"
-      },
-      tsd: {
-        directory: "test/types"
-      },
-      repository: {
-        type: "git",
-        url: "git+https://github.com/mcollina/thread-stream.git"
-      },
-      keywords: [
-        "worker",
-        "thread",
-        "threads",
-        "stream"
-      ],
-      author: "Matteo Collina <hello@matteocollina.com>",
-      license: "MIT",
-      bugs: {
-        url: "https://github.com/mcollina/thread-stream/issues"
-      },
-      homepage: "https://github.com/mcollina/thread-stream#readme"
-    };
-  }
-});
-
-// node_modules/thread-stream/lib/wait.js
-var require_wait = __commonJS({
-  "node_modules/thread-stream/lib/wait.js"(exports, module) {
-    "use strict";
-    var WAIT_MS = 1e4;
-    function wait(state, index, expected, timeout, done) {
-      const max = timeout === Infinity ? Infinity : Date.now() + timeout;
-      const check = (previous) => {
-        const current = Atomics.load(state, index);
-        if (current >= expected) {
-          done(null, "ok");
-          return;
-        }
-        if (previous !== void 0 && current !== previous) {
-          done(null, "not-equal");
-          return;
-        }
-        if (max !== Infinity && Date.now() > max) {
-          done(null, "timed-out");
-          return;
-        }
-        const remaining = max === Infinity ? WAIT_MS : Math.min(WAIT_MS, Math.max(1, max - Date.now()));
-        const result = Atomics.waitAsync(state, index, current, remaining);
-        if (result.async) {
-          result.value.then((res) => {
-            if (res === "ok") {
-              const latest = Atomics.load(state, index);
-              done(null, latest >= expected ? "ok" : "not-equal");
-              return;
-            }
-            check(current);
-          });
-        } else {
-          setImmediate(done, null, "not-equal");
-        }
-      };
-      check();
-    }
-    function waitDiff(state, index, expected, timeout, done) {
-      const max = timeout === Infinity ? Infinity : Date.now() + timeout;
-      const check = () => {
-        const current = Atomics.load(state, index);
-        if (current !== expected) {
-          done(null, "ok");
-          return;
-        }
-        if (max !== Infinity && Date.now() > max) {
-          done(null, "timed-out");
-          return;
-        }
-        const remaining = max === Infinity ? WAIT_MS : Math.min(WAIT_MS, Math.max(1, max - Date.now()));
-        const result = Atomics.waitAsync(state, index, expected, remaining);
-        if (result.async) {
-          result.value.then((res) => {
-            if (res === "ok") {
-              done(null, "ok");
-              return;
-            }
-            check();
-          });
-        } else {
-          setImmediate(check);
-        }
-      };
-      check();
-    }
-    module.exports = { wait, waitDiff };
-  }
-});
-
-// node_modules/thread-stream/lib/indexes.js
-var require_indexes = __commonJS({
-  "node_modules/thread-stream/lib/indexes.js"(exports, module) {
-    "use strict";
-    var SEQ_INDEX = 2;
-    var WRITE_INDEX = 4;
-    var READ_INDEX = 8;
-    module.exports = {
-      WRITE_INDEX,
-      READ_INDEX,
-      SEQ_INDEX
-    };
-  }
-});
-
-// node_modules/thread-stream/index.js
-var require_thread_stream = __commonJS({
-  "node_modules/thread-stream/index.js"(exports, module) {
-    "use strict";
-    var { version } = require_package();
-    var { EventEmitter: EventEmitter2 } = __require("events");
-    var { Worker } = __require("worker_threads");
-    var { join: join8 } = __require("path");
-    var { pathToFileURL } = __require("url");
-    var { wait } = require_wait();
-    var {
-      WRITE_INDEX,
-      READ_INDEX,
-      SEQ_INDEX
-    } = require_indexes();
-    var buffer = __require("buffer");
-    var assert = __require("assert");
-    var kImpl = /* @__PURE__ */ Symbol("kImpl");
-    var MAX_STRING = buffer.constants.MAX_STRING_LENGTH;
-    function noop() {
-    }
-    function updateState(stream, fn) {
-      Atomics.add(stream[kImpl].state, SEQ_INDEX, 1);
-      fn();
-      Atomics.add(stream[kImpl].state, SEQ_INDEX, 1);
-      Atomics.notify(stream[kImpl].state, SEQ_INDEX);
-    }
-    function resetIndexes(stream) {
-      updateState(stream, () => {
-        Atomics.store(stream[kImpl].state, READ_INDEX, 0);
-        Atomics.store(stream[kImpl].state, WRITE_INDEX, 0);
-      });
-      Atomics.notify(stream[kImpl].state, READ_INDEX);
-    }
-    var FakeWeakRef = class {
-      constructor(value) {
-        this._value = value;
-      }
-      deref() {
-        return this._value;
-      }
-    };
-    var FakeFinalizationRegistry = class {
-      register() {
-      }
-      unregister() {
-      }
-    };
-    var FinalizationRegistry2 = process.env.NODE_V8_COVERAGE ? FakeFinalizationRegistry : global.FinalizationRegistry || FakeFinalizationRegistry;
-    var WeakRef2 = process.env.NODE_V8_COVERAGE ? FakeWeakRef : global.WeakRef || FakeWeakRef;
-    var registry = new FinalizationRegistry2((worker) => {
-      if (worker.exited) {
-        return;
-      }
-      worker.terminate();
-    });
-    function createWorker(stream, opts) {
-      const { filename, workerData } = opts;
-      const bundlerOverrides = "__bundlerPathsOverrides" in globalThis ? globalThis.__bundlerPathsOverrides : {};
-      const toExecute = bundlerOverrides["thread-stream-worker"] || join8(__dirname, "lib", "worker.js");
-      const worker = new Worker(toExecute, {
-        ...opts.workerOpts,
-        name: opts.workerOpts?.name || "thread-stream",
-        trackUnmanagedFds: false,
-        workerData: {
-          filename: filename.indexOf("file://") === 0 ? filename : pathToFileURL(filename).href,
-          dataBuf: stream[kImpl].dataBuf,
-          stateBuf: stream[kImpl].stateBuf,
-          workerData: {
-            $context: {
-              threadStreamVersion: version
-            },
-            ...workerData
-          }
-        }
-      });
-      worker.stream = new FakeWeakRef(stream);
-      worker.on("message", onWorkerMessage);
-      worker.on("exit", onWorkerExit);
-      registry.register(stream, worker);
-      return worker;
-    }
-    function drain(stream) {
-      assert(!stream[kImpl].sync);
-      if (stream[kImpl].needDrain) {
-        stream[kImpl].needDrain = false;
-        stream.emit("drain");
-      }
-    }
-    function nextFlush(stream) {
-      while (true) {
-        const writeIndex = Atomics.load(stream[kImpl].state, WRITE_INDEX);
-        if (stream.destroyed || writeIndex < 0) {
-          return;
-        }
-        const leftover = stream[kImpl].data.length - writeIndex;
-        if (leftover > 0) {
-          if (stream[kImpl].bufLen === 0) {
-            stream[kImpl].flushing = false;
-            if (stream[kImpl].ending) {
-              end(stream);
-            } else if (stream[kImpl].needDrain) {
-              process.nextTick(drain, stream);
-            }
-            return;
-          }
-          write(stream, leftover, noop);
-          continue;
-        }
-        if (leftover === 0) {
-          if (writeIndex === 0 && stream[kImpl].bufLen === 0) {
-            return;
-          }
-          waitForRead(stream, () => {
-            if (stream.destroyed) {
-              return;
-            }
-            resetIndexes(stream);
-            nextFlush(stream);
-          });
-          return;
-        }
-        destroy(stream, new Error("overwritten"));
-        return;
-      }
-    }
-    function onWorkerMessage(msg) {
-      const stream = this.stream.deref();
-      if (stream === void 0) {
-        this.exited = true;
-        this.terminate();
-        return;
-      }
-      if (msg?.code == null) {
-        return;
-      }
-      switch (msg.code) {
-        case "READY":
-          if (!stream[kImpl].ending) {
-            this.stream = new WeakRef2(stream);
-          }
-          waitForRead(stream, () => {
-            stream[kImpl].ready = true;
-            stream.emit("ready");
-          });
-          break;
-        case "ERROR":
-          destroy(stream, msg.err);
-          break;
-        case "EVENT":
-          if (Array.isArray(msg.args)) {
-            stream.emit(msg.name, ...msg.args);
-          } else {
-            stream.emit(msg.name, msg.args);
-          }
-          break;
-        case "FLUSHED": {
-          if (msg.context !== "thread-stream") {
-            destroy(stream, new Error("this should not happen: " + msg.code));
-            break;
-          }
-          const cb = stream[kImpl].flushCallbacks.get(msg.id);
-          if (cb) {
-            stream[kImpl].flushCallbacks.delete(msg.id);
-            process.nextTick(cb);
-          }
-          break;
-        }
-        case "WARNING":
-          process.emitWarning(msg.err);
-          break;
-        default:
-          destroy(stream, new Error("this should not happen: " + msg.code));
-      }
-    }
-    function onWorkerExit(code) {
-      const stream = this.stream.deref();
-      if (stream === void 0) {
-        return;
-      }
-      registry.unregister(stream);
-      stream.worker.exited = true;
-      stream.worker.off("exit", onWorkerExit);
-      destroy(stream, code !== 0 ? new Error("the worker thread exited") : null);
-    }
-    var ThreadStream = class extends EventEmitter2 {
-      constructor(opts = {}) {
-        super();
-        if (opts.bufferSize < 4) {
-          throw new Error("bufferSize must at least fit a 4-byte utf-8 char");
-        }
-        this[kImpl] = {};
-        this[kImpl].stateBuf = new SharedArrayBuffer(128);
-        this[kImpl].state = new Int32Array(this[kImpl].stateBuf);
-        this[kImpl].dataBuf = new SharedArrayBuffer(opts.bufferSize || 4 * 1024 * 1024);
-        this[kImpl].data = Buffer.from(this[kImpl].dataBuf);
-        this[kImpl].sync = opts.sync || false;
-        this[kImpl].ending = false;
-        this[kImpl].ended = false;
-        this[kImpl].needDrain = false;
-        this[kImpl].destroyed = false;
-        this[kImpl].flushing = false;
-        this[kImpl].ready = false;
-        this[kImpl].finished = false;
-        this[kImpl].errored = null;
-        this[kImpl].closed = false;
-        this[kImpl].buf = [];
-        this[kImpl].bufHead = 0;
-        this[kImpl].bufLen = 0;
-        this[kImpl].flushCallbacks = /* @__PURE__ */ new Map();
-        this[kImpl].nextFlushId = 0;
-        this[kImpl].flushRetainCount = 0;
-        this[kImpl].userRef = true;
-        this.worker = createWorker(this, opts);
-        this.on("message", (message3, transferList) => {
-          this.worker.postMessage(message3, transferList);
-        });
-      }
-      write(data) {
-        const dataBuf = Buffer.isBuffer(data) ? data : Buffer.from(data);
-        if (this[kImpl].destroyed) {
-          error(this, new Error("the worker has exited"));
-          return false;
-        }
-        if (this[kImpl].ending) {
-          error(this, new Error("the worker is ending"));
-          return false;
-        }
-        if (this[kImpl].flushing && this[kImpl].bufLen + dataBuf.length >= MAX_STRING) {
-          try {
-            writeSync2(this);
-            this[kImpl].flushing = true;
-          } catch (err) {
-            destroy(this, err);
-            return false;
-          }
-        }
-        this[kImpl].buf.push(dataBuf);
-        this[kImpl].bufLen += dataBuf.length;
-        if (this[kImpl].sync) {
-          try {
-            writeSync2(this);
-            return true;
-          } catch (err) {
-            destroy(this, err);
-            return false;
-          }
-        }
-        if (!this[kImpl].flushing) {
-          this[kImpl].flushing = true;
-          setImmediate(nextFlush, this);
-        }
-        this[kImpl].needDrain = this[kImpl].data.length - this[kImpl].bufLen - Atomics.load(this[kImpl].state, WRITE_INDEX) <= 0;
-        return !this[kImpl].needDrain;
-      }
-      end() {
-        if (this[kImpl].destroyed) {
-          return;
-        }
-        this[kImpl].ending = true;
-        this.worker.stream = new FakeWeakRef(this);
-        end(this);
-      }
-      flush(cb) {
-        const userCb = typeof cb === "function" ? cb : null;
-        cb = userCb || noop;
-        if (userCb) {
-          retainWorkerForPendingFlush(this);
-        }
-        let finished = false;
-        const done = (err) => {
-          if (finished) {
-            return;
-          }
-          finished = true;
-          if (userCb) {
-            releaseWorkerForPendingFlush(this);
-          }
-          cb(err);
-        };
-        flushBuffer(this, (err) => {
-          if (err) {
-            process.nextTick(done, err);
-            return;
-          }
-          requestWorkerFlush(this, done);
-        });
-      }
-      flushSync() {
-        if (this[kImpl].destroyed) {
-          return;
-        }
-        writeSync2(this);
-        flushSync(this);
-      }
-      unref() {
-        this[kImpl].userRef = false;
-        if (this[kImpl].flushRetainCount === 0) {
-          this.worker.unref();
-        }
-      }
-      ref() {
-        this[kImpl].userRef = true;
-        this.worker.ref();
-      }
-      get ready() {
-        return this[kImpl].ready;
-      }
-      get destroyed() {
-        return this[kImpl].destroyed;
-      }
-      get closed() {
-        return this[kImpl].closed;
-      }
-      get writable() {
-        return !this[kImpl].destroyed && !this[kImpl].ending;
-      }
-      get writableEnded() {
-        return this[kImpl].ending;
-      }
-      get writableFinished() {
-        return this[kImpl].finished;
-      }
-      get writableNeedDrain() {
-        return this[kImpl].needDrain;
-      }
-      get writableObjectMode() {
-        return false;
-      }
-      get writableErrored() {
-        return this[kImpl].errored;
-      }
-    };
-    function flushBuffer(stream, cb) {
-      if (stream[kImpl].destroyed) {
-        process.nextTick(cb, new Error("the worker has exited"));
-        return;
-      }
-      if (!stream[kImpl].sync && (stream[kImpl].flushing || stream[kImpl].bufLen > 0)) {
-        setImmediate(flushBuffer, stream, cb);
-        return;
-      }
-      waitForRead(stream, cb);
-    }
-    function waitForRead(stream, cb) {
-      const writeIndex = Atomics.load(stream[kImpl].state, WRITE_INDEX);
-      wait(stream[kImpl].state, READ_INDEX, writeIndex, Infinity, (err, res) => {
-        if (err) {
-          destroy(stream, err);
-          cb(err);
-          return;
-        }
-        if (res !== "ok") {
-          waitForRead(stream, cb);
-          return;
-        }
-        cb();
-      });
-    }
-    function retainWorkerForPendingFlush(stream) {
-      if (stream[kImpl].flushRetainCount === 0) {
-        stream.worker.ref();
-      }
-      stream[kImpl].flushRetainCount++;
-    }
-    function releaseWorkerForPendingFlush(stream) {
-      if (stream[kImpl].flushRetainCount === 0) {
-        return;
-      }
-      stream[kImpl].flushRetainCount--;
-      if (stream[kImpl].flushRetainCount === 0 && !stream[kImpl].userRef) {
-        stream.worker.unref();
-      }
-    }
-    function requestWorkerFlush(stream, cb) {
-      if (stream[kImpl].destroyed) {
-        process.nextTick(cb, new Error("the worker has exited"));
-        return;
-      }
-      if (!stream[kImpl].ready) {
-        const onReady = () => {
-          cleanup();
-          requestWorkerFlush(stream, cb);
-        };
-        const onClose = () => {
-          cleanup();
-          process.nextTick(cb, new Error("the worker has exited"));
-        };
-        const cleanup = () => {
-          stream.off("ready", onReady);
-          stream.off("close", onClose);
-        };
-        stream.once("ready", onReady);
-        stream.once("close", onClose);
-        return;
-      }
-      const id = ++stream[kImpl].nextFlushId;
-      stream[kImpl].flushCallbacks.set(id, cb);
-      try {
-        stream.worker.postMessage({
-          code: "FLUSH",
-          context: "thread-stream",
-          id
-        });
-      } catch (err) {
-        stream[kImpl].flushCallbacks.delete(id);
-        destroy(stream, err);
-        process.nextTick(cb, err);
-      }
-    }
-    function failPendingFlushCallbacks(stream, err) {
-      const callbacks = stream[kImpl].flushCallbacks;
-      if (callbacks.size === 0) {
-        return;
-      }
-      const flushErr = err || new Error("the worker has exited");
-      for (const cb of callbacks.values()) {
-        process.nextTick(cb, flushErr);
-      }
-      callbacks.clear();
-    }
-    function error(stream, err) {
-      setImmediate(() => {
-        stream.emit("error", err);
-      });
-    }
-    function destroy(stream, err) {
-      if (stream[kImpl].destroyed) {
-        return;
-      }
-      stream[kImpl].destroyed = true;
-      failPendingFlushCallbacks(stream, err);
-      if (err) {
-        stream[kImpl].errored = err;
-        error(stream, err);
-      }
-      if (!stream.worker.exited) {
-        stream.worker.terminate().catch(() => {
-        }).then(() => {
-          stream[kImpl].closed = true;
-          stream.emit("close");
-        });
-      } else {
-        setImmediate(() => {
-          stream[kImpl].closed = true;
-          stream.emit("close");
-        });
-      }
-    }
-    function write(stream, maxBytes, cb) {
-      const current = Atomics.load(stream[kImpl].state, WRITE_INDEX);
-      let offset = current;
-      let remaining = maxBytes;
-      while (remaining > 0 && stream[kImpl].bufLen !== 0) {
-        const head = stream[kImpl].bufHead;
-        const buf = stream[kImpl].buf[head];
-        if (buf.length <= remaining) {
-          buf.copy(stream[kImpl].data, offset);
-          offset += buf.length;
-          remaining -= buf.length;
-          stream[kImpl].bufLen -= buf.length;
-          stream[kImpl].bufHead = head + 1;
-          if (stream[kImpl].bufHead === stream[kImpl].buf.length) {
-            stream[kImpl].buf.length = 0;
-            stream[kImpl].bufHead = 0;
-          } else if (stream[kImpl].bufHead >= 1024 && stream[kImpl].bufHead * 2 >= stream[kImpl].buf.length) {
-            stream[kImpl].buf.splice(0, stream[kImpl].bufHead);
-            stream[kImpl].bufHead = 0;
-          }
-          continue;
-        }
-        buf.copy(stream[kImpl].data, offset, 0, remaining);
-        stream[kImpl].buf[head] = buf.subarray(remaining);
-        stream[kImpl].bufLen -= remaining;
-        offset += remaining;
-        remaining = 0;
-      }
-      updateState(stream, () => {
-        Atomics.store(stream[kImpl].state, WRITE_INDEX, offset);
-      });
-      cb();
-      return true;
-    }
-    function end(stream) {
-      if (stream[kImpl].ended || !stream[kImpl].ending || stream[kImpl].flushing) {
-        return;
-      }
-      stream[kImpl].ended = true;
-      try {
-        stream.flushSync();
-        let readIndex = Atomics.load(stream[kImpl].state, READ_INDEX);
-        updateState(stream, () => {
-          Atomics.store(stream[kImpl].state, WRITE_INDEX, -1);
-        });
-        let spins = 0;
-        while (readIndex !== -1) {
-          Atomics.wait(stream[kImpl].state, READ_INDEX, readIndex, 1e3);
-          readIndex = Atomics.load(stream[kImpl].state, READ_INDEX);
-          if (readIndex === -2) {
-            destroy(stream, new Error("end() failed"));
-            return;
-          }
-          if (++spins === 10) {
-            destroy(stream, new Error("end() took too long (10s)"));
-            return;
-          }
-        }
-        process.nextTick(() => {
-          stream[kImpl].finished = true;
-          stream.emit("finish");
-        });
-      } catch (err) {
-        destroy(stream, err);
-      }
-    }
-    function writeSync2(stream) {
-      const cb = () => {
-        if (stream[kImpl].ending) {
-          end(stream);
-        } else if (stream[kImpl].needDrain) {
-          process.nextTick(drain, stream);
-        }
-      };
-      stream[kImpl].flushing = false;
-      while (stream[kImpl].bufLen !== 0) {
-        const writeIndex = Atomics.load(stream[kImpl].state, WRITE_INDEX);
-        if (writeIndex < 0) {
-          throw new Error("_writeSync failed");
-        }
-        const leftover = stream[kImpl].data.length - writeIndex;
-        if (leftover === 0) {
-          flushSync(stream);
-          resetIndexes(stream);
-          continue;
-        } else if (leftover < 0) {
-          throw new Error("overwritten");
-        }
-        write(stream, leftover, cb);
-      }
-    }
-    function flushSync(stream) {
-      if (stream[kImpl].flushing) {
-        throw new Error("unable to flush while flushing");
-      }
-      const writeIndex = Atomics.load(stream[kImpl].state, WRITE_INDEX);
-      let spins = 0;
-      while (true) {
-        const readIndex = Atomics.load(stream[kImpl].state, READ_INDEX);
-        if (readIndex === -2) {
-          throw Error("_flushSync failed");
-        }
-        if (readIndex !== writeIndex) {
-          Atomics.wait(stream[kImpl].state, READ_INDEX, readIndex, 1e3);
-        } else {
-          break;
-        }
-        if (++spins === 10) {
-          throw new Error("_flushSync took too long (10s)");
-        }
-      }
-    }
-    module.exports = ThreadStream;
-  }
-});
-
-// node_modules/pino/lib/transport.js
-var require_transport = __commonJS({
-  "node_modules/pino/lib/transport.js"(exports, module) {
-    "use strict";
-    var { createRequire } = __require("module");
-    var { existsSync: existsSync5 } = __require("node:fs");
-    var getCallers = require_caller();
-    var { join: join8, isAbsolute: isAbsolute3, sep: sep2 } = __require("node:path");
-    var { fileURLToPath } = __require("node:url");
-    var sleep = require_atomic_sleep();
-    var onExit = require_on_exit_leak_free();
-    var ThreadStream = require_thread_stream();
-    var { transportUsesMultistreamSym } = require_symbols();
-    function setupOnExit(stream) {
-      onExit.register(stream, autoEnd);
-      onExit.registerBeforeExit(stream, flush);
-      stream.on("close", function() {
-        onExit.unregister(stream);
-      });
-    }
-    function hasPreloadFlags() {
-      const execArgv = process.execArgv;
-      for (let i = 0; i < execArgv.length; i++) {
-        const arg = execArgv[i];
-        if (arg === "--import" || arg === "--require" || arg === "-r") {
-          return true;
-        }
-        if (arg.startsWith("--import=") || arg.startsWith("--require=") || arg.startsWith("-r=")) {
-          return true;
-        }
-      }
-      return false;
-    }
-    function sanitizeNodeOptions(nodeOptions) {
-      const tokens = nodeOptions.match(/(?:[^\s"']+|"[^"]*"|'[^']*')+/g);
-      if (!tokens) {
-        return nodeOptions;
-      }
-      const sanitized = [];
-      let changed = false;
-      for (let i = 0; i < tokens.length; i++) {
-        const token = tokens[i];
-        if (token === "--require" || token === "-r" || token === "--import") {
-          const next = tokens[i + 1];
-          if (next && shouldDropPreload(next)) {
-            changed = true;
-            i++;
-            continue;
-          }
-          sanitized.push(token);
-          if (next) {
-            sanitized.push(next);
-            i++;
-          }
-          continue;
-        }
-        if (token.startsWith("--require=") || token.startsWith("-r=") || token.startsWith("--import=")) {
-          const value = token.slice(token.indexOf("=") + 1);
-          if (shouldDropPreload(value)) {
-            changed = true;
-            continue;
-          }
-        }
-        sanitized.push(token);
-      }
-      return changed ? sanitized.join(" ") : nodeOptions;
-    }
-    function shouldDropPreload(value) {
-      const unquoted = stripQuotes(value);
-      if (!unquoted) {
-        return false;
-      }
-      let path5 = unquoted;
-      if (path5.startsWith("file://")) {
-        try {
-          path5 = fileURLToPath(path5);
-        } catch {
-          return false;
-        }
-      }
-      return isAbsolute3(path5) && !existsSync5(path5);
-    }
-    function stripQuotes(value) {
-      const first = value[0];
-      const last = value[value.length - 1];
-      if (first === '"' && last === '"' || first === "'" && last === "'") {
-        return value.slice(1, -1);
-      }
-      return value;
-    }
-    function buildStream(filename, workerData, workerOpts, sync, name) {
-      if (!workerOpts.execArgv && hasPreloadFlags() && __require.main === void 0) {
-        workerOpts = {
-          ...workerOpts,
-          execArgv: []
-        };
-      }
-      if (!workerOpts.env && process.env.NODE_OPTIONS) {
-        const nodeOptions = sanitizeNodeOptions(process.env.NODE_OPTIONS);
-        if (nodeOptions !== process.env.NODE_OPTIONS) {
-          workerOpts = {
-            ...workerOpts,
-            env: {
-              ...process.env,
-              NODE_OPTIONS: nodeOptions
-            }
-          };
-        }
-      }
-      workerOpts = { ...workerOpts, name };
-      const stream = new ThreadStream({
-        filename,
-        workerData,
-        workerOpts,
-        sync
-      });
-      stream.on("ready", onReady);
-      stream.on("close", function() {
-        process.removeListener("exit", onExit2);
-      });
-      process.on("exit", onExit2);
-      function onReady() {
-        process.removeListener("exit", onExit2);
-        stream.unref();
-        if (workerOpts.autoEnd !== false) {
-          setupOnExit(stream);
-        }
-      }
-      function onExit2() {
-        if (stream.closed) {
-          return;
-        }
-        stream.flushSync();
-        sleep(100);
-        stream.end();
-      }
-      return stream;
-    }
-    function autoEnd(stream) {
-      stream.ref();
-      stream.flushSync();
-      stream.end();
-      stream.once("close", function() {
-        stream.unref();
-      });
-    }
-    function flush(stream) {
-      stream.flushSync();
-    }
-    function transport(fullOptions) {
-      const { pipeline, targets: targets2, levels, dedupe, worker = {}, caller = getCallers(), sync = false } = fullOptions;
-      const options = {
-        ...fullOptions.options
-      };
-      let usesMultistream = false;
-      const callers = typeof caller === "string" ? [caller] : caller;
-      const bundlerOverrides = typeof globalThis === "object" && Object.prototype.hasOwnProperty.call(globalThis, "__bundlerPathsOverrides") && globalThis.__bundlerPathsOverrides && typeof globalThis.__bundlerPathsOverrides === "object" ? globalThis.__bundlerPathsOverrides : /* @__PURE__ */ Object.create(null);
-      let target = fullOptions.target;
-      if (target && targets2) {
-        throw new Error("only one of target or targets can be specified");
-      }
-      if (targets2) {
-        target = bundlerOverrides["pino-worker"] || join8(__dirname, "worker.js");
-        options.targets = targets2.filter((dest) => dest.target).map((dest) => {
-          return {
-            ...dest,
-            target: fixTarget(dest.target)
-          };
-        });
-        options.pipelines = targets2.filter((dest) => dest.pipeline).map((dest) => {
-          return dest.pipeline.map((t) => {
-            return {
-              ...t,
-              level: dest.level,
-              // duplicate the pipeline `level` property defined in the upper level
-              target: fixTarget(t.target)
-            };
-          });
-        });
-        const targetsHaveLevel = options.targets.some((t) => t.level != null);
-        const pipelinesHaveLevel = options.pipelines.some((p) => p.some((t) => t.level != null));
-        usesMultistream = options.targets.length + options.pipelines.length > 1 || targetsHaveLevel || pipelinesHaveLevel;
-      } else if (pipeline) {
-        target = bundlerOverrides["pino-worker"] || join8(__dirname, "worker.js");
-        options.pipelines = [pipeline.map((dest) => {
-          return {
-            ...dest,
-            target: fixTarget(dest.target)
-          };
-        })];
-      }
-      if (levels) {
-        options.levels = levels;
-      }
-      if (dedupe) {
-        options.dedupe = dedupe;
-      }
-      options.pinoWillSendConfig = true;
-      const name = targets2 || pipeline ? "pino.transport" : target;
-      const stream = buildStream(fixTarget(target), options, worker, sync, name);
-      if (usesMultistream) {
-        stream[transportUsesMultistreamSym] = true;
-      }
-      return stream;
-      function fixTarget(origin) {
-        origin = bundlerOverrides[origin] || origin;
-        if (isAbsolute3(origin) || origin.indexOf("file://") === 0) {
-          return origin;
-        }
-        if (origin === "pino/file") {
-          return join8(__dirname, "..", "file.js");
-        }
-        let fixTarget2;
-        for (const filePath of callers) {
-          try {
-            const context = filePath === "node:repl" ? process.cwd() + sep2 : filePath;
-            fixTarget2 = createRequire(context).resolve(origin);
-            break;
-          } catch (err) {
-            continue;
-          }
-        }
-        if (!fixTarget2) {
-          throw new Error(`unable to determine transport target for "${origin}"`);
-        }
-        return fixTarget2;
-      }
-    }
-    module.exports = transport;
-  }
-});
-
-// node_modules/pino/lib/tools.js
-var require_tools = __commonJS({
-  "node_modules/pino/lib/tools.js"(exports, module) {
-    "use strict";
-    var diagChan = __require("node:diagnostics_channel");
-    var format = require_quick_format_unescaped();
-    var { mapHttpRequest, mapHttpResponse } = require_pino_std_serializers();
-    var SonicBoom = require_sonic_boom();
-    var onExit = require_on_exit_leak_free();
-    var {
-      lsCacheSym,
-      chindingsSym,
-      writeSym,
-      serializersSym,
-      formatOptsSym,
-      endSym,
-      stringifiersSym,
-      stringifySym,
-      stringifySafeSym,
-      wildcardFirstSym,
-      nestedKeySym,
-      formattersSym,
-      messageKeySym,
-      errorKeySym,
-      nestedKeyStrSym,
-      msgPrefixSym
-    } = require_symbols();
-    var { isMainThread } = __require("worker_threads");
-    var transport = require_transport();
-    var [nodeMajor] = process.versions.node.split(".").map((v) => Number(v));
-    var asJsonChan = diagChan.tracingChannel("pino_asJson");
-    var asString = nodeMajor >= 25 ? (str) => JSON.stringify(str) : _asString;
-    function noop() {
-    }
-    function genLog(level, hook) {
-      if (!hook) return LOG;
-      return function hookWrappedLog(...args) {
-        hook.call(this, args, LOG, level);
-      };
-      function LOG(o, ...n) {
-        if (typeof o === "object") {
-          let msg = o;
-          if (o !== null) {
-            if (o.method && o.headers && o.socket) {
-              o = mapHttpRequest(o);
-            } else if (typeof o.setHeader === "function") {
-              o = mapHttpResponse(o);
-            }
-          }
-          let formatParams;
-          if (msg === null && n.length === 0) {
-            formatParams = [null];
-          } else {
-            msg = n.shift();
-            formatParams = n;
-          }
-          if (typeof this[msgPrefixSym] === "string" && msg !== void 0 && msg !== null) {
-            msg = this[msgPrefixSym] + msg;
-          }
-          this[writeSym](o, format(msg, formatParams, this[formatOptsSym]), level);
-        } else {
-          let msg = o === void 0 ? n.shift() : o;
-          if (typeof this[msgPrefixSym] === "string" && msg !== void 0 && msg !== null) {
-            msg = this[msgPrefixSym] + msg;
-          }
-          this[writeSym](null, format(msg, n, this[formatOptsSym]), level);
-        }
-      }
-    }
-    function _asString(str) {
-      let result = "";
-      let last = 0;
-      let found = false;
-      let point = 255;
-      const l = str.length;
-      if (l > 100) {
-        return JSON.stringify(str);
-      }
-      for (var i = 0; i < l && point >= 32; i++) {
-        point = str.charCodeAt(i);
-        if (point === 34 || point === 92) {
-          result += str.slice(last, i) + "\\";
-          last = i;
-          found = true;
-        }
-      }
-      if (!found) {
-        result = str;
-      } else {
-        result += str.slice(last);
-      }
-      return point < 32 ? JSON.stringify(str) : '"' + result + '"';
-    }
-    function asJson(obj, msg, num, time) {
-      if (asJsonChan.hasSubscribers === false) {
-        return _asJson.call(this, obj, msg, num, time);
-      }
-      const store = { instance: this, arguments };
-      return asJsonChan.traceSync(_asJson, store, this, obj, msg, num, time);
-    }
-    function _asJson(obj, msg, num, time) {
-      const stringify2 = this[stringifySym];
-      const stringifySafe = this[stringifySafeSym];
-      const stringifiers = this[stringifiersSym];
-      const end = this[endSym];
-      const chindings = this[chindingsSym];
-      const serializers = this[serializersSym];
-      const formatters = this[formattersSym];
-      const messageKey = this[messageKeySym];
-      const errorKey = this[errorKeySym];
-      let data = this[lsCacheSym][num] + time;
-      data = data + chindings;
-      let value;
-      if (formatters.log) {
-        obj = formatters.log(obj);
-      }
-      const wildcardStringifier = stringifiers[wildcardFirstSym];
-      let propStr = "";
-      for (const key2 in obj) {
-        value = obj[key2];
-        if (Object.prototype.hasOwnProperty.call(obj, key2) && value !== void 0) {
-          if (serializers[key2]) {
-            value = serializers[key2](value);
-          } else if (key2 === errorKey && serializers.err) {
-            value = serializers.err(value);
-          }
-          const stringifier = stringifiers[key2] || wildcardStringifier;
-          switch (typeof value) {
-            case "undefined":
-            case "function":
-              continue;
-            case "number":
-              if (Number.isFinite(value) === false) {
-                value = null;
-              }
-            // this case explicitly falls through to the next one
-            case "boolean":
-              if (stringifier) value = stringifier(value);
-              break;
-            case "string":
-              value = (stringifier || asString)(value);
-              break;
-            default:
-              value = (stringifier || stringify2)(value, stringifySafe);
-          }
-          if (value === void 0) continue;
-          const strKey = asString(key2);
-          propStr += "," + strKey + ":" + value;
-        }
-      }
-      let msgStr = "";
-      if (msg !== void 0) {
-        value = serializers[messageKey] ? serializers[messageKey](msg) : msg;
-        const stringifier = stringifiers[messageKey] || wildcardStringifier;
-        switch (typeof value) {
-          case "function":
-            break;
-          case "number":
-            if (Number.isFinite(value) === false) {
-              value = null;
-            }
-          // this case explicitly falls through to the next one
-          case "boolean":
-            if (stringifier) value = stringifier(value);
-            msgStr = ',"' + messageKey + '":' + value;
-            break;
-          case "string":
-            value = (stringifier || asString)(value);
-            msgStr = ',"' + messageKey + '":' + value;
-            break;
-          default:
-            value = (stringifier || stringify2)(value, stringifySafe);
-            msgStr = ',"' + messageKey + '":' + value;
-        }
-      }
-      if (this[nestedKeySym] && propStr) {
-        return data + this[nestedKeyStrSym] + propStr.slice(1) + "}" + msgStr + end;
-      } else {
-        return data + propStr + msgStr + end;
-      }
-    }
-    function asChindings(instance, bindings) {
-      let value;
-      let data = instance[chindingsSym];
-      const stringify2 = instance[stringifySym];
-      const stringifySafe = instance[stringifySafeSym];
-      const stringifiers = instance[stringifiersSym];
-      const wildcardStringifier = stringifiers[wildcardFirstSym];
-      const serializers = instance[serializersSym];
-      const formatter = instance[formattersSym].bindings;
-      bindings = formatter(bindings);
-      for (const key2 in bindings) {
-        value = bindings[key2];
-        const valid = (key2.length < 5 || key2 !== "level" && key2 !== "serializers" && key2 !== "formatters" && key2 !== "customLevels") && bindings.hasOwnProperty(key2) && value !== void 0;
-        if (valid === true) {
-          value = serializers[key2] ? serializers[key2](value) : value;
-          value = (stringifiers[key2] || wildcardStringifier || stringify2)(value, stringifySafe);
-          if (value === void 0) continue;
-          data += "," + asString(key2) + ":" + value;
-        }
-      }
-      return data;
-    }
-    function hasBeenTampered(stream) {
-      return stream.write !== stream.constructor.prototype.write;
-    }
-    function buildSafeSonicBoom(opts) {
-      const stream = new SonicBoom(opts);
-      stream.on("error", filterBrokenPipe);
-      if (!opts.sync && isMainThread) {
-        onExit.register(stream, autoEnd);
-        stream.on("close", function() {
-          onExit.unregister(stream);
-        });
-      }
-      return stream;
-      function filterBrokenPipe(err) {
-        if (err.code === "EPIPE") {
-          stream.write = noop;
-          stream.end = noop;
-          stream.flushSync = noop;
-          stream.destroy = noop;
-          return;
-        }
-        stream.removeListener("error", filterBrokenPipe);
-        stream.emit("error", err);
-      }
-    }
-    function autoEnd(stream, eventName) {
-      if (stream.destroyed) {
-        return;
-      }
-      if (eventName === "beforeExit") {
-        stream.flush();
-        stream.on("drain", function() {
-          stream.end();
-        });
-      } else {
-        stream.flushSync();
-      }
-    }
-    function createArgsNormalizer(defaultOptions2) {
-      return function normalizeArgs(instance, caller, opts = {}, stream) {
-        if (typeof opts === "string") {
-          stream = buildSafeSonicBoom({ dest: opts });
-          opts = {};
-        } else if (typeof stream === "string") {
-          if (opts && opts.transport) {
-            throw Error("only one of option.transport or stream can be specified");
-          }
-          stream = buildSafeSonicBoom({ dest: stream });
-        } else if (opts instanceof SonicBoom || opts.writable || opts._writableState) {
-          stream = opts;
-          opts = {};
-        } else if (opts.transport) {
-          if (opts.transport instanceof SonicBoom || opts.transport.writable || opts.transport._writableState) {
-            throw Error("option.transport do not allow stream, please pass to option directly. e.g. pino(transport)");
-          }
-          if (opts.transport.targets && opts.transport.targets.length && opts.formatters && typeof opts.formatters.level === "function") {
-            throw Error("option.transport.targets do not allow custom level formatters");
-          }
-          let customLevels;
-          if (opts.customLevels) {
-            customLevels = opts.useOnlyCustomLevels ? opts.customLevels : Object.assign({}, opts.levels, opts.customLevels);
-          }
-          stream = transport({ caller, ...opts.transport, levels: customLevels });
-        }
-        opts = Object.assign({}, defaultOptions2, opts);
-        opts.serializers = Object.assign(/* @__PURE__ */ Object.create(null), defaultOptions2.serializers, opts.serializers);
-        opts.formatters = Object.assign({}, defaultOptions2.formatters, opts.formatters);
-        if (opts.prettyPrint) {
-          throw new Error("prettyPrint option is no longer supported, see the pino-pretty package (https://github.com/pinojs/pino-pretty)");
-        }
-        const { enabled, onChild } = opts;
-        if (enabled === false) opts.level = "silent";
-        if (!onChild) opts.onChild = noop;
-        if (!stream) {
-          if (!hasBeenTampered(process.stdout)) {
-            stream = buildSafeSonicBoom({ fd: process.stdout.fd || 1 });
-          } else {
-            stream = process.stdout;
-          }
-        }
-        return { opts, stream };
-      };
-    }
-    function stringify(obj, stringifySafeFn) {
-      try {
-        return JSON.stringify(obj);
-      } catch (_) {
-        try {
-          const stringify2 = stringifySafeFn || this[stringifySafeSym];
-          return stringify2(obj);
-        } catch (_2) {
-          return '"[unable to serialize, circular reference is too complex to analyze]"';
-        }
-      }
-    }
-    function buildFormatters(level, bindings, log) {
-      return {
-        level,
-        bindings,
-        log
-      };
-    }
-    function normalizeDestFileDescriptor(destination2) {
-      const fd = Number(destination2);
-      if (typeof destination2 === "string" && Number.isFinite(fd)) {
-        return fd;
-      }
-      if (destination2 === void 0) {
-        return 1;
-      }
-      return destination2;
-    }
-    module.exports = {
-      noop,
-      buildSafeSonicBoom,
-      asChindings,
-      asJson,
-      genLog,
-      createArgsNormalizer,
-      stringify,
-      buildFormatters,
-      normalizeDestFileDescriptor
-    };
-  }
-});
-
-// node_modules/pino/lib/constants.js
-var require_constants = __commonJS({
-  "node_modules/pino/lib/constants.js"(exports, module) {
-    var DEFAULT_LEVELS = {
-      trace: 10,
-      debug: 20,
-      info: 30,
-      warn: 40,
-      error: 50,
-      fatal: 60
-    };
-    var SORTING_ORDER = {
-      ASC: "ASC",
-      DESC: "DESC"
-    };
-    module.exports = {
-      DEFAULT_LEVELS,
-      SORTING_ORDER
-    };
-  }
-});
-
-// node_modules/pino/lib/levels.js
-var require_levels = __commonJS({
-  "node_modules/pino/lib/levels.js"(exports, module) {
-    "use strict";
-    var {
-      lsCacheSym,
-      levelValSym,
-      useOnlyCustomLevelsSym,
-      streamSym,
-      formattersSym,
-      hooksSym,
-      levelCompSym
-    } = require_symbols();
-    var { noop, genLog } = require_tools();
-    var { DEFAULT_LEVELS, SORTING_ORDER } = require_constants();
-    var levelMethods = {
-      fatal: (hook) => {
-        const logFatal = genLog(DEFAULT_LEVELS.fatal, hook);
-        return function(...args) {
-          const stream = this[streamSym];
-          logFatal.call(this, ...args);
-          if (typeof stream.flushSync === "function") {
-            try {
-              stream.flushSync();
-            } catch (e) {
-            }
-          }
-        };
-      },
-      error: (hook) => genLog(DEFAULT_LEVELS.error, hook),
-      warn: (hook) => genLog(DEFAULT_LEVELS.warn, hook),
-      info: (hook) => genLog(DEFAULT_LEVELS.info, hook),
-      debug: (hook) => genLog(DEFAULT_LEVELS.debug, hook),
-      trace: (hook) => genLog(DEFAULT_LEVELS.trace, hook)
-    };
-    var nums = Object.keys(DEFAULT_LEVELS).reduce((o, k) => {
-      o[DEFAULT_LEVELS[k]] = k;
-      return o;
-    }, {});
-    var initialLsCache = Object.keys(nums).reduce((o, k) => {
-      o[k] = '{"level":' + Number(k);
-      return o;
-    }, {});
-    function genLsCache(instance) {
-      const formatter = instance[formattersSym].level;
-      const { labels } = instance.levels;
-      const cache = {};
-      for (const label in labels) {
-        const level = formatter(labels[label], Number(label));
-        cache[label] = JSON.stringify(level).slice(0, -1);
-      }
-      instance[lsCacheSym] = cache;
-      return instance;
-    }
-    function isStandardLevel(level, useOnlyCustomLevels) {
-      if (useOnlyCustomLevels) {
-        return false;
-      }
-      switch (level) {
-        case "fatal":
-        case "error":
-        case "warn":
-        case "info":
-        case "debug":
-        case "trace":
-          return true;
-        default:
-          return false;
-      }
-    }
-    function setLevel(level) {
-      const { labels, values } = this.levels;
-      if (typeof level === "number") {
-        if (labels[level] === void 0) throw Error("unknown level value" + level);
-        level = labels[level];
-      }
-      if (values[level] === void 0) throw Error("unknown level " + level);
-      const preLevelVal = this[levelValSym];
-      const levelVal = this[levelValSym] = values[level];
-      const useOnlyCustomLevelsVal = this[useOnlyCustomLevelsSym];
-      const levelComparison = this[levelCompSym];
-      const hook = this[hooksSym].logMethod;
-      for (const key2 in values) {
-        if (levelComparison(values[key2], levelVal) === false) {
-          this[key2] = noop;
-          continue;
-        }
-        this[key2] = isStandardLevel(key2, useOnlyCustomLevelsVal) ? levelMethods[key2](hook) : genLog(values[key2], hook);
-      }
-      this.emit(
-        "level-change",
-        level,
-        levelVal,
-        labels[preLevelVal],
-        preLevelVal,
-        this
-      );
-    }
-    function getLevel(level) {
-      const { levels, levelVal } = this;
-      return levels && levels.labels ? levels.labels[levelVal] : "";
-    }
-    function isLevelEnabled(logLevel) {
-      const { values } = this.levels;
-      const logLevelVal = values[logLevel];
-      return logLevelVal !== void 0 && this[levelCompSym](logLevelVal, this[levelValSym]);
-    }
-    function compareLevel(direction, current, expected) {
-      if (direction === SORTING_ORDER.DESC) {
-        return current <= expected;
-      }
-      return current >= expected;
-    }
-    function genLevelComparison(levelComparison) {
-      if (typeof levelComparison === "string") {
-        return compareLevel.bind(null, levelComparison);
-      }
-      return levelComparison;
-    }
-    function mappings(customLevels = null, useOnlyCustomLevels = false) {
-      const customNums = customLevels ? Object.keys(customLevels).reduce((o, k) => {
-        o[customLevels[k]] = k;
-        return o;
-      }, {}) : null;
-      const labels = Object.assign(
-        Object.create(Object.prototype, { Infinity: { value: "silent" } }),
-        useOnlyCustomLevels ? null : nums,
-        customNums
-      );
-      const values = Object.assign(
-        Object.create(Object.prototype, { silent: { value: Infinity } }),
-        useOnlyCustomLevels ? null : DEFAULT_LEVELS,
-        customLevels
-      );
-      return { labels, values };
-    }
-    function assertDefaultLevelFound(defaultLevel, customLevels, useOnlyCustomLevels) {
-      if (typeof defaultLevel === "number") {
-        const values = [].concat(
-          Object.keys(customLevels || {}).map((key2) => customLevels[key2]),
-          useOnlyCustomLevels ? [] : Object.keys(nums).map((level) => +level),
-          Infinity
-        );
-        if (!values.includes(defaultLevel)) {
-          throw Error(`default level:${defaultLevel} must be included in custom levels`);
-        }
-        return;
-      }
-      const labels = Object.assign(
-        Object.create(Object.prototype, { silent: { value: Infinity } }),
-        useOnlyCustomLevels ? null : DEFAULT_LEVELS,
-        customLevels
-      );
-      if (!(defaultLevel in labels)) {
-        throw Error(`default level:${defaultLevel} must be included in custom levels`);
-      }
-    }
-    function assertNoLevelCollisions(levels, customLevels) {
-      const { labels, values } = levels;
-      for (const k in customLevels) {
-        if (k in values) {
-          throw Error("levels cannot be overridden");
-        }
-        if (customLevels[k] in labels) {
-          throw Error("pre-existing level values cannot be used for new levels");
-        }
-      }
-    }
-    function assertLevelComparison(levelComparison) {
-      if (typeof levelComparison === "function") {
-        return;
-      }
-      if (typeof levelComparison === "string" && Object.values(SORTING_ORDER).includes(levelComparison)) {
-        return;
-      }
-      throw new Error('Levels comparison should be one of "ASC", "DESC" or "function" type');
-    }
-    module.exports = {
-      initialLsCache,
-      genLsCache,
-      levelMethods,
-      getLevel,
-      setLevel,
-      isLevelEnabled,
-      mappings,
-      assertNoLevelCollisions,
-      assertDefaultLevelFound,
-      genLevelComparison,
-      assertLevelComparison
-    };
-  }
-});
-
-// node_modules/pino/lib/meta.js
-var require_meta = __commonJS({
-  "node_modules/pino/lib/meta.js"(exports, module) {
-    "use strict";
-    module.exports = { version: "10.4.0" };
-  }
-});
-
-// node_modules/pino/lib/proto.js
-var require_proto = __commonJS({
-  "node_modules/pino/lib/proto.js"(exports, module) {
-    "use strict";
-    var { EventEmitter: EventEmitter2 } = __require("node:events");
-    var {
-      lsCacheSym,
-      levelValSym,
-      setLevelSym,
-      getLevelSym,
-      chindingsSym,
-      mixinSym,
-      asJsonSym,
-      writeSym,
-      mixinMergeStrategySym,
-      timeSym,
-      timeSliceIndexSym,
-      streamSym,
-      serializersSym,
-      formattersSym,
-      errorKeySym,
-      messageKeySym,
-      useOnlyCustomLevelsSym,
-      needsMetadataGsym,
-      redactFmtSym,
-      stringifySym,
-      formatOptsSym,
-      stringifiersSym,
-      msgPrefixSym,
-      hooksSym
-    } = require_symbols();
-    var {
-      getLevel,
-      setLevel,
-      isLevelEnabled,
-      mappings,
-      initialLsCache,
-      genLsCache,
-      assertNoLevelCollisions
-    } = require_levels();
-    var {
-      asChindings,
-      asJson,
-      buildFormatters,
-      stringify,
-      noop
-    } = require_tools();
-    var {
-      version
-    } = require_meta();
-    var redaction = require_redaction();
-    var constructor = class Pino {
-    };
-    var prototype = {
-      constructor,
-      child,
-      bindings,
-      setBindings,
-      flush,
-      isLevelEnabled,
-      version,
-      get level() {
-        return this[getLevelSym]();
-      },
-      set level(lvl) {
-        this[setLevelSym](lvl);
-      },
-      get levelVal() {
-        return this[levelValSym];
-      },
-      set levelVal(n) {
-        throw Error("levelVal is read-only");
-      },
-      get msgPrefix() {
-        return this[msgPrefixSym];
-      },
-      get [Symbol.toStringTag]() {
-        return "Pino";
-      },
-      [lsCacheSym]: initialLsCache,
-      [writeSym]: write,
-      [asJsonSym]: asJson,
-      [getLevelSym]: getLevel,
-      [setLevelSym]: setLevel
-    };
-    Object.setPrototypeOf(prototype, EventEmitter2.prototype);
-    module.exports = function() {
-      return Object.create(prototype);
-    };
-    var resetChildingsFormatter = (bindings2) => bindings2;
-    function child(bindings2, options) {
-      if (!bindings2) {
-        throw Error("missing bindings for child Pino");
-      }
-      const serializers = this[serializersSym];
-      const formatters = this[formattersSym];
-      const instance = Object.create(this);
-      if (options == null) {
-        if (instance[formattersSym].bindings !== resetChildingsFormatter) {
-          instance[formattersSym] = buildFormatters(
-            formatters.level,
-            resetChildingsFormatter,
-            formatters.log
-          );
-        }
-        instance[chindingsSym] = asChindings(instance, bindings2);
-        if (this.onChild !== noop) {
-          this.onChild(instance);
-        }
-        return instance;
-      }
-      if (options.hasOwnProperty("serializers") === true) {
-        instance[serializersSym] = /* @__PURE__ */ Object.create(null);
-        for (const k in serializers) {
-          instance[serializersSym][k] = serializers[k];
-        }
-        const parentSymbols = Object.getOwnPropertySymbols(serializers);
-        for (var i = 0; i < parentSymbols.length; i++) {
-          const ks = parentSymbols[i];
-          instance[serializersSym][ks] = serializers[ks];
-        }
-        for (const bk in options.serializers) {
-          instance[serializersSym][bk] = options.serializers[bk];
-        }
-        const bindingsSymbols = Object.getOwnPropertySymbols(options.serializers);
-        for (var bi = 0; bi < bindingsSymbols.length; bi++) {
-          const bks = bindingsSymbols[bi];
-          instance[serializersSym][bks] = options.serializers[bks];
-        }
-      } else instance[serializersSym] = serializers;
-      if (options.hasOwnProperty("formatters")) {
-        const { level, bindings: chindings, log } = options.formatters;
-        instance[formattersSym] = buildFormatters(
-          level || formatters.level,
-          chindings || resetChildingsFormatter,
-          log || formatters.log
-        );
-      } else {
-        instance[formattersSym] = buildFormatters(
-          formatters.level,
-          resetChildingsFormatter,
-          formatters.log
-        );
-      }
-      if (options.hasOwnProperty("customLevels") === true) {
-        assertNoLevelCollisions(this.levels, options.customLevels);
-        instance.levels = mappings(options.customLevels, instance[useOnlyCustomLevelsSym]);
-        genLsCache(instance);
-      }
-      if (typeof options.redact === "object" && options.redact !== null || Array.isArray(options.redact)) {
-        instance.redact = options.redact;
-        const stringifiers = redaction(instance.redact, stringify);
-        const formatOpts = { stringify: stringifiers[redactFmtSym] };
-        instance[stringifySym] = stringify;
-        instance[stringifiersSym] = stringifiers;
-        instance[formatOptsSym] = formatOpts;
-      }
-      if (typeof options.msgPrefix === "string") {
-        instance[msgPrefixSym] = (this[msgPrefixSym] || "") + options.msgPrefix;
-      }
-      instance[chindingsSym] = asChindings(instance, bindings2);
-      if (options.level !== void 0 && options.level !== this.level || options.hasOwnProperty("customLevels")) {
-        const childLevel = options.level || this.level;
-        instance[setLevelSym](childLevel);
-      }
-      this.onChild(instance);
-      return instance;
-    }
-    function bindings() {
-      const chindings = this[chindingsSym];
-      const chindingsJson = `{${chindings.substr(1)}}`;
-      const bindingsFromJson = JSON.parse(chindingsJson);
-      delete bindingsFromJson.pid;
-      delete bindingsFromJson.hostname;
-      return bindingsFromJson;
-    }
-    function setBindings(newBindings) {
-      const chindings = asChindings(this, newBindings);
-      this[chindingsSym] = chindings;
-    }
-    function defaultMixinMergeStrategy(mergeObject, mixinObject) {
-      return Object.assign(mixinObject, mergeObject);
-    }
-    function write(_obj, msg, num) {
-      const t = this[timeSym]();
-      const mixin = this[mixinSym];
-      const errorKey = this[errorKeySym];
-      const messageKey = this[messageKeySym];
-      const mixinMergeStrategy = this[mixinMergeStrategySym] || defaultMixinMergeStrategy;
-      let obj;
-      const streamWriteHook = this[hooksSym].streamWrite;
-      if (_obj === void 0 || _obj === null) {
-        obj = {};
-      } else if (_obj instanceof Error) {
-        obj = { [errorKey]: _obj };
-        if (msg === void 0) {
-          msg = _obj.message;
-        }
-      } else {
-        obj = _obj;
-        if (msg === void 0 && _obj[messageKey] === void 0 && _obj[errorKey]) {
-          msg = _obj[errorKey].message;
-        }
-      }
-      if (mixin) {
-        obj = mixinMergeStrategy(obj, mixin(obj, num, this));
-      }
-      const s = this[asJsonSym](obj, msg, num, t);
-      const stream = this[streamSym];
-      if (stream[needsMetadataGsym] === true) {
-        stream.lastLevel = num;
-        stream.lastObj = obj;
-        stream.lastMsg = msg;
-        stream.lastTime = t.slice(this[timeSliceIndexSym]);
-        stream.lastLogger = this;
-      }
-      stream.write(streamWriteHook ? streamWriteHook(s) : s);
-    }
-    function flush(cb) {
-      if (cb != null && typeof cb !== "function") {
-        throw Error("callback must be a function");
-      }
-      const stream = this[streamSym];
-      if (typeof stream.flush === "function") {
-        stream.flush(cb || noop);
-      } else if (cb) cb();
-    }
-  }
-});
-
-// node_modules/safe-stable-stringify/index.js
-var require_safe_stable_stringify = __commonJS({
-  "node_modules/safe-stable-stringify/index.js"(exports, module) {
-    "use strict";
-    var { hasOwnProperty } = Object.prototype;
-    var stringify = configure();
-    stringify.configure = configure;
-    stringify.stringify = stringify;
-    stringify.default = stringify;
-    exports.stringify = stringify;
-    exports.configure = configure;
-    module.exports = stringify;
-    var strEscapeSequencesRegExp = /[\u0000-\u001f\u0022\u005c\ud800-\udfff]/;
-    function strEscape(str) {
-      if (str.length < 5e3 && !strEscapeSequencesRegExp.test(str)) {
-        return `"${str}"`;
-      }
-      return JSON.stringify(str);
-    }
-    function sort(array, comparator) {
-      if (array.length > 200 || comparator) {
-        return array.sort(comparator);
-      }
-      for (let i = 1; i < array.length; i++) {
-        const currentValue = array[i];
-        let position = i;
-        while (position !== 0 && array[position - 1] > currentValue) {
-          array[position] = array[position - 1];
-          position--;
-        }
-        array[position] = currentValue;
-      }
-      return array;
-    }
-    var typedArrayPrototypeGetSymbolToStringTag = Object.getOwnPropertyDescriptor(
-      Object.getPrototypeOf(
-        Object.getPrototypeOf(
-          new Int8Array()
-        )
-      ),
-      Symbol.toStringTag
-    ).get;
-    function isTypedArrayWithEntries(value) {
-      return typedArrayPrototypeGetSymbolToStringTag.call(value) !== void 0 && value.length !== 0;
-    }
-    function stringifyTypedArray(array, separator, maximumBreadth) {
-      if (array.length < maximumBreadth) {
-        maximumBreadth = array.length;
-      }
-      const whitespace = separator === "," ? "" : " ";
-      let res = `"0":${whitespace}${array[0]}`;
-      for (let i = 1; i < maximumBreadth; i++) {
-        res += `${separator}"${i}":${whitespace}${array[i]}`;
-      }
-      return res;
-    }
-    function getCircularValueOption(options) {
-      if (hasOwnProperty.call(options, "circularValue")) {
-        const circularValue = options.circularValue;
-        if (typeof circularValue === "string") {
-          return `"${circularValue}"`;
-        }
-        if (circularValue == null) {
-          return circularValue;
-        }
-        if (circularValue === Error || circularValue === TypeError) {
-          return {
-            toString() {
-              throw new TypeError("Converting circular structure to JSON");
-            }
-          };
-        }
-        throw new TypeError('The "circularValue" argument must be of type string or the value null or undefined');
-      }
-      return '"[Circular]"';
-    }
-    function getDeterministicOption(options) {
-      let value;
-      if (hasOwnProperty.call(options, "deterministic")) {
-        value = options.deterministic;
-        if (typeof value !== "boolean" && typeof value !== "function") {
-          throw new TypeError('The "deterministic" argument must be of type boolean or comparator function');
-        }
-      }
-      return value === void 0 ? true : value;
-    }
-    function getBooleanOption(options, key2) {
-      let value;
-      if (hasOwnProperty.call(options, key2)) {
-        value = options[key2];
-        if (typeof value !== "boolean") {
-          throw new TypeError(`The "${key2}" argument must be of type boolean`);
-        }
-      }
-      return value === void 0 ? true : value;
-    }
-    function getPositiveIntegerOption(options, key2) {
-      let value;
-      if (hasOwnProperty.call(options, key2)) {
-        value = options[key2];
-        if (typeof value !== "number") {
-          throw new TypeError(`The "${key2}" argument must be of type number`);
-        }
-        if (!Number.isInteger(value)) {
-          throw new TypeError(`The "${key2}" argument must be an integer`);
-        }
-        if (value < 1) {
-          throw new RangeError(`The "${key2}" argument must be >= 1`);
-        }
-      }
-      return value === void 0 ? Infinity : value;
-    }
-    function getItemCount(number) {
-      if (number === 1) {
-        return "1 item";
-      }
-      return `${number} items`;
-    }
-    function getUniqueReplacerSet(replacerArray) {
-      const replacerSet = /* @__PURE__ */ new Set();
-      for (const value of replacerArray) {
-        if (typeof value === "string" || typeof value === "number") {
-          replacerSet.add(String(value));
-        }
-      }
-      return replacerSet;
-    }
-    function getStrictOption(options) {
-      if (hasOwnProperty.call(options, "strict")) {
-        const value = options.strict;
-        if (typeof value !== "boolean") {
-          throw new TypeError('The "strict" argument must be of type boolean');
-        }
-        if (value) {
-          return (value2) => {
-            let message3 = `Object can not safely be stringified. Received type ${typeof value2}`;
-            if (typeof value2 !== "function") message3 += ` (${value2.toString()})`;
-            throw new Error(message3);
-          };
-        }
-      }
-    }
-    function configure(options) {
-      options = { ...options };
-      const fail = getStrictOption(options);
-      if (fail) {
-        if (options.bigint === void 0) {
-          options.bigint = false;
-        }
-        if (!("circularValue" in options)) {
-          options.circularValue = Error;
-        }
-      }
-      const circularValue = getCircularValueOption(options);
-      const bigint = getBooleanOption(options, "bigint");
-      const deterministic = getDeterministicOption(options);
-      const comparator = typeof deterministic === "function" ? deterministic : void 0;
-      const maximumDepth = getPositiveIntegerOption(options, "maximumDepth");
-      const maximumBreadth = getPositiveIntegerOption(options, "maximumBreadth");
-      function stringifyFnReplacer(key2, parent, stack, replacer, spacer, indentation) {
-        let value = parent[key2];
-        if (typeof value === "object" && value !== null && typeof value.toJSON === "function") {
-          value = value.toJSON(key2);
-        }
-        value = replacer.call(parent, key2, value);
-        switch (typeof value) {
-          case "string":
-            return strEscape(value);
-          case "object": {
-            if (value === null) {
-              return "null";
-            }
-            if (stack.indexOf(value) !== -1) {
-              return circularValue;
-            }
-            let res = "";
-            let join8 = ",";
-            const originalIndentation = indentation;
-            if (Array.isArray(value)) {
-              if (value.length === 0) {
-                return "[]";
-              }
-              if (maximumDepth < stack.length + 1) {
-                return '"[Array]"';
-              }
-              stack.push(value);
-              if (spacer !== "") {
-                indentation += spacer;
-                res += `
-${indentation}`;
-                join8 = `,
-${indentation}`;
-              }
-              const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
-              let i = 0;
-              for (; i < maximumValuesToStringify - 1; i++) {
-                const tmp2 = stringifyFnReplacer(String(i), value, stack, replacer, spacer, indentation);
-                res += tmp2 !== void 0 ? tmp2 : "null";
-                res += join8;
-              }
-              const tmp = stringifyFnReplacer(String(i), value, stack, replacer, spacer, indentation);
-              res += tmp !== void 0 ? tmp : "null";
-              if (value.length - 1 > maximumBreadth) {
-                const removedKeys = value.length - maximumBreadth - 1;
-                res += `${join8}"... ${getItemCount(removedKeys)} not stringified"`;
-              }
-              if (spacer !== "") {
-                res += `
-${originalIndentation}`;
-              }
-              stack.pop();
-              return `[${res}]`;
-            }
-            let keys = Object.keys(value);
-            const keyLength = keys.length;
-            if (keyLength === 0) {
-              return "{}";
-            }
-            if (maximumDepth < stack.length + 1) {
-              return '"[Object]"';
-            }
-            let whitespace = "";
-            let separator = "";
-            if (spacer !== "") {
-              indentation += spacer;
-              join8 = `,
-${indentation}`;
-              whitespace = " ";
-            }
-            const maximumPropertiesToStringify = Math.min(keyLength, maximumBreadth);
-            if (deterministic && !isTypedArrayWithEntries(value)) {
-              keys = sort(keys, comparator);
-            }
-            stack.push(value);
-            for (let i = 0; i < maximumPropertiesToStringify; i++) {
-              const key3 = keys[i];
-              const tmp = stringifyFnReplacer(key3, value, stack, replacer, spacer, indentation);
-              if (tmp !== void 0) {
-                res += `${separator}${strEscape(key3)}:${whitespace}${tmp}`;
-                separator = join8;
-              }
-            }
-            if (keyLength > maximumBreadth) {
-              const removedKeys = keyLength - maximumBreadth;
-              res += `${separator}"...":${whitespace}"${getItemCount(removedKeys)} not stringified"`;
-              separator = join8;
-            }
-            if (spacer !== "" && separator.length > 1) {
-              res = `
-${indentation}${res}
-${originalIndentation}`;
-            }
-            stack.pop();
-            return `{${res}}`;
-          }
-          case "number":
-            return isFinite(value) ? String(value) : fail ? fail(value) : "null";
-          case "boolean":
-            return value === true ? "true" : "false";
-          case "undefined":
-            return void 0;
-          case "bigint":
-            if (bigint) {
-              return String(value);
-            }
-          // fallthrough
-          default:
-            return fail ? fail(value) : void 0;
-        }
-      }
-      function stringifyArrayReplacer(key2, value, stack, replacer, spacer, indentation) {
-        if (typeof value === "object" && value !== null && typeof value.toJSON === "function") {
-          value = value.toJSON(key2);
-        }
-        switch (typeof value) {
-          case "string":
-            return strEscape(value);
-          case "object": {
-            if (value === null) {
-              return "null";
-            }
-            if (stack.indexOf(value) !== -1) {
-              return circularValue;
-            }
-            const originalIndentation = indentation;
-            let res = "";
-            let join8 = ",";
-            if (Array.isArray(value)) {
-              if (value.length === 0) {
-                return "[]";
-              }
-              if (maximumDepth < stack.length + 1) {
-                return '"[Array]"';
-              }
-              stack.push(value);
-              if (spacer !== "") {
-                indentation += spacer;
-                res += `
-${indentation}`;
-                join8 = `,
-${indentation}`;
-              }
-              const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
-              let i = 0;
-              for (; i < maximumValuesToStringify - 1; i++) {
-                const tmp2 = stringifyArrayReplacer(String(i), value[i], stack, replacer, spacer, indentation);
-                res += tmp2 !== void 0 ? tmp2 : "null";
-                res += join8;
-              }
-              const tmp = stringifyArrayReplacer(String(i), value[i], stack, replacer, spacer, indentation);
-              res += tmp !== void 0 ? tmp : "null";
-              if (value.length - 1 > maximumBreadth) {
-                const removedKeys = value.length - maximumBreadth - 1;
-                res += `${join8}"... ${getItemCount(removedKeys)} not stringified"`;
-              }
-              if (spacer !== "") {
-                res += `
-${originalIndentation}`;
-              }
-              stack.pop();
-              return `[${res}]`;
-            }
-            stack.push(value);
-            let whitespace = "";
-            if (spacer !== "") {
-              indentation += spacer;
-              join8 = `,
-${indentation}`;
-              whitespace = " ";
-            }
-            let separator = "";
-            for (const key3 of replacer) {
-              const tmp = stringifyArrayReplacer(key3, value[key3], stack, replacer, spacer, indentation);
-              if (tmp !== void 0) {
-                res += `${separator}${strEscape(key3)}:${whitespace}${tmp}`;
-                separator = join8;
-              }
-            }
-            if (spacer !== "" && separator.length > 1) {
-              res = `
-${indentation}${res}
-${originalIndentation}`;
-            }
-            stack.pop();
-            return `{${res}}`;
-          }
-          case "number":
-            return isFinite(value) ? String(value) : fail ? fail(value) : "null";
-          case "boolean":
-            return value === true ? "true" : "false";
-          case "undefined":
-            return void 0;
-          case "bigint":
-            if (bigint) {
-              return String(value);
-            }
-          // fallthrough
-          default:
-            return fail ? fail(value) : void 0;
-        }
-      }
-      function stringifyIndent(key2, value, stack, spacer, indentation) {
-        switch (typeof value) {
-          case "string":
-            return strEscape(value);
-          case "object": {
-            if (value === null) {
-              return "null";
-            }
-            if (typeof value.toJSON === "function") {
-              value = value.toJSON(key2);
-              if (typeof value !== "object") {
-                return stringifyIndent(key2, value, stack, spacer, indentation);
-              }
-              if (value === null) {
-                return "null";
-              }
-            }
-            if (stack.indexOf(value) !== -1) {
-              return circularValue;
-            }
-            const originalIndentation = indentation;
-            if (Array.isArray(value)) {
-              if (value.length === 0) {
-                return "[]";
-              }
-              if (maximumDepth < stack.length + 1) {
-                return '"[Array]"';
-              }
-              stack.push(value);
-              indentation += spacer;
-              let res2 = `
-${indentation}`;
-              const join9 = `,
-${indentation}`;
-              const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
-              let i = 0;
-              for (; i < maximumValuesToStringify - 1; i++) {
-                const tmp2 = stringifyIndent(String(i), value[i], stack, spacer, indentation);
-                res2 += tmp2 !== void 0 ? tmp2 : "null";
-                res2 += join9;
-              }
-              const tmp = stringifyIndent(String(i), value[i], stack, spacer, indentation);
-              res2 += tmp !== void 0 ? tmp : "null";
-              if (value.length - 1 > maximumBreadth) {
-                const removedKeys = value.length - maximumBreadth - 1;
-                res2 += `${join9}"... ${getItemCount(removedKeys)} not stringified"`;
-              }
-              res2 += `
-${originalIndentation}`;
-              stack.pop();
-              return `[${res2}]`;
-            }
-            let keys = Object.keys(value);
-            const keyLength = keys.length;
-            if (keyLength === 0) {
-              return "{}";
-            }
-            if (maximumDepth < stack.length + 1) {
-              return '"[Object]"';
-            }
-            indentation += spacer;
-            const join8 = `,
-${indentation}`;
-            let res = "";
-            let separator = "";
-            let maximumPropertiesToStringify = Math.min(keyLength, maximumBreadth);
-            if (isTypedArrayWithEntries(value)) {
-              res += stringifyTypedArray(value, join8, maximumBreadth);
-              keys = keys.slice(value.length);
-              maximumPropertiesToStringify -= value.length;
-              separator = join8;
-            }
-            if (deterministic) {
-              keys = sort(keys, comparator);
-            }
-            stack.push(value);
-            for (let i = 0; i < maximumPropertiesToStringify; i++) {
-              const key3 = keys[i];
-              const tmp = stringifyIndent(key3, value[key3], stack, spacer, indentation);
-              if (tmp !== void 0) {
-                res += `${separator}${strEscape(key3)}: ${tmp}`;
-                separator = join8;
-              }
-            }
-            if (keyLength > maximumBreadth) {
-              const removedKeys = keyLength - maximumBreadth;
-              res += `${separator}"...": "${getItemCount(removedKeys)} not stringified"`;
-              separator = join8;
-            }
-            if (separator !== "") {
-              res = `
-${indentation}${res}
-${originalIndentation}`;
-            }
-            stack.pop();
-            return `{${res}}`;
-          }
-          case "number":
-            return isFinite(value) ? String(value) : fail ? fail(value) : "null";
-          case "boolean":
-            return value === true ? "true" : "false";
-          case "undefined":
-            return void 0;
-          case "bigint":
-            if (bigint) {
-              return String(value);
-            }
-          // fallthrough
-          default:
-            return fail ? fail(value) : void 0;
-        }
-      }
-      function stringifySimple(key2, value, stack) {
-        switch (typeof value) {
-          case "string":
-            return strEscape(value);
-          case "object": {
-            if (value === null) {
-              return "null";
-            }
-            if (typeof value.toJSON === "function") {
-              value = value.toJSON(key2);
-              if (typeof value !== "object") {
-                return stringifySimple(key2, value, stack);
-              }
-              if (value === null) {
-                return "null";
-              }
-            }
-            if (stack.indexOf(value) !== -1) {
-              return circularValue;
-            }
-            let res = "";
-            const hasLength = value.length !== void 0;
-            if (hasLength && Array.isArray(value)) {
-              if (value.length === 0) {
-                return "[]";
-              }
-              if (maximumDepth < stack.length + 1) {
-                return '"[Array]"';
-              }
-              stack.push(value);
-              const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
-              let i = 0;
-              for (; i < maximumValuesToStringify - 1; i++) {
-                const tmp2 = stringifySimple(String(i), value[i], stack);
-                res += tmp2 !== void 0 ? tmp2 : "null";
-                res += ",";
-              }
-              const tmp = stringifySimple(String(i), value[i], stack);
-              res += tmp !== void 0 ? tmp : "null";
-              if (value.length - 1 > maximumBreadth) {
-                const removedKeys = value.length - maximumBreadth - 1;
-                res += `,"... ${getItemCount(removedKeys)} not stringified"`;
-              }
-              stack.pop();
-              return `[${res}]`;
-            }
-            let keys = Object.keys(value);
-            const keyLength = keys.length;
-            if (keyLength === 0) {
-              return "{}";
-            }
-            if (maximumDepth < stack.length + 1) {
-              return '"[Object]"';
-            }
-            let separator = "";
-            let maximumPropertiesToStringify = Math.min(keyLength, maximumBreadth);
-            if (hasLength && isTypedArrayWithEntries(value)) {
-              res += stringifyTypedArray(value, ",", maximumBreadth);
-              keys = keys.slice(value.length);
-              maximumPropertiesToStringify -= value.length;
-              separator = ",";
-            }
-            if (deterministic) {
-              keys = sort(keys, comparator);
-            }
-            stack.push(value);
-            for (let i = 0; i < maximumPropertiesToStringify; i++) {
-              const key3 = keys[i];
-              const tmp = stringifySimple(key3, value[key3], stack);
-              if (tmp !== void 0) {
-                res += `${separator}${strEscape(key3)}:${tmp}`;
-                separator = ",";
-              }
-            }
-            if (keyLength > maximumBreadth) {
-              const removedKeys = keyLength - maximumBreadth;
-              res += `${separator}"...":"${getItemCount(removedKeys)} not stringified"`;
-            }
-            stack.pop();
-            return `{${res}}`;
-          }
-          case "number":
-            return isFinite(value) ? String(value) : fail ? fail(value) : "null";
-          case "boolean":
-            return value === true ? "true" : "false";
-          case "undefined":
-            return void 0;
-          case "bigint":
-            if (bigint) {
-              return String(value);
-            }
-          // fallthrough
-          default:
-            return fail ? fail(value) : void 0;
-        }
-      }
-      function stringify2(value, replacer, space) {
-        if (arguments.length > 1) {
-          let spacer = "";
-          if (typeof space === "number") {
-            spacer = " ".repeat(Math.min(space, 10));
-          } else if (typeof space === "string") {
-            spacer = space.slice(0, 10);
-          }
-          if (replacer != null) {
-            if (typeof replacer === "function") {
-              return stringifyFnReplacer("", { "": value }, [], replacer, spacer, "");
-            }
-            if (Array.isArray(replacer)) {
-              return stringifyArrayReplacer("", value, [], getUniqueReplacerSet(replacer), spacer, "");
-            }
-          }
-          if (spacer.length !== 0) {
-            return stringifyIndent("", value, [], spacer, "");
-          }
-        }
-        return stringifySimple("", value, []);
-      }
-      return stringify2;
-    }
-  }
-});
-
-// node_modules/pino/lib/multistream.js
-var require_multistream = __commonJS({
-  "node_modules/pino/lib/multistream.js"(exports, module) {
-    "use strict";
-    var metadata = /* @__PURE__ */ Symbol.for("pino.metadata");
-    var { DEFAULT_LEVELS } = require_constants();
-    var DEFAULT_INFO_LEVEL = DEFAULT_LEVELS.info;
-    function multistream(streamsArray, opts) {
-      streamsArray = streamsArray || [];
-      opts = opts || { dedupe: false };
-      const streamLevels = Object.create(DEFAULT_LEVELS);
-      streamLevels.silent = Infinity;
-      if (opts.levels && typeof opts.levels === "object") {
-        Object.keys(opts.levels).forEach((i) => {
-          streamLevels[i] = opts.levels[i];
-        });
-      }
-      const res = {
-        write,
-        add,
-        remove,
-        emit,
-        flushSync,
-        end,
-        minLevel: 0,
-        lastId: 0,
-        streams: [],
-        clone,
-        [metadata]: true,
-        streamLevels
-      };
-      if (Array.isArray(streamsArray)) {
-        streamsArray.forEach(add, res);
-      } else {
-        add.call(res, streamsArray);
-      }
-      streamsArray = null;
-      return res;
-      function write(data) {
-        let dest;
-        const level = typeof this.lastLevel === "string" ? (this.streamLevels || streamLevels)[this.lastLevel] : this.lastLevel;
-        const { streams } = this;
-        let recordedLevel = 0;
-        let stream;
-        for (let i = initLoopVar(streams.length, opts.dedupe); checkLoopVar(i, streams.length, opts.dedupe); i = adjustLoopVar(i, opts.dedupe)) {
-          dest = streams[i];
-          if (dest.level <= level) {
-            if (recordedLevel !== 0 && recordedLevel !== dest.level) {
-              break;
-            }
-            stream = dest.stream;
-            if (stream[metadata]) {
-              const { lastTime, lastMsg, lastObj, lastLogger } = this;
-              stream.lastLevel = level;
-              stream.lastTime = lastTime;
-              stream.lastMsg = lastMsg;
-              stream.lastObj = lastObj;
-              stream.lastLogger = lastLogger;
-            }
-            stream.write(data);
-            if (opts.dedupe) {
-              recordedLevel = dest.level;
-            }
-          } else if (!opts.dedupe) {
-            break;
-          }
-        }
-      }
-      function emit(...args) {
-        for (const { stream } of this.streams) {
-          if (typeof stream.emit === "function") {
-            stream.emit(...args);
-          }
-        }
-      }
-      function flushSync() {
-        for (const { stream } of this.streams) {
-          if (typeof stream.flushSync === "function") {
-            stream.flushSync();
-          }
-        }
-      }
-      function add(dest) {
-        if (!dest) {
-          return this;
-        }
-        const isStream = typeof dest.write === "function" || dest.stream;
-        const stream_ = dest.write ? dest : dest.stream;
-        if (!isStream) {
-          throw Error("stream object needs to implement either StreamEntry or DestinationStream interface");
-        }
-        const { streams, streamLevels: streamLevels2 } = this;
-        let level;
-        if (typeof dest.levelVal === "number") {
-          level = dest.levelVal;
-        } else if (typeof dest.level === "string") {
-          level = streamLevels2[dest.level];
-        } else if (typeof dest.level === "number") {
-          level = dest.level;
-        } else {
-          level = DEFAULT_INFO_LEVEL;
-        }
-        const dest_ = {
-          stream: stream_,
-          level,
-          levelVal: void 0,
-          id: ++res.lastId
-        };
-        streams.unshift(dest_);
-        streams.sort(compareByLevel);
-        this.minLevel = streams[0].level;
-        return this;
-      }
-      function remove(id) {
-        const { streams } = this;
-        const index = streams.findIndex((s) => s.id === id);
-        if (index >= 0) {
-          streams.splice(index, 1);
-          streams.sort(compareByLevel);
-          this.minLevel = streams.length > 0 ? streams[0].level : -1;
-        }
-        return this;
-      }
-      function end() {
-        for (const { stream } of this.streams) {
-          if (typeof stream.flushSync === "function") {
-            stream.flushSync();
-          }
-          stream.end();
-        }
-      }
-      function clone(level) {
-        const streams = new Array(this.streams.length);
-        for (let i = 0; i < streams.length; i++) {
-          streams[i] = {
-            level,
-            stream: this.streams[i].stream
-          };
-        }
-        return {
-          write,
-          add,
-          remove,
-          emit,
-          flushSync,
-          end,
-          minLevel: level,
-          streams,
-          clone,
-          [metadata]: true,
-          streamLevels
-        };
-      }
-    }
-    function compareByLevel(a, b) {
-      return a.level - b.level;
-    }
-    function initLoopVar(length, dedupe) {
-      return dedupe ? length - 1 : 0;
-    }
-    function adjustLoopVar(i, dedupe) {
-      return dedupe ? i - 1 : i + 1;
-    }
-    function checkLoopVar(i, length, dedupe) {
-      return dedupe ? i >= 0 : i < length;
-    }
-    module.exports = multistream;
-  }
-});
-
-// node_modules/pino/pino.js
-var require_pino = __commonJS({
-  "node_modules/pino/pino.js"(exports, module) {
-    "use strict";
-    var os = __require("node:os");
-    var stdSerializers = require_pino_std_serializers();
-    var caller = require_caller();
-    var redaction = require_redaction();
-    var time = require_time();
-    var proto = require_proto();
-    var symbols = require_symbols();
-    var { configure } = require_safe_stable_stringify();
-    var { assertDefaultLevelFound, mappings, genLsCache, genLevelComparison, assertLevelComparison } = require_levels();
-    var { DEFAULT_LEVELS, SORTING_ORDER } = require_constants();
-    var {
-      createArgsNormalizer,
-      asChindings,
-      buildSafeSonicBoom,
-      buildFormatters,
-      stringify,
-      normalizeDestFileDescriptor,
-      noop
-    } = require_tools();
-    var { version } = require_meta();
-    var {
-      chindingsSym,
-      redactFmtSym,
-      serializersSym,
-      timeSym,
-      timeSliceIndexSym,
-      streamSym,
-      stringifySym,
-      stringifySafeSym,
-      stringifiersSym,
-      setLevelSym,
-      endSym,
-      formatOptsSym,
-      messageKeySym,
-      errorKeySym,
-      nestedKeySym,
-      mixinSym,
-      levelCompSym,
-      useOnlyCustomLevelsSym,
-      formattersSym,
-      hooksSym,
-      nestedKeyStrSym,
-      mixinMergeStrategySym,
-      msgPrefixSym,
-      transportUsesMultistreamSym
-    } = symbols;
-    var { epochTime, nullTime } = time;
-    var { pid } = process;
-    var hostname3 = os.hostname();
-    var defaultErrorSerializer = stdSerializers.err;
-    var defaultOptions2 = {
-      level: "info",
-      levelComparison: SORTING_ORDER.ASC,
-      levels: DEFAULT_LEVELS,
-      messageKey: "msg",
-      errorKey: "err",
-      nestedKey: null,
-      enabled: true,
-      base: { pid, hostname: hostname3 },
-      serializers: Object.assign(/* @__PURE__ */ Object.create(null), {
-        err: defaultErrorSerializer
-      }),
-      formatters: Object.assign(/* @__PURE__ */ Object.create(null), {
-        bindings(bindings) {
-          return bindings;
-        },
-        level(label, number) {
-          return { level: number };
-        }
-      }),
-      hooks: {
-        logMethod: void 0,
-        streamWrite: void 0
-      },
-      timestamp: epochTime,
-      name: void 0,
-      redact: null,
-      customLevels: null,
-      useOnlyCustomLevels: false,
-      depthLimit: 5,
-      edgeLimit: 100
-    };
-    var normalize3 = createArgsNormalizer(defaultOptions2);
-    var serializers = Object.assign(/* @__PURE__ */ Object.create(null), stdSerializers);
-    function pino2(...args) {
-      const instance = {};
-      const { opts, stream } = normalize3(instance, caller(), ...args);
-      if (opts.level && typeof opts.level === "string" && DEFAULT_LEVELS[opts.level.toLowerCase()] !== void 0) opts.level = opts.level.toLowerCase();
-      const {
-        redact,
-        crlf,
-        serializers: serializers2,
-        timestamp,
-        messageKey,
-        errorKey,
-        nestedKey,
-        base,
-        name,
-        level,
-        customLevels,
-        levelComparison,
-        mixin,
-        mixinMergeStrategy,
-        useOnlyCustomLevels,
-        formatters,
-        hooks,
-        depthLimit,
-        edgeLimit,
-        onChild,
-        msgPrefix
-      } = opts;
-      const stringifySafe = configure({
-        maximumDepth: depthLimit,
-        maximumBreadth: edgeLimit
-      });
-      const allFormatters = buildFormatters(
-        formatters.level,
-        formatters.bindings,
-        formatters.log
-      );
-      const stringifyFn = stringify.bind({
-        [stringifySafeSym]: stringifySafe
-      });
-      const stringifiers = redact ? Object.assign(/* @__PURE__ */ Object.create(null), redaction(redact, stringifyFn)) : /* @__PURE__ */ Object.create(null);
-      const formatOpts = redact ? { stringify: stringifiers[redactFmtSym] } : { stringify: stringifyFn };
-      const end = "}" + (crlf ? "\r\n" : "\n");
-      const coreChindings = asChindings.bind(null, {
-        [chindingsSym]: "",
-        [serializersSym]: serializers2,
-        [stringifiersSym]: stringifiers,
-        [stringifySym]: stringify,
-        [stringifySafeSym]: stringifySafe,
-        [formattersSym]: allFormatters
-      });
-      let chindings = "";
-      if (base !== null) {
-        if (name === void 0) {
-          chindings = coreChindings(base);
-        } else {
-          chindings = coreChindings(Object.assign({}, base, { name }));
-        }
-      }
-      const time2 = timestamp instanceof Function ? timestamp : timestamp ? epochTime : nullTime;
-      const timeSliceIndex = time2().indexOf(":") + 1;
-      if (useOnlyCustomLevels && !customLevels) throw Error("customLevels is required if useOnlyCustomLevels is set true");
-      if (mixin && typeof mixin !== "function") throw Error(`Unknown mixin type "${typeof mixin}" - expected "function"`);
-      if (msgPrefix && typeof msgPrefix !== "string") throw Error(`Unknown msgPrefix type "${typeof msgPrefix}" - expected "string"`);
-      assertDefaultLevelFound(level, customLevels, useOnlyCustomLevels);
-      const levels = mappings(customLevels, useOnlyCustomLevels);
-      if (stream && stream[transportUsesMultistreamSym] === true) {
-        let sampleLabel = typeof level === "string" ? level : void 0;
-        if (!sampleLabel || levels[sampleLabel] === void 0) {
-          sampleLabel = Object.keys(levels)[0];
-        }
-        const sampleNumber = levels[sampleLabel];
-        let ok = false;
-        try {
-          const formatted = formatters.level(sampleLabel, sampleNumber);
-          ok = formatted && typeof formatted === "object" && formatted.level === sampleNumber;
-        } catch {
-          ok = false;
-        }
-        if (!ok) {
-          process.emitWarning(
-            'custom formatters.level detected with multiple transport targets/pipelines; ensure logs include a numeric "level" field or they may be dropped',
-            { code: "PINO_TRANSPORT_MULTI_TARGETS_LEVEL_FORMATTER" }
-          );
-        }
-      }
-      if (typeof stream.emit === "function") {
-        stream.emit("message", { code: "PINO_CONFIG", config: { levels, messageKey, errorKey } });
-      }
-      assertLevelComparison(levelComparison);
-      const levelCompFunc = genLevelComparison(levelComparison);
-      Object.assign(instance, {
-        levels,
-        [levelCompSym]: levelCompFunc,
-        [useOnlyCustomLevelsSym]: useOnlyCustomLevels,
-        [streamSym]: stream,
-        [timeSym]: time2,
-        [timeSliceIndexSym]: timeSliceIndex,
-        [stringifySym]: stringify,
-        [stringifySafeSym]: stringifySafe,
-        [stringifiersSym]: stringifiers,
-        [endSym]: end,
-        [formatOptsSym]: formatOpts,
-        [messageKeySym]: messageKey,
-        [errorKeySym]: errorKey,
-        [nestedKeySym]: nestedKey,
-        // protect against injection
-        [nestedKeyStrSym]: nestedKey ? `,${JSON.stringify(nestedKey)}:{` : "",
-        [serializersSym]: serializers2,
-        [mixinSym]: mixin,
-        [mixinMergeStrategySym]: mixinMergeStrategy,
-        [chindingsSym]: chindings,
-        [formattersSym]: allFormatters,
-        [hooksSym]: hooks,
-        silent: noop,
-        onChild,
-        [msgPrefixSym]: msgPrefix
-      });
-      Object.setPrototypeOf(instance, proto());
-      genLsCache(instance);
-      instance[setLevelSym](level);
-      return instance;
-    }
-    module.exports = pino2;
-    module.exports.destination = (dest = process.stdout.fd) => {
-      if (typeof dest === "object") {
-        dest.dest = normalizeDestFileDescriptor(dest.dest || process.stdout.fd);
-        return buildSafeSonicBoom(dest);
-      } else {
-        return buildSafeSonicBoom({ dest: normalizeDestFileDescriptor(dest), minLength: 0 });
-      }
-    };
-    module.exports.transport = require_transport();
-    module.exports.multistream = require_multistream();
-    module.exports.levels = mappings();
-    module.exports.stdSerializers = serializers;
-    module.exports.stdTimeFunctions = Object.assign({}, time);
-    module.exports.symbols = symbols;
-    module.exports.version = version;
-    module.exports.default = pino2;
-    module.exports.pino = pino2;
-  }
-});
-
 // node_modules/undici/lib/core/symbols.js
-var require_symbols2 = __commonJS({
+var require_symbols = __commonJS({
   "node_modules/undici/lib/core/symbols.js"(exports, module) {
     "use strict";
     module.exports = {
@@ -29246,7 +24665,7 @@ var require_errors3 = __commonJS({
 });
 
 // node_modules/undici/lib/core/constants.js
-var require_constants2 = __commonJS({
+var require_constants = __commonJS({
   "node_modules/undici/lib/core/constants.js"(exports, module) {
     "use strict";
     var wellknownHeaderNames = (
@@ -29380,7 +24799,7 @@ var require_tree = __commonJS({
     var {
       wellknownHeaderNames,
       headerNameLowerCasedRecord
-    } = require_constants2();
+    } = require_constants();
     var TstNode = class _TstNode {
       /** @type {any} */
       value = null;
@@ -29520,7 +24939,7 @@ var require_util2 = __commonJS({
   "node_modules/undici/lib/core/util.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
-    var { kDestroyed, kBodyUsed, kListeners, kBody } = require_symbols2();
+    var { kDestroyed, kBodyUsed, kListeners, kBody } = require_symbols();
     var { IncomingMessage } = __require("node:http");
     var stream = __require("node:stream");
     var net = __require("node:net");
@@ -29528,7 +24947,7 @@ var require_util2 = __commonJS({
     var { EventEmitter: EE } = __require("node:events");
     var timers = require_timers();
     var { InvalidArgumentError, ConnectTimeoutError } = require_errors3();
-    var { headerNameLowerCasedRecord } = require_constants2();
+    var { headerNameLowerCasedRecord } = require_constants();
     var { tree } = require_tree();
     var [nodeMajor, nodeMinor] = process.versions.node.split(".", 2).map((v) => Number(v));
     var BodyAsyncIterable = class {
@@ -30361,7 +25780,7 @@ var require_stats = __commonJS({
       kSize,
       kFree,
       kQueued
-    } = require_symbols2();
+    } = require_symbols();
     var ClientStats = class {
       constructor(client) {
         this.connected = client[kConnected];
@@ -30627,7 +26046,7 @@ var require_request = __commonJS({
       getProtocolFromUrlString
     } = require_util2();
     var { channels } = require_diagnostics();
-    var { headerNameLowerCasedRecord } = require_constants2();
+    var { headerNameLowerCasedRecord } = require_constants();
     var invalidPathRegex = /[^\u0021-\u00ff]/;
     function isValidContentLengthHeaderValue(val) {
       if (typeof val !== "string" || val.length === 0) {
@@ -31222,7 +26641,7 @@ var require_dispatcher_base = __commonJS({
       ClientClosedError,
       InvalidArgumentError
     } = require_errors3();
-    var { kDestroy, kClose, kClosed, kDestroyed, kDispatch } = require_symbols2();
+    var { kDestroy, kClose, kClosed, kDestroyed, kDispatch } = require_symbols();
     var kOnDestroyed = /* @__PURE__ */ Symbol("onDestroyed");
     var kOnClosed = /* @__PURE__ */ Symbol("onClosed");
     var kWebSocketOptions = /* @__PURE__ */ Symbol("webSocketOptions");
@@ -31520,7 +26939,7 @@ var require_utils2 = __commonJS({
 });
 
 // node_modules/undici/lib/llhttp/constants.js
-var require_constants3 = __commonJS({
+var require_constants2 = __commonJS({
   "node_modules/undici/lib/llhttp/constants.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
@@ -32173,7 +27592,7 @@ var require_llhttp_simd_wasm = __commonJS({
 });
 
 // node_modules/undici/lib/web/fetch/constants.js
-var require_constants4 = __commonJS({
+var require_constants3 = __commonJS({
   "node_modules/undici/lib/web/fetch/constants.js"(exports, module) {
     "use strict";
     var corsSafeListedMethods = (
@@ -33560,7 +28979,7 @@ var require_util3 = __commonJS({
     "use strict";
     var { Transform } = __require("node:stream");
     var zlib = __require("node:zlib");
-    var { redirectStatusSet, referrerPolicyTokens, badPortsSet } = require_constants4();
+    var { redirectStatusSet, referrerPolicyTokens, badPortsSet } = require_constants3();
     var { getGlobalOrigin } = require_global();
     var { collectAnHTTPQuotedString, parseMIMEType } = require_data_url();
     var { performance: performance3 } = __require("node:perf_hooks");
@@ -35169,8 +30588,8 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext,
       kClosed
-    } = require_symbols2();
-    var constants2 = require_constants3();
+    } = require_symbols();
+    var constants2 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var removeAllListeners = util.removeAllListeners;
@@ -36450,7 +31869,7 @@ var require_client_h2 = __commonJS({
       kRemoteSettings,
       kHTTP2Stream,
       kHTTP2SessionState
-    } = require_symbols2();
+    } = require_symbols();
     var { channels } = require_diagnostics();
     var kOpenStreams = /* @__PURE__ */ Symbol("open streams");
     var extractBody;
@@ -37232,7 +32651,7 @@ var require_client = __commonJS({
       kHTTP2ConnectionWindowSize,
       kResume,
       kPingInterval
-    } = require_symbols2();
+    } = require_symbols();
     var connectH1 = require_client_h1();
     var connectH2 = require_client_h2();
     var kClosedResolve = /* @__PURE__ */ Symbol("kClosedResolve");
@@ -37782,7 +33201,7 @@ var require_pool_base = __commonJS({
     var { PoolStats } = require_stats();
     var DispatcherBase = require_dispatcher_base();
     var FixedQueue = require_fixed_queue();
-    var { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = require_symbols2();
+    var { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = require_symbols();
     var kClients = /* @__PURE__ */ Symbol("clients");
     var kNeedDrain = /* @__PURE__ */ Symbol("needDrain");
     var kQueue = /* @__PURE__ */ Symbol("queue");
@@ -37968,7 +33387,7 @@ var require_pool = __commonJS({
       InvalidArgumentError
     } = require_errors3();
     var util = require_util2();
-    var { kUrl } = require_symbols2();
+    var { kUrl } = require_symbols();
     var buildConnector = require_connect();
     var kOptions = /* @__PURE__ */ Symbol("options");
     var kConnections = /* @__PURE__ */ Symbol("connections");
@@ -38070,7 +33489,7 @@ var require_balanced_pool = __commonJS({
       kGetDispatcher
     } = require_pool_base();
     var Pool3 = require_pool();
-    var { kUrl } = require_symbols2();
+    var { kUrl } = require_symbols();
     var util = require_util2();
     var kFactory = /* @__PURE__ */ Symbol("factory");
     var kOptions = /* @__PURE__ */ Symbol("options");
@@ -38220,7 +33639,7 @@ var require_round_robin_pool = __commonJS({
       InvalidArgumentError
     } = require_errors3();
     var util = require_util2();
-    var { kUrl } = require_symbols2();
+    var { kUrl } = require_symbols();
     var buildConnector = require_connect();
     var kOptions = /* @__PURE__ */ Symbol("options");
     var kConnections = /* @__PURE__ */ Symbol("connections");
@@ -38325,7 +33744,7 @@ var require_agent = __commonJS({
   "node_modules/undici/lib/dispatcher/agent.js"(exports, module) {
     "use strict";
     var { InvalidArgumentError, MaxOriginsReachedError } = require_errors3();
-    var { kClients, kRunning, kClose, kDestroy, kDispatch, kUrl } = require_symbols2();
+    var { kClients, kRunning, kClose, kDestroy, kDispatch, kUrl } = require_symbols();
     var DispatcherBase = require_dispatcher_base();
     var Pool3 = require_pool();
     var Client = require_client();
@@ -38959,7 +34378,7 @@ var require_socks5_proxy_agent = __commonJS({
     var DispatcherBase = require_dispatcher_base();
     var { InvalidArgumentError } = require_errors3();
     var { Socks5Client, STATES } = require_socks5_client();
-    var { kDispatch, kClose, kDestroy } = require_symbols2();
+    var { kDispatch, kClose, kDestroy } = require_symbols();
     var Pool3 = require_pool();
     var buildConnector = require_connect();
     var { debuglog } = __require("node:util");
@@ -39157,7 +34576,7 @@ var require_socks5_proxy_agent = __commonJS({
 var require_proxy_agent = __commonJS({
   "node_modules/undici/lib/dispatcher/proxy-agent.js"(exports, module) {
     "use strict";
-    var { kProxy, kClose, kDestroy, kDispatch } = require_symbols2();
+    var { kProxy, kClose, kDestroy, kDispatch } = require_symbols();
     var Agent = require_agent();
     var Pool3 = require_pool();
     var DispatcherBase = require_dispatcher_base();
@@ -39415,7 +34834,7 @@ var require_env_http_proxy_agent = __commonJS({
   "node_modules/undici/lib/dispatcher/env-http-proxy-agent.js"(exports, module) {
     "use strict";
     var DispatcherBase = require_dispatcher_base();
-    var { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = require_symbols2();
+    var { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = require_symbols();
     var ProxyAgent = require_proxy_agent();
     var Agent = require_agent();
     var DEFAULT_PORTS = {
@@ -39538,7 +34957,7 @@ var require_retry_handler = __commonJS({
   "node_modules/undici/lib/handler/retry-handler.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
-    var { kRetryHandlerDefaultRetry } = require_symbols2();
+    var { kRetryHandlerDefaultRetry } = require_symbols();
     var { RequestRetryError } = require_errors3();
     var WrapHandler = require_wrap_handler();
     var {
@@ -41018,7 +36437,7 @@ var require_api_upgrade = __commonJS({
     var { AsyncResource } = __require("node:async_hooks");
     var assert = __require("node:assert");
     var util = require_util2();
-    var { kHTTP2Stream } = require_symbols2();
+    var { kHTTP2Stream } = require_symbols();
     var { addSignal, removeSignal } = require_abort_signal();
     var UpgradeHandler = class extends AsyncResource {
       constructor(opts, callback) {
@@ -41829,7 +37248,7 @@ var require_mock_client = __commonJS({
       kIgnoreTrailingSlash
     } = require_mock_symbols();
     var { MockInterceptor } = require_mock_interceptor();
-    var Symbols = require_symbols2();
+    var Symbols = require_symbols();
     var { InvalidArgumentError } = require_errors3();
     var MockClient = class extends Client {
       constructor(origin, opts) {
@@ -42090,7 +37509,7 @@ var require_mock_pool = __commonJS({
       kIgnoreTrailingSlash
     } = require_mock_symbols();
     var { MockInterceptor } = require_mock_interceptor();
-    var Symbols = require_symbols2();
+    var Symbols = require_symbols();
     var { InvalidArgumentError } = require_errors3();
     var MockPool = class extends Pool3 {
       constructor(origin, opts) {
@@ -42178,7 +37597,7 @@ var require_pending_interceptors_formatter = __commonJS({
 var require_mock_agent = __commonJS({
   "node_modules/undici/lib/mock/mock-agent.js"(exports, module) {
     "use strict";
-    var { kClients } = require_symbols2();
+    var { kClients } = require_symbols();
     var Agent = require_agent();
     var {
       kAgent,
@@ -43222,7 +38641,7 @@ var require_redirect_handler = __commonJS({
   "node_modules/undici/lib/handler/redirect-handler.js"(exports, module) {
     "use strict";
     var util = require_util2();
-    var { kBodyUsed, kRedirectCacheControl } = require_symbols2();
+    var { kBodyUsed, kRedirectCacheControl } = require_symbols();
     var assert = __require("node:assert");
     var { InvalidArgumentError } = require_errors3();
     var EE = __require("node:events");
@@ -45059,7 +40478,7 @@ var require_cache_handler = __commonJS({
   "node_modules/undici/lib/handler/cache-handler.js"(exports, module) {
     "use strict";
     var util = require_util2();
-    var { kRedirectCacheControl } = require_symbols2();
+    var { kRedirectCacheControl } = require_symbols();
     var {
       parseCacheControlHeader,
       hasInvalidCacheControlDirective,
@@ -47928,7 +43347,7 @@ var require_sqlite_cache_store = __commonJS({
 var require_headers = __commonJS({
   "node_modules/undici/lib/web/fetch/headers.js"(exports, module) {
     "use strict";
-    var { kConstruct } = require_symbols2();
+    var { kConstruct } = require_symbols();
     var { kEnumerableProperty } = require_util2();
     var {
       iteratorMixin,
@@ -48404,10 +43823,10 @@ var require_response = __commonJS({
     var {
       redirectStatusSet,
       nullBodyStatus
-    } = require_constants4();
+    } = require_constants3();
     var { webidl } = require_webidl();
     var { URLSerializer } = require_data_url();
-    var { kConstruct } = require_symbols2();
+    var { kConstruct } = require_symbols();
     var assert = __require("node:assert");
     var { isomorphicEncode, serializeJavascriptValueToJSONString } = require_infra();
     var textEncoder = new TextEncoder("utf-8");
@@ -48829,11 +44248,11 @@ var require_request2 = __commonJS({
       requestCredentials,
       requestCache,
       requestDuplex
-    } = require_constants4();
+    } = require_constants3();
     var { kEnumerableProperty, normalizedMethodRecordsBase, normalizedMethodRecords } = util;
     var { webidl } = require_webidl();
     var { URLSerializer } = require_data_url();
-    var { kConstruct } = require_symbols2();
+    var { kConstruct } = require_symbols();
     var assert = __require("node:assert");
     var { getMaxListeners, setMaxListeners: setMaxListeners3, defaultMaxListeners } = __require("node:events");
     var kAbortController = /* @__PURE__ */ Symbol("abortController");
@@ -49758,7 +45177,7 @@ var require_fetch = __commonJS({
       safeMethodsSet,
       requestBodyHeader,
       subresourceSet
-    } = require_constants4();
+    } = require_constants3();
     var EE = __require("node:events");
     var { Readable: Readable2, pipeline, finished, isErrored, isReadable } = __require("node:stream");
     var { addAbortListener, bufferToLowerCasedHeaderName } = require_util2();
@@ -50880,7 +46299,7 @@ var require_cache3 = __commonJS({
   "node_modules/undici/lib/web/cache/cache.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
-    var { kConstruct } = require_symbols2();
+    var { kConstruct } = require_symbols();
     var { urlEquals, getFieldValues } = require_util4();
     var { kEnumerableProperty, isDisturbed } = require_util2();
     var { webidl } = require_webidl();
@@ -51431,7 +46850,7 @@ var require_cachestorage = __commonJS({
     var { Cache } = require_cache3();
     var { webidl } = require_webidl();
     var { kEnumerableProperty } = require_util2();
-    var { kConstruct } = require_symbols2();
+    var { kConstruct } = require_symbols();
     var CacheStorage = class _CacheStorage {
       /**
        * @see https://w3c.github.io/ServiceWorker/#dfn-relevant-name-to-cache-map
@@ -51535,7 +46954,7 @@ var require_cachestorage = __commonJS({
 });
 
 // node_modules/undici/lib/web/cookies/constants.js
-var require_constants5 = __commonJS({
+var require_constants4 = __commonJS({
   "node_modules/undici/lib/web/cookies/constants.js"(exports, module) {
     "use strict";
     var maxAttributeValueSize = 1024;
@@ -51764,7 +47183,7 @@ var require_parse = __commonJS({
   "node_modules/undici/lib/web/cookies/parse.js"(exports, module) {
     "use strict";
     var { collectASequenceOfCodePointsFast } = require_infra();
-    var { maxNameValuePairSize, maxAttributeValueSize } = require_constants5();
+    var { maxNameValuePairSize, maxAttributeValueSize } = require_constants4();
     var { isCTLExcludingHtab } = require_util5();
     var assert = __require("node:assert");
     function parseSetCookie(header2) {
@@ -52037,7 +47456,7 @@ var require_events = __commonJS({
     "use strict";
     var { webidl } = require_webidl();
     var { kEnumerableProperty } = require_util2();
-    var { kConstruct } = require_symbols2();
+    var { kConstruct } = require_symbols();
     var MessageEvent = class _MessageEvent extends Event {
       #eventInit;
       constructor(type, eventInitDict = {}) {
@@ -52300,7 +47719,7 @@ var require_events = __commonJS({
 });
 
 // node_modules/undici/lib/web/websocket/constants.js
-var require_constants6 = __commonJS({
+var require_constants5 = __commonJS({
   "node_modules/undici/lib/web/websocket/constants.js"(exports, module) {
     "use strict";
     var uid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
@@ -52359,7 +47778,7 @@ var require_constants6 = __commonJS({
 var require_util6 = __commonJS({
   "node_modules/undici/lib/web/websocket/util.js"(exports, module) {
     "use strict";
-    var { states, opcodes } = require_constants6();
+    var { states, opcodes } = require_constants5();
     var { isUtf8 } = __require("node:buffer");
     var { removeHTTPWhitespace } = require_data_url();
     var { collectASequenceOfCodePointsFast } = require_infra();
@@ -52537,7 +47956,7 @@ var require_frame = __commonJS({
   "node_modules/undici/lib/web/websocket/frame.js"(exports, module) {
     "use strict";
     var { runtimeFeatures } = require_runtime_features();
-    var { maxUnsigned16Bit, opcodes } = require_constants6();
+    var { maxUnsigned16Bit, opcodes } = require_constants5();
     var BUFFER_SIZE = 8 * 1024;
     var buffer = null;
     var bufIdx = BUFFER_SIZE;
@@ -52641,7 +48060,7 @@ var require_frame = __commonJS({
 var require_connection = __commonJS({
   "node_modules/undici/lib/web/websocket/connection.js"(exports, module) {
     "use strict";
-    var { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = require_constants6();
+    var { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = require_constants5();
     var { parseExtensions, isClosed, isClosing, isEstablished, isConnecting, validateCloseCodeAndReason } = require_util6();
     var { makeRequest } = require_request2();
     var { fetching } = require_fetch();
@@ -52887,7 +48306,7 @@ var require_receiver = __commonJS({
     "use strict";
     var { Writable } = __require("node:stream");
     var assert = __require("node:assert");
-    var { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = require_constants6();
+    var { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = require_constants5();
     var {
       isValidStatusCode,
       isValidOpcode,
@@ -53254,7 +48673,7 @@ var require_sender = __commonJS({
   "node_modules/undici/lib/web/websocket/sender.js"(exports, module) {
     "use strict";
     var { WebsocketFrameSend } = require_frame();
-    var { opcodes, sendHints } = require_constants6();
+    var { opcodes, sendHints } = require_constants5();
     var FixedQueue = require_fixed_queue();
     var SendQueue = class {
       /**
@@ -53344,7 +48763,7 @@ var require_websocket = __commonJS({
     var { webidl } = require_webidl();
     var { URLSerializer } = require_data_url();
     var { environmentSettingsObject } = require_util3();
-    var { staticPropertyDescriptors, states, sentCloseFrameState, sendHints, opcodes } = require_constants6();
+    var { staticPropertyDescriptors, states, sentCloseFrameState, sendHints, opcodes } = require_constants5();
     var {
       isConnecting,
       isEstablished,
@@ -53832,7 +49251,7 @@ var require_websocketerror = __commonJS({
     "use strict";
     var { webidl } = require_webidl();
     var { validateCloseCodeAndReason } = require_util6();
-    var { kConstruct } = require_symbols2();
+    var { kConstruct } = require_symbols();
     var { kEnumerableProperty } = require_util2();
     function createInheritableDOMException() {
       class Test extends DOMException {
@@ -53912,7 +49331,7 @@ var require_websocketstream = __commonJS({
     "use strict";
     var { createDeferredPromise } = require_promise();
     var { environmentSettingsObject } = require_util3();
-    var { states, opcodes, sentCloseFrameState } = require_constants6();
+    var { states, opcodes, sentCloseFrameState } = require_constants5();
     var { webidl } = require_webidl();
     var { getURLRecord, isValidSubprotocol, isEstablished, utf8Decode } = require_util6();
     var { establishWebSocketConnection, failWebsocketConnection, closeWebSocketConnection } = require_connection();
@@ -55109,7 +50528,7 @@ ${captureLines}` : capture.stack;
     module.exports.setGlobalOrigin = setGlobalOrigin;
     module.exports.getGlobalOrigin = getGlobalOrigin;
     var { CacheStorage } = require_cachestorage();
-    var { kConstruct } = require_symbols2();
+    var { kConstruct } = require_symbols();
     module.exports.caches = new CacheStorage(kConstruct);
     var { deleteCookie, getCookies, getSetCookies, setCookie, parseCookie } = require_cookies();
     module.exports.deleteCookie = deleteCookie;
@@ -55156,6 +50575,8201 @@ ${captureLines}` : capture.stack;
       globalThis.EventSource = module.exports.EventSource;
     }
     module.exports.install = install;
+  }
+});
+
+// node_modules/pino-std-serializers/lib/err-helpers.js
+var require_err_helpers = __commonJS({
+  "node_modules/pino-std-serializers/lib/err-helpers.js"(exports, module) {
+    "use strict";
+    var isErrorLike = (err) => {
+      return err && typeof err.message === "string";
+    };
+    var getErrorCause = (err) => {
+      if (!err) return;
+      const cause = err.cause;
+      if (typeof cause === "function") {
+        const causeResult = err.cause();
+        return isErrorLike(causeResult) ? causeResult : void 0;
+      } else {
+        return isErrorLike(cause) ? cause : void 0;
+      }
+    };
+    var _stackWithCauses = (err, seen) => {
+      if (!isErrorLike(err)) return "";
+      const stack = err.stack || "";
+      if (seen.has(err)) {
+        return stack + "\ncauses have become circular...";
+      }
+      const cause = getErrorCause(err);
+      if (cause) {
+        seen.add(err);
+        return stack + "\ncaused by: " + _stackWithCauses(cause, seen);
+      } else {
+        return stack;
+      }
+    };
+    var stackWithCauses = (err) => _stackWithCauses(err, /* @__PURE__ */ new Set());
+    var _messageWithCauses = (err, seen, skip) => {
+      if (!isErrorLike(err)) return "";
+      const message3 = skip ? "" : err.message || "";
+      if (seen.has(err)) {
+        return message3 + ": ...";
+      }
+      const cause = getErrorCause(err);
+      if (cause) {
+        seen.add(err);
+        const skipIfVErrorStyleCause = typeof err.cause === "function";
+        return message3 + (skipIfVErrorStyleCause ? "" : ": ") + _messageWithCauses(cause, seen, skipIfVErrorStyleCause);
+      } else {
+        return message3;
+      }
+    };
+    var messageWithCauses = (err) => _messageWithCauses(err, /* @__PURE__ */ new Set());
+    module.exports = {
+      isErrorLike,
+      getErrorCause,
+      stackWithCauses,
+      messageWithCauses
+    };
+  }
+});
+
+// node_modules/pino-std-serializers/lib/err-proto.js
+var require_err_proto = __commonJS({
+  "node_modules/pino-std-serializers/lib/err-proto.js"(exports, module) {
+    "use strict";
+    var seen = /* @__PURE__ */ Symbol("circular-ref-tag");
+    var rawSymbol = /* @__PURE__ */ Symbol("pino-raw-err-ref");
+    var pinoErrProto = Object.create({}, {
+      type: {
+        enumerable: true,
+        writable: true,
+        value: void 0
+      },
+      message: {
+        enumerable: true,
+        writable: true,
+        value: void 0
+      },
+      stack: {
+        enumerable: true,
+        writable: true,
+        value: void 0
+      },
+      aggregateErrors: {
+        enumerable: true,
+        writable: true,
+        value: void 0
+      },
+      raw: {
+        enumerable: false,
+        get: function() {
+          return this[rawSymbol];
+        },
+        set: function(val) {
+          this[rawSymbol] = val;
+        }
+      }
+    });
+    Object.defineProperty(pinoErrProto, rawSymbol, {
+      writable: true,
+      value: {}
+    });
+    module.exports = {
+      pinoErrProto,
+      pinoErrorSymbols: {
+        seen,
+        rawSymbol
+      }
+    };
+  }
+});
+
+// node_modules/pino-std-serializers/lib/err.js
+var require_err = __commonJS({
+  "node_modules/pino-std-serializers/lib/err.js"(exports, module) {
+    "use strict";
+    module.exports = errSerializer;
+    var { messageWithCauses, stackWithCauses, isErrorLike } = require_err_helpers();
+    var { pinoErrProto, pinoErrorSymbols } = require_err_proto();
+    var { seen } = pinoErrorSymbols;
+    var { toString } = Object.prototype;
+    function errSerializer(err) {
+      if (!isErrorLike(err)) {
+        return err;
+      }
+      err[seen] = void 0;
+      const _err = Object.create(pinoErrProto);
+      _err.type = toString.call(err.constructor) === "[object Function]" ? err.constructor.name : err.name;
+      _err.message = messageWithCauses(err);
+      _err.stack = stackWithCauses(err);
+      if (Array.isArray(err.errors)) {
+        _err.aggregateErrors = err.errors.map((err2) => errSerializer(err2));
+      }
+      for (const key2 in err) {
+        if (_err[key2] === void 0) {
+          const val = err[key2];
+          if (isErrorLike(val)) {
+            if (key2 !== "cause" && !Object.prototype.hasOwnProperty.call(val, seen)) {
+              _err[key2] = errSerializer(val);
+            }
+          } else {
+            _err[key2] = val;
+          }
+        }
+      }
+      delete err[seen];
+      _err.raw = err;
+      return _err;
+    }
+  }
+});
+
+// node_modules/pino-std-serializers/lib/err-with-cause.js
+var require_err_with_cause = __commonJS({
+  "node_modules/pino-std-serializers/lib/err-with-cause.js"(exports, module) {
+    "use strict";
+    module.exports = errWithCauseSerializer;
+    var { isErrorLike } = require_err_helpers();
+    var { pinoErrProto, pinoErrorSymbols } = require_err_proto();
+    var { seen } = pinoErrorSymbols;
+    var { toString } = Object.prototype;
+    function errWithCauseSerializer(err) {
+      if (!isErrorLike(err)) {
+        return err;
+      }
+      err[seen] = void 0;
+      const _err = Object.create(pinoErrProto);
+      _err.type = toString.call(err.constructor) === "[object Function]" ? err.constructor.name : err.name;
+      _err.message = err.message;
+      _err.stack = err.stack;
+      if (Array.isArray(err.errors)) {
+        _err.aggregateErrors = err.errors.map((err2) => errWithCauseSerializer(err2));
+      }
+      if (isErrorLike(err.cause) && !Object.prototype.hasOwnProperty.call(err.cause, seen)) {
+        _err.cause = errWithCauseSerializer(err.cause);
+      }
+      for (const key2 in err) {
+        if (_err[key2] === void 0) {
+          const val = err[key2];
+          if (isErrorLike(val)) {
+            if (!Object.prototype.hasOwnProperty.call(val, seen)) {
+              _err[key2] = errWithCauseSerializer(val);
+            }
+          } else {
+            _err[key2] = val;
+          }
+        }
+      }
+      delete err[seen];
+      _err.raw = err;
+      return _err;
+    }
+  }
+});
+
+// node_modules/pino-std-serializers/lib/req.js
+var require_req = __commonJS({
+  "node_modules/pino-std-serializers/lib/req.js"(exports, module) {
+    "use strict";
+    module.exports = {
+      mapHttpRequest,
+      reqSerializer
+    };
+    var rawSymbol = /* @__PURE__ */ Symbol("pino-raw-req-ref");
+    var pinoReqProto = Object.create({}, {
+      id: {
+        enumerable: true,
+        writable: true,
+        value: ""
+      },
+      method: {
+        enumerable: true,
+        writable: true,
+        value: ""
+      },
+      url: {
+        enumerable: true,
+        writable: true,
+        value: ""
+      },
+      query: {
+        enumerable: true,
+        writable: true,
+        value: ""
+      },
+      params: {
+        enumerable: true,
+        writable: true,
+        value: ""
+      },
+      headers: {
+        enumerable: true,
+        writable: true,
+        value: {}
+      },
+      remoteAddress: {
+        enumerable: true,
+        writable: true,
+        value: ""
+      },
+      remotePort: {
+        enumerable: true,
+        writable: true,
+        value: ""
+      },
+      raw: {
+        enumerable: false,
+        get: function() {
+          return this[rawSymbol];
+        },
+        set: function(val) {
+          this[rawSymbol] = val;
+        }
+      }
+    });
+    Object.defineProperty(pinoReqProto, rawSymbol, {
+      writable: true,
+      value: {}
+    });
+    function reqSerializer(req) {
+      const connection = req.info || req.socket;
+      const _req = Object.create(pinoReqProto);
+      _req.id = typeof req.id === "function" ? req.id() : req.id || (req.info ? req.info.id : void 0);
+      _req.method = req.method;
+      if (req.originalUrl) {
+        _req.url = req.originalUrl;
+      } else {
+        const path5 = req.path;
+        _req.url = typeof path5 === "string" ? path5 : req.url ? req.url.path || req.url : void 0;
+      }
+      if (req.query) {
+        _req.query = req.query;
+      }
+      if (req.params) {
+        _req.params = req.params;
+      }
+      _req.headers = req.headers;
+      _req.remoteAddress = connection && connection.remoteAddress;
+      _req.remotePort = connection && connection.remotePort;
+      _req.raw = req.raw || req;
+      return _req;
+    }
+    function mapHttpRequest(req) {
+      return {
+        req: reqSerializer(req)
+      };
+    }
+  }
+});
+
+// node_modules/pino-std-serializers/lib/res.js
+var require_res = __commonJS({
+  "node_modules/pino-std-serializers/lib/res.js"(exports, module) {
+    "use strict";
+    module.exports = {
+      mapHttpResponse,
+      resSerializer
+    };
+    var rawSymbol = /* @__PURE__ */ Symbol("pino-raw-res-ref");
+    var pinoResProto = Object.create({}, {
+      statusCode: {
+        enumerable: true,
+        writable: true,
+        value: 0
+      },
+      headers: {
+        enumerable: true,
+        writable: true,
+        value: ""
+      },
+      raw: {
+        enumerable: false,
+        get: function() {
+          return this[rawSymbol];
+        },
+        set: function(val) {
+          this[rawSymbol] = val;
+        }
+      }
+    });
+    Object.defineProperty(pinoResProto, rawSymbol, {
+      writable: true,
+      value: {}
+    });
+    function resSerializer(res) {
+      const _res = Object.create(pinoResProto);
+      _res.statusCode = res.headersSent ? res.statusCode : null;
+      _res.headers = res.getHeaders ? res.getHeaders() : res._headers;
+      _res.raw = res;
+      return _res;
+    }
+    function mapHttpResponse(res) {
+      return {
+        res: resSerializer(res)
+      };
+    }
+  }
+});
+
+// node_modules/pino-std-serializers/index.js
+var require_pino_std_serializers = __commonJS({
+  "node_modules/pino-std-serializers/index.js"(exports, module) {
+    "use strict";
+    var errSerializer = require_err();
+    var errWithCauseSerializer = require_err_with_cause();
+    var reqSerializers = require_req();
+    var resSerializers = require_res();
+    module.exports = {
+      err: errSerializer,
+      errWithCause: errWithCauseSerializer,
+      mapHttpRequest: reqSerializers.mapHttpRequest,
+      mapHttpResponse: resSerializers.mapHttpResponse,
+      req: reqSerializers.reqSerializer,
+      res: resSerializers.resSerializer,
+      wrapErrorSerializer: function wrapErrorSerializer(customSerializer) {
+        if (customSerializer === errSerializer) return customSerializer;
+        return function wrapErrSerializer(err) {
+          return customSerializer(errSerializer(err));
+        };
+      },
+      wrapRequestSerializer: function wrapRequestSerializer(customSerializer) {
+        if (customSerializer === reqSerializers.reqSerializer) return customSerializer;
+        return function wrappedReqSerializer(req) {
+          return customSerializer(reqSerializers.reqSerializer(req));
+        };
+      },
+      wrapResponseSerializer: function wrapResponseSerializer(customSerializer) {
+        if (customSerializer === resSerializers.resSerializer) return customSerializer;
+        return function wrappedResSerializer(res) {
+          return customSerializer(resSerializers.resSerializer(res));
+        };
+      }
+    };
+  }
+});
+
+// node_modules/pino/lib/caller.js
+var require_caller = __commonJS({
+  "node_modules/pino/lib/caller.js"(exports, module) {
+    "use strict";
+    var util = __require("node:util");
+    var getCallSites = util.getCallSites ?? util.getCallSite;
+    function noOpPrepareStackTrace(_, stack) {
+      return stack;
+    }
+    module.exports = function getCallers() {
+      if (getCallSites) {
+        return getCallSites().slice(2).map((callSite) => callSite.scriptName);
+      }
+      const originalPrepare = Error.prepareStackTrace;
+      Error.prepareStackTrace = noOpPrepareStackTrace;
+      const stack = new Error().stack;
+      Error.prepareStackTrace = originalPrepare;
+      if (!Array.isArray(stack)) {
+        return void 0;
+      }
+      const entries2 = stack.slice(2);
+      const fileNames = [];
+      for (const entry of entries2) {
+        if (!entry) {
+          continue;
+        }
+        fileNames.push(entry.getFileName());
+      }
+      return fileNames;
+    };
+  }
+});
+
+// node_modules/@pinojs/redact/index.js
+var require_redact = __commonJS({
+  "node_modules/@pinojs/redact/index.js"(exports, module) {
+    "use strict";
+    function deepClone(obj) {
+      if (obj === null || typeof obj !== "object") {
+        return obj;
+      }
+      if (obj instanceof Date) {
+        return new Date(obj.getTime());
+      }
+      if (obj instanceof Array) {
+        const cloned = [];
+        for (let i = 0; i < obj.length; i++) {
+          cloned[i] = deepClone(obj[i]);
+        }
+        return cloned;
+      }
+      if (typeof obj === "object") {
+        const cloned = Object.create(Object.getPrototypeOf(obj));
+        for (const key2 in obj) {
+          if (Object.prototype.hasOwnProperty.call(obj, key2)) {
+            cloned[key2] = deepClone(obj[key2]);
+          }
+        }
+        return cloned;
+      }
+      return obj;
+    }
+    function parsePath(path5) {
+      const parts = [];
+      let current = "";
+      let inBrackets = false;
+      let inQuotes = false;
+      let quoteChar = "";
+      for (let i = 0; i < path5.length; i++) {
+        const char = path5[i];
+        if (!inBrackets && char === ".") {
+          if (current) {
+            parts.push(current);
+            current = "";
+          }
+        } else if (char === "[") {
+          if (current) {
+            parts.push(current);
+            current = "";
+          }
+          inBrackets = true;
+        } else if (char === "]" && inBrackets) {
+          parts.push(current);
+          current = "";
+          inBrackets = false;
+          inQuotes = false;
+        } else if ((char === '"' || char === "'") && inBrackets) {
+          if (!inQuotes) {
+            inQuotes = true;
+            quoteChar = char;
+          } else if (char === quoteChar) {
+            inQuotes = false;
+            quoteChar = "";
+          } else {
+            current += char;
+          }
+        } else {
+          current += char;
+        }
+      }
+      if (current) {
+        parts.push(current);
+      }
+      return parts;
+    }
+    function setValue(obj, parts, value) {
+      let current = obj;
+      for (let i = 0; i < parts.length - 1; i++) {
+        const key2 = parts[i];
+        if (typeof current !== "object" || current === null || !(key2 in current)) {
+          return false;
+        }
+        if (typeof current[key2] !== "object" || current[key2] === null) {
+          return false;
+        }
+        current = current[key2];
+      }
+      const lastKey = parts[parts.length - 1];
+      if (lastKey === "*") {
+        if (Array.isArray(current)) {
+          for (let i = 0; i < current.length; i++) {
+            current[i] = value;
+          }
+        } else if (typeof current === "object" && current !== null) {
+          for (const key2 in current) {
+            if (Object.prototype.hasOwnProperty.call(current, key2)) {
+              current[key2] = value;
+            }
+          }
+        }
+      } else {
+        if (typeof current === "object" && current !== null && lastKey in current && Object.prototype.hasOwnProperty.call(current, lastKey)) {
+          current[lastKey] = value;
+        }
+      }
+      return true;
+    }
+    function removeKey(obj, parts) {
+      let current = obj;
+      for (let i = 0; i < parts.length - 1; i++) {
+        const key2 = parts[i];
+        if (typeof current !== "object" || current === null || !(key2 in current)) {
+          return false;
+        }
+        if (typeof current[key2] !== "object" || current[key2] === null) {
+          return false;
+        }
+        current = current[key2];
+      }
+      const lastKey = parts[parts.length - 1];
+      if (lastKey === "*") {
+        if (Array.isArray(current)) {
+          for (let i = 0; i < current.length; i++) {
+            current[i] = void 0;
+          }
+        } else if (typeof current === "object" && current !== null) {
+          for (const key2 in current) {
+            if (Object.prototype.hasOwnProperty.call(current, key2)) {
+              delete current[key2];
+            }
+          }
+        }
+      } else {
+        if (typeof current === "object" && current !== null && lastKey in current && Object.prototype.hasOwnProperty.call(current, lastKey)) {
+          delete current[lastKey];
+        }
+      }
+      return true;
+    }
+    var PATH_NOT_FOUND = /* @__PURE__ */ Symbol("PATH_NOT_FOUND");
+    function getValueIfExists(obj, parts) {
+      let current = obj;
+      for (const part of parts) {
+        if (current === null || current === void 0) {
+          return PATH_NOT_FOUND;
+        }
+        if (typeof current !== "object" || current === null) {
+          return PATH_NOT_FOUND;
+        }
+        if (!(part in current)) {
+          return PATH_NOT_FOUND;
+        }
+        current = current[part];
+      }
+      return current;
+    }
+    function getValue(obj, parts) {
+      let current = obj;
+      for (const part of parts) {
+        if (current === null || current === void 0) {
+          return void 0;
+        }
+        if (typeof current !== "object" || current === null) {
+          return void 0;
+        }
+        current = current[part];
+      }
+      return current;
+    }
+    function redactPaths(obj, paths, censor, remove = false) {
+      for (const path5 of paths) {
+        const parts = parsePath(path5);
+        if (parts.includes("*")) {
+          redactWildcardPath(obj, parts, censor, path5, remove);
+        } else {
+          if (remove) {
+            removeKey(obj, parts);
+          } else {
+            const value = getValueIfExists(obj, parts);
+            if (value === PATH_NOT_FOUND) {
+              continue;
+            }
+            const actualCensor = typeof censor === "function" ? censor(value, parts) : censor;
+            setValue(obj, parts, actualCensor);
+          }
+        }
+      }
+    }
+    function redactWildcardPath(obj, parts, censor, originalPath, remove = false) {
+      const wildcardIndex = parts.indexOf("*");
+      if (wildcardIndex === parts.length - 1) {
+        const parentParts = parts.slice(0, -1);
+        let current = obj;
+        for (const part of parentParts) {
+          if (current === null || current === void 0) return;
+          if (typeof current !== "object" || current === null) return;
+          current = current[part];
+        }
+        if (Array.isArray(current)) {
+          if (remove) {
+            for (let i = 0; i < current.length; i++) {
+              current[i] = void 0;
+            }
+          } else {
+            for (let i = 0; i < current.length; i++) {
+              const indexPath = [...parentParts, i.toString()];
+              const actualCensor = typeof censor === "function" ? censor(current[i], indexPath) : censor;
+              current[i] = actualCensor;
+            }
+          }
+        } else if (typeof current === "object" && current !== null) {
+          if (remove) {
+            const keysToDelete = [];
+            for (const key2 in current) {
+              if (Object.prototype.hasOwnProperty.call(current, key2)) {
+                keysToDelete.push(key2);
+              }
+            }
+            for (const key2 of keysToDelete) {
+              delete current[key2];
+            }
+          } else {
+            for (const key2 in current) {
+              const keyPath = [...parentParts, key2];
+              const actualCensor = typeof censor === "function" ? censor(current[key2], keyPath) : censor;
+              current[key2] = actualCensor;
+            }
+          }
+        }
+      } else {
+        redactIntermediateWildcard(obj, parts, censor, wildcardIndex, originalPath, remove);
+      }
+    }
+    function redactIntermediateWildcard(obj, parts, censor, wildcardIndex, originalPath, remove = false) {
+      const beforeWildcard = parts.slice(0, wildcardIndex);
+      const afterWildcard = parts.slice(wildcardIndex + 1);
+      const pathArray = [];
+      function traverse(current, pathLength) {
+        if (pathLength === beforeWildcard.length) {
+          if (Array.isArray(current)) {
+            for (let i = 0; i < current.length; i++) {
+              pathArray[pathLength] = i.toString();
+              traverse(current[i], pathLength + 1);
+            }
+          } else if (typeof current === "object" && current !== null) {
+            for (const key2 in current) {
+              pathArray[pathLength] = key2;
+              traverse(current[key2], pathLength + 1);
+            }
+          }
+        } else if (pathLength < beforeWildcard.length) {
+          const nextKey = beforeWildcard[pathLength];
+          if (current && typeof current === "object" && current !== null && nextKey in current) {
+            pathArray[pathLength] = nextKey;
+            traverse(current[nextKey], pathLength + 1);
+          }
+        } else {
+          if (afterWildcard.includes("*")) {
+            const wrappedCensor = typeof censor === "function" ? (value, path5) => {
+              const fullPath = [...pathArray.slice(0, pathLength), ...path5];
+              return censor(value, fullPath);
+            } : censor;
+            redactWildcardPath(current, afterWildcard, wrappedCensor, originalPath, remove);
+          } else {
+            if (remove) {
+              removeKey(current, afterWildcard);
+            } else {
+              const actualCensor = typeof censor === "function" ? censor(getValue(current, afterWildcard), [...pathArray.slice(0, pathLength), ...afterWildcard]) : censor;
+              setValue(current, afterWildcard, actualCensor);
+            }
+          }
+        }
+      }
+      if (beforeWildcard.length === 0) {
+        traverse(obj, 0);
+      } else {
+        let current = obj;
+        for (let i = 0; i < beforeWildcard.length; i++) {
+          const part = beforeWildcard[i];
+          if (current === null || current === void 0) return;
+          if (typeof current !== "object" || current === null) return;
+          current = current[part];
+          pathArray[i] = part;
+        }
+        if (current !== null && current !== void 0) {
+          traverse(current, beforeWildcard.length);
+        }
+      }
+    }
+    function buildPathStructure(pathsToClone) {
+      if (pathsToClone.length === 0) {
+        return null;
+      }
+      const pathStructure = /* @__PURE__ */ new Map();
+      for (const path5 of pathsToClone) {
+        const parts = parsePath(path5);
+        let current = pathStructure;
+        for (let i = 0; i < parts.length; i++) {
+          const part = parts[i];
+          if (!current.has(part)) {
+            current.set(part, /* @__PURE__ */ new Map());
+          }
+          current = current.get(part);
+        }
+      }
+      return pathStructure;
+    }
+    function selectiveClone(obj, pathStructure) {
+      if (!pathStructure) {
+        return obj;
+      }
+      function cloneSelectively(source, pathMap, depth = 0) {
+        if (!pathMap || pathMap.size === 0) {
+          return source;
+        }
+        if (source === null || typeof source !== "object") {
+          return source;
+        }
+        if (source instanceof Date) {
+          return new Date(source.getTime());
+        }
+        if (Array.isArray(source)) {
+          const cloned2 = [];
+          for (let i = 0; i < source.length; i++) {
+            const indexStr = i.toString();
+            if (pathMap.has(indexStr) || pathMap.has("*")) {
+              cloned2[i] = cloneSelectively(source[i], pathMap.get(indexStr) || pathMap.get("*"));
+            } else {
+              cloned2[i] = source[i];
+            }
+          }
+          return cloned2;
+        }
+        const cloned = Object.create(Object.getPrototypeOf(source));
+        for (const key2 in source) {
+          if (Object.prototype.hasOwnProperty.call(source, key2)) {
+            if (pathMap.has(key2) || pathMap.has("*")) {
+              cloned[key2] = cloneSelectively(source[key2], pathMap.get(key2) || pathMap.get("*"));
+            } else {
+              cloned[key2] = source[key2];
+            }
+          }
+        }
+        return cloned;
+      }
+      return cloneSelectively(obj, pathStructure);
+    }
+    function validatePath(path5) {
+      if (typeof path5 !== "string") {
+        throw new Error("Paths must be (non-empty) strings");
+      }
+      if (path5 === "") {
+        throw new Error("Invalid redaction path ()");
+      }
+      if (path5.includes("..")) {
+        throw new Error(`Invalid redaction path (${path5})`);
+      }
+      if (path5.includes(",")) {
+        throw new Error(`Invalid redaction path (${path5})`);
+      }
+      let bracketCount = 0;
+      let inQuotes = false;
+      let quoteChar = "";
+      for (let i = 0; i < path5.length; i++) {
+        const char = path5[i];
+        if ((char === '"' || char === "'") && bracketCount > 0) {
+          if (!inQuotes) {
+            inQuotes = true;
+            quoteChar = char;
+          } else if (char === quoteChar) {
+            inQuotes = false;
+            quoteChar = "";
+          }
+        } else if (char === "[" && !inQuotes) {
+          bracketCount++;
+        } else if (char === "]" && !inQuotes) {
+          bracketCount--;
+          if (bracketCount < 0) {
+            throw new Error(`Invalid redaction path (${path5})`);
+          }
+        }
+      }
+      if (bracketCount !== 0) {
+        throw new Error(`Invalid redaction path (${path5})`);
+      }
+    }
+    function validatePaths(paths) {
+      if (!Array.isArray(paths)) {
+        throw new TypeError("paths must be an array");
+      }
+      for (const path5 of paths) {
+        validatePath(path5);
+      }
+    }
+    function slowRedact(options = {}) {
+      const {
+        paths = [],
+        censor = "[REDACTED]",
+        serialize = JSON.stringify,
+        strict = true,
+        remove = false
+      } = options;
+      validatePaths(paths);
+      const pathStructure = buildPathStructure(paths);
+      return function redact(obj) {
+        if (strict && (obj === null || typeof obj !== "object")) {
+          if (obj === null || obj === void 0) {
+            return serialize ? serialize(obj) : obj;
+          }
+          if (typeof obj !== "object") {
+            return serialize ? serialize(obj) : obj;
+          }
+        }
+        const cloned = selectiveClone(obj, pathStructure);
+        const original = obj;
+        let actualCensor = censor;
+        if (typeof censor === "function") {
+          actualCensor = censor;
+        }
+        redactPaths(cloned, paths, actualCensor, remove);
+        if (serialize === false) {
+          cloned.restore = function() {
+            return deepClone(original);
+          };
+          return cloned;
+        }
+        if (typeof serialize === "function") {
+          return serialize(cloned);
+        }
+        return JSON.stringify(cloned);
+      };
+    }
+    module.exports = slowRedact;
+  }
+});
+
+// node_modules/pino/lib/symbols.js
+var require_symbols2 = __commonJS({
+  "node_modules/pino/lib/symbols.js"(exports, module) {
+    "use strict";
+    var setLevelSym = /* @__PURE__ */ Symbol("pino.setLevel");
+    var getLevelSym = /* @__PURE__ */ Symbol("pino.getLevel");
+    var levelValSym = /* @__PURE__ */ Symbol("pino.levelVal");
+    var levelCompSym = /* @__PURE__ */ Symbol("pino.levelComp");
+    var useLevelLabelsSym = /* @__PURE__ */ Symbol("pino.useLevelLabels");
+    var useOnlyCustomLevelsSym = /* @__PURE__ */ Symbol("pino.useOnlyCustomLevels");
+    var mixinSym = /* @__PURE__ */ Symbol("pino.mixin");
+    var lsCacheSym = /* @__PURE__ */ Symbol("pino.lsCache");
+    var chindingsSym = /* @__PURE__ */ Symbol("pino.chindings");
+    var asJsonSym = /* @__PURE__ */ Symbol("pino.asJson");
+    var writeSym = /* @__PURE__ */ Symbol("pino.write");
+    var redactFmtSym = /* @__PURE__ */ Symbol("pino.redactFmt");
+    var timeSym = /* @__PURE__ */ Symbol("pino.time");
+    var timeSliceIndexSym = /* @__PURE__ */ Symbol("pino.timeSliceIndex");
+    var streamSym = /* @__PURE__ */ Symbol("pino.stream");
+    var stringifySym = /* @__PURE__ */ Symbol("pino.stringify");
+    var stringifySafeSym = /* @__PURE__ */ Symbol("pino.stringifySafe");
+    var stringifiersSym = /* @__PURE__ */ Symbol("pino.stringifiers");
+    var endSym = /* @__PURE__ */ Symbol("pino.end");
+    var formatOptsSym = /* @__PURE__ */ Symbol("pino.formatOpts");
+    var messageKeySym = /* @__PURE__ */ Symbol("pino.messageKey");
+    var errorKeySym = /* @__PURE__ */ Symbol("pino.errorKey");
+    var nestedKeySym = /* @__PURE__ */ Symbol("pino.nestedKey");
+    var nestedKeyStrSym = /* @__PURE__ */ Symbol("pino.nestedKeyStr");
+    var mixinMergeStrategySym = /* @__PURE__ */ Symbol("pino.mixinMergeStrategy");
+    var msgPrefixSym = /* @__PURE__ */ Symbol("pino.msgPrefix");
+    var wildcardFirstSym = /* @__PURE__ */ Symbol("pino.wildcardFirst");
+    var serializersSym = /* @__PURE__ */ Symbol.for("pino.serializers");
+    var formattersSym = /* @__PURE__ */ Symbol.for("pino.formatters");
+    var hooksSym = /* @__PURE__ */ Symbol.for("pino.hooks");
+    var needsMetadataGsym = /* @__PURE__ */ Symbol.for("pino.metadata");
+    var transportUsesMultistreamSym = /* @__PURE__ */ Symbol.for("pino.transport.usesMultistream");
+    module.exports = {
+      setLevelSym,
+      getLevelSym,
+      levelValSym,
+      levelCompSym,
+      useLevelLabelsSym,
+      mixinSym,
+      lsCacheSym,
+      chindingsSym,
+      asJsonSym,
+      writeSym,
+      serializersSym,
+      redactFmtSym,
+      timeSym,
+      timeSliceIndexSym,
+      streamSym,
+      stringifySym,
+      stringifySafeSym,
+      stringifiersSym,
+      endSym,
+      formatOptsSym,
+      messageKeySym,
+      errorKeySym,
+      nestedKeySym,
+      wildcardFirstSym,
+      needsMetadataGsym,
+      useOnlyCustomLevelsSym,
+      formattersSym,
+      hooksSym,
+      nestedKeyStrSym,
+      mixinMergeStrategySym,
+      msgPrefixSym,
+      transportUsesMultistreamSym
+    };
+  }
+});
+
+// node_modules/pino/lib/redaction.js
+var require_redaction = __commonJS({
+  "node_modules/pino/lib/redaction.js"(exports, module) {
+    "use strict";
+    var Redact = require_redact();
+    var { redactFmtSym, wildcardFirstSym } = require_symbols2();
+    var rx = /[^.[\]]+|\[([^[\]]*?)\]/g;
+    var CENSOR = "[Redacted]";
+    var strict = false;
+    function redaction(opts, serialize) {
+      const { paths, censor, remove } = handle(opts);
+      const shape = paths.reduce((o, str) => {
+        rx.lastIndex = 0;
+        const first = rx.exec(str);
+        const next = rx.exec(str);
+        let ns = first[1] !== void 0 ? first[1].replace(/^(?:"|'|`)(.*)(?:"|'|`)$/, "$1") : first[0];
+        if (ns === "*") {
+          ns = wildcardFirstSym;
+        }
+        if (next === null) {
+          o[ns] = null;
+          return o;
+        }
+        if (o[ns] === null) {
+          return o;
+        }
+        const { index } = next;
+        const nextPath = `${str.substr(index, str.length - 1)}`;
+        o[ns] = o[ns] || [];
+        if (ns !== wildcardFirstSym && o[ns].length === 0) {
+          o[ns].push(...o[wildcardFirstSym] || []);
+        }
+        if (ns === wildcardFirstSym) {
+          Object.keys(o).forEach(function(k) {
+            if (o[k]) {
+              o[k].push(nextPath);
+            }
+          });
+        }
+        o[ns].push(nextPath);
+        return o;
+      }, /* @__PURE__ */ Object.create(null));
+      const result = Object.assign(/* @__PURE__ */ Object.create(null), {
+        [redactFmtSym]: Redact({ paths, censor, serialize, strict, remove })
+      });
+      const topCensor = (...args) => {
+        return typeof censor === "function" ? serialize(censor(...args)) : serialize(censor);
+      };
+      return [...Object.keys(shape), ...Object.getOwnPropertySymbols(shape)].reduce((o, k) => {
+        if (shape[k] === null) {
+          o[k] = (value) => topCensor(value, [k]);
+        } else {
+          const wrappedCensor = typeof censor === "function" ? (value, path5) => {
+            return censor(value, [k, ...path5]);
+          } : censor;
+          o[k] = Redact({
+            paths: shape[k],
+            censor: wrappedCensor,
+            serialize,
+            strict,
+            remove
+          });
+        }
+        return o;
+      }, result);
+    }
+    function handle(opts) {
+      if (Array.isArray(opts)) {
+        opts = { paths: opts, censor: CENSOR };
+        return opts;
+      }
+      let { paths, censor = CENSOR, remove } = opts;
+      if (Array.isArray(paths) === false) {
+        throw Error("pino \u2013 redact must contain an array of strings");
+      }
+      if (remove === true) censor = void 0;
+      return { paths, censor, remove };
+    }
+    module.exports = redaction;
+  }
+});
+
+// node_modules/pino/lib/time.js
+var require_time = __commonJS({
+  "node_modules/pino/lib/time.js"(exports, module) {
+    "use strict";
+    var nullTime = () => "";
+    var epochTime = () => `,"time":${Date.now()}`;
+    var unixTime = () => `,"time":${Math.round(Date.now() / 1e3)}`;
+    var isoTime = () => `,"time":"${new Date(Date.now()).toISOString()}"`;
+    var NS_PER_MS = 1000000n;
+    var NS_PER_SEC = 1000000000n;
+    var startWallTimeNs = BigInt(Date.now()) * NS_PER_MS;
+    var startHrTime = process.hrtime.bigint();
+    var isoTimeNano = () => {
+      const elapsedNs = process.hrtime.bigint() - startHrTime;
+      const currentTimeNs = startWallTimeNs + elapsedNs;
+      const secondsSinceEpoch = currentTimeNs / NS_PER_SEC;
+      const nanosWithinSecond = currentTimeNs % NS_PER_SEC;
+      const msSinceEpoch = Number(secondsSinceEpoch * 1000n + nanosWithinSecond / 1000000n);
+      const date = new Date(msSinceEpoch);
+      const year = date.getUTCFullYear();
+      const month = (date.getUTCMonth() + 1).toString().padStart(2, "0");
+      const day = date.getUTCDate().toString().padStart(2, "0");
+      const hours = date.getUTCHours().toString().padStart(2, "0");
+      const minutes = date.getUTCMinutes().toString().padStart(2, "0");
+      const seconds = date.getUTCSeconds().toString().padStart(2, "0");
+      return `,"time":"${year}-${month}-${day}T${hours}:${minutes}:${seconds}.${nanosWithinSecond.toString().padStart(9, "0")}Z"`;
+    };
+    module.exports = { nullTime, epochTime, unixTime, isoTime, isoTimeNano };
+  }
+});
+
+// node_modules/quick-format-unescaped/index.js
+var require_quick_format_unescaped = __commonJS({
+  "node_modules/quick-format-unescaped/index.js"(exports, module) {
+    "use strict";
+    function tryStringify(o) {
+      try {
+        return JSON.stringify(o);
+      } catch (e) {
+        return '"[Circular]"';
+      }
+    }
+    module.exports = format;
+    function format(f, args, opts) {
+      var ss = opts && opts.stringify || tryStringify;
+      var offset = 1;
+      if (typeof f === "object" && f !== null) {
+        var len = args.length + offset;
+        if (len === 1) return f;
+        var objects = new Array(len);
+        objects[0] = ss(f);
+        for (var index = 1; index < len; index++) {
+          objects[index] = ss(args[index]);
+        }
+        return objects.join(" ");
+      }
+      if (typeof f !== "string") {
+        return f;
+      }
+      var argLen = args.length;
+      if (argLen === 0) return f;
+      var str = "";
+      var a = 1 - offset;
+      var lastPos = -1;
+      var flen = f && f.length || 0;
+      for (var i = 0; i < flen; ) {
+        if (f.charCodeAt(i) === 37 && i + 1 < flen) {
+          lastPos = lastPos > -1 ? lastPos : 0;
+          switch (f.charCodeAt(i + 1)) {
+            case 100:
+            // 'd'
+            case 102:
+              if (a >= argLen)
+                break;
+              if (args[a] == null) break;
+              if (lastPos < i)
+                str += f.slice(lastPos, i);
+              str += Number(args[a]);
+              lastPos = i + 2;
+              i++;
+              break;
+            case 105:
+              if (a >= argLen)
+                break;
+              if (args[a] == null) break;
+              if (lastPos < i)
+                str += f.slice(lastPos, i);
+              str += Math.floor(Number(args[a]));
+              lastPos = i + 2;
+              i++;
+              break;
+            case 79:
+            // 'O'
+            case 111:
+            // 'o'
+            case 106:
+              if (a >= argLen)
+                break;
+              if (args[a] === void 0) break;
+              if (lastPos < i)
+                str += f.slice(lastPos, i);
+              var type = typeof args[a];
+              if (type === "string") {
+                str += "'" + args[a] + "'";
+                lastPos = i + 2;
+                i++;
+                break;
+              }
+              if (type === "function") {
+                str += args[a].name || "<anonymous>";
+                lastPos = i + 2;
+                i++;
+                break;
+              }
+              str += ss(args[a]);
+              lastPos = i + 2;
+              i++;
+              break;
+            case 115:
+              if (a >= argLen)
+                break;
+              if (lastPos < i)
+                str += f.slice(lastPos, i);
+              str += String(args[a]);
+              lastPos = i + 2;
+              i++;
+              break;
+            case 37:
+              if (lastPos < i)
+                str += f.slice(lastPos, i);
+              str += "%";
+              lastPos = i + 2;
+              i++;
+              a--;
+              break;
+          }
+          ++a;
+        }
+        ++i;
+      }
+      if (lastPos === -1)
+        return f;
+      else if (lastPos < flen) {
+        str += f.slice(lastPos);
+      }
+      return str;
+    }
+  }
+});
+
+// node_modules/atomic-sleep/index.js
+var require_atomic_sleep = __commonJS({
+  "node_modules/atomic-sleep/index.js"(exports, module) {
+    "use strict";
+    if (typeof SharedArrayBuffer !== "undefined" && typeof Atomics !== "undefined") {
+      let sleep = function(ms) {
+        const valid = ms > 0 && ms < Infinity;
+        if (valid === false) {
+          if (typeof ms !== "number" && typeof ms !== "bigint") {
+            throw TypeError("sleep: ms must be a number");
+          }
+          throw RangeError("sleep: ms must be a number that is greater than 0 but less than Infinity");
+        }
+        Atomics.wait(nil, 0, 0, Number(ms));
+      };
+      const nil = new Int32Array(new SharedArrayBuffer(4));
+      module.exports = sleep;
+    } else {
+      let sleep = function(ms) {
+        const valid = ms > 0 && ms < Infinity;
+        if (valid === false) {
+          if (typeof ms !== "number" && typeof ms !== "bigint") {
+            throw TypeError("sleep: ms must be a number");
+          }
+          throw RangeError("sleep: ms must be a number that is greater than 0 but less than Infinity");
+        }
+        const target = Date.now() + Number(ms);
+        while (target > Date.now()) {
+        }
+      };
+      module.exports = sleep;
+    }
+  }
+});
+
+// node_modules/sonic-boom/index.js
+var require_sonic_boom = __commonJS({
+  "node_modules/sonic-boom/index.js"(exports, module) {
+    "use strict";
+    var fs = __require("fs");
+    var EventEmitter2 = __require("events");
+    var inherits = __require("util").inherits;
+    var path5 = __require("path");
+    var sleep = require_atomic_sleep();
+    var assert = __require("assert");
+    var BUSY_WRITE_TIMEOUT = 100;
+    var kEmptyBuffer = Buffer.allocUnsafe(0);
+    var MAX_WRITE = 16 * 1024;
+    var kContentModeBuffer = "buffer";
+    var kContentModeUtf8 = "utf8";
+    var [major, minor] = (process.versions.node || "0.0").split(".").map(Number);
+    var kCopyBuffer = major >= 22 && minor >= 7;
+    function openFile(file, sonic) {
+      sonic._opening = true;
+      sonic._writing = true;
+      sonic._asyncDrainScheduled = false;
+      function fileOpened(err, fd) {
+        if (err) {
+          sonic._reopening = false;
+          sonic._writing = false;
+          sonic._opening = false;
+          if (sonic.sync) {
+            process.nextTick(() => {
+              if (sonic.listenerCount("error") > 0) {
+                sonic.emit("error", err);
+              }
+            });
+          } else {
+            sonic.emit("error", err);
+          }
+          return;
+        }
+        const reopening = sonic._reopening;
+        sonic.fd = fd;
+        sonic.file = file;
+        sonic._reopening = false;
+        sonic._opening = false;
+        sonic._writing = false;
+        if (sonic.sync) {
+          process.nextTick(() => sonic.emit("ready"));
+        } else {
+          sonic.emit("ready");
+        }
+        if (sonic.destroyed) {
+          return;
+        }
+        if (!sonic._writing && sonic._len > sonic.minLength || sonic._flushPending) {
+          sonic._actualWrite();
+        } else if (reopening) {
+          process.nextTick(() => sonic.emit("drain"));
+        }
+      }
+      const flags = sonic.append ? "a" : "w";
+      const mode = sonic.mode;
+      if (sonic.sync) {
+        try {
+          if (sonic.mkdir) fs.mkdirSync(path5.dirname(file), { recursive: true });
+          const fd = fs.openSync(file, flags, mode);
+          fileOpened(null, fd);
+        } catch (err) {
+          fileOpened(err);
+          throw err;
+        }
+      } else if (sonic.mkdir) {
+        fs.mkdir(path5.dirname(file), { recursive: true }, (err) => {
+          if (err) return fileOpened(err);
+          fs.open(file, flags, mode, fileOpened);
+        });
+      } else {
+        fs.open(file, flags, mode, fileOpened);
+      }
+    }
+    function SonicBoom(opts) {
+      if (!(this instanceof SonicBoom)) {
+        return new SonicBoom(opts);
+      }
+      let { fd, dest, minLength, maxLength, maxWrite, periodicFlush, sync, append = true, mkdir: mkdir5, retryEAGAIN, fsync, contentMode, mode } = opts || {};
+      fd = fd || dest;
+      this._len = 0;
+      this.fd = -1;
+      this._bufs = [];
+      this._lens = [];
+      this._writing = false;
+      this._ending = false;
+      this._reopening = false;
+      this._asyncDrainScheduled = false;
+      this._flushPending = false;
+      this._hwm = Math.max(minLength || 0, 16387);
+      this.file = null;
+      this.destroyed = false;
+      this.minLength = minLength || 0;
+      this.maxLength = maxLength || 0;
+      this.maxWrite = maxWrite || MAX_WRITE;
+      this._periodicFlush = periodicFlush || 0;
+      this._periodicFlushTimer = void 0;
+      this.sync = sync || false;
+      this.writable = true;
+      this._fsync = fsync || false;
+      this.append = append || false;
+      this.mode = mode;
+      this.retryEAGAIN = retryEAGAIN || (() => true);
+      this.mkdir = mkdir5 || false;
+      let fsWriteSync;
+      let fsWrite;
+      if (contentMode === kContentModeBuffer) {
+        this._writingBuf = kEmptyBuffer;
+        this.write = writeBuffer;
+        this.flush = flushBuffer;
+        this.flushSync = flushBufferSync;
+        this._actualWrite = actualWriteBuffer;
+        fsWriteSync = () => fs.writeSync(this.fd, this._writingBuf);
+        fsWrite = () => fs.write(this.fd, this._writingBuf, this.release);
+      } else if (contentMode === void 0 || contentMode === kContentModeUtf8) {
+        this._writingBuf = "";
+        this.write = write;
+        this.flush = flush;
+        this.flushSync = flushSync;
+        this._actualWrite = actualWrite;
+        fsWriteSync = () => {
+          if (Buffer.isBuffer(this._writingBuf)) {
+            return fs.writeSync(this.fd, this._writingBuf);
+          }
+          return fs.writeSync(this.fd, this._writingBuf, "utf8");
+        };
+        fsWrite = () => {
+          if (Buffer.isBuffer(this._writingBuf)) {
+            return fs.write(this.fd, this._writingBuf, this.release);
+          }
+          return fs.write(this.fd, this._writingBuf, "utf8", this.release);
+        };
+      } else {
+        throw new Error(`SonicBoom supports "${kContentModeUtf8}" and "${kContentModeBuffer}", but passed ${contentMode}`);
+      }
+      if (typeof fd === "number") {
+        this.fd = fd;
+        process.nextTick(() => this.emit("ready"));
+      } else if (typeof fd === "string") {
+        openFile(fd, this);
+      } else {
+        throw new Error("SonicBoom supports only file descriptors and files");
+      }
+      if (this.minLength >= this.maxWrite) {
+        throw new Error(`minLength should be smaller than maxWrite (${this.maxWrite})`);
+      }
+      this.release = (err, n) => {
+        if (err) {
+          if ((err.code === "EAGAIN" || err.code === "EBUSY") && this.retryEAGAIN(err, this._writingBuf.length, this._len - this._writingBuf.length)) {
+            if (this.sync) {
+              try {
+                sleep(BUSY_WRITE_TIMEOUT);
+                this.release(void 0, 0);
+              } catch (err2) {
+                this.release(err2);
+              }
+            } else {
+              setTimeout(fsWrite, BUSY_WRITE_TIMEOUT);
+            }
+          } else {
+            this._writing = false;
+            this.emit("error", err);
+          }
+          return;
+        }
+        this.emit("write", n);
+        const releasedBufObj = releaseWritingBuf(this._writingBuf, this._len, n);
+        this._len = releasedBufObj.len;
+        this._writingBuf = releasedBufObj.writingBuf;
+        if (this._writingBuf.length) {
+          if (!this.sync) {
+            fsWrite();
+            return;
+          }
+          try {
+            do {
+              const n2 = fsWriteSync();
+              const releasedBufObj2 = releaseWritingBuf(this._writingBuf, this._len, n2);
+              this._len = releasedBufObj2.len;
+              this._writingBuf = releasedBufObj2.writingBuf;
+            } while (this._writingBuf.length);
+          } catch (err2) {
+            this.release(err2);
+            return;
+          }
+        }
+        if (this._fsync) {
+          fs.fsyncSync(this.fd);
+        }
+        const len = this._len;
+        if (this._reopening) {
+          this._writing = false;
+          this._reopening = false;
+          this.reopen();
+        } else if (len > this.minLength) {
+          this._actualWrite();
+        } else if (this._ending) {
+          if (len > 0) {
+            this._actualWrite();
+          } else {
+            this._writing = false;
+            actualClose(this);
+          }
+        } else {
+          this._writing = false;
+          if (this.sync) {
+            if (!this._asyncDrainScheduled) {
+              this._asyncDrainScheduled = true;
+              process.nextTick(emitDrain, this);
+            }
+          } else {
+            this.emit("drain");
+          }
+        }
+      };
+      this.on("newListener", function(name) {
+        if (name === "drain") {
+          this._asyncDrainScheduled = false;
+        }
+      });
+      if (this._periodicFlush !== 0) {
+        this._periodicFlushTimer = setInterval(() => this.flush(null), this._periodicFlush);
+        this._periodicFlushTimer.unref();
+      }
+    }
+    function releaseWritingBuf(writingBuf, len, n) {
+      if (typeof writingBuf === "string") {
+        writingBuf = Buffer.from(writingBuf);
+      }
+      len = Math.max(len - n, 0);
+      writingBuf = writingBuf.subarray(n);
+      return { writingBuf, len };
+    }
+    function emitDrain(sonic) {
+      const hasListeners = sonic.listenerCount("drain") > 0;
+      if (!hasListeners) return;
+      sonic._asyncDrainScheduled = false;
+      sonic.emit("drain");
+    }
+    inherits(SonicBoom, EventEmitter2);
+    function mergeBuf(bufs, len) {
+      if (bufs.length === 0) {
+        return kEmptyBuffer;
+      }
+      if (bufs.length === 1) {
+        return bufs[0];
+      }
+      return Buffer.concat(bufs, len);
+    }
+    function write(data) {
+      if (this.destroyed) {
+        throw new Error("SonicBoom destroyed");
+      }
+      data = "" + data;
+      const dataLen = Buffer.byteLength(data);
+      const len = this._len + dataLen;
+      const bufs = this._bufs;
+      if (this.maxLength && len > this.maxLength) {
+        this.emit("drop", data);
+        return this._len < this._hwm;
+      }
+      if (bufs.length === 0 || Buffer.byteLength(bufs[bufs.length - 1]) + dataLen > this.maxWrite) {
+        bufs.push(data);
+      } else {
+        bufs[bufs.length - 1] += data;
+      }
+      this._len = len;
+      if (!this._writing && this._len >= this.minLength) {
+        this._actualWrite();
+      }
+      return this._len < this._hwm;
+    }
+    function writeBuffer(data) {
+      if (this.destroyed) {
+        throw new Error("SonicBoom destroyed");
+      }
+      const len = this._len + data.length;
+      const bufs = this._bufs;
+      const lens = this._lens;
+      if (this.maxLength && len > this.maxLength) {
+        this.emit("drop", data);
+        return this._len < this._hwm;
+      }
+      if (bufs.length === 0 || lens[lens.length - 1] + data.length > this.maxWrite) {
+        bufs.push([data]);
+        lens.push(data.length);
+      } else {
+        bufs[bufs.length - 1].push(data);
+        lens[lens.length - 1] += data.length;
+      }
+      this._len = len;
+      if (!this._writing && this._len >= this.minLength) {
+        this._actualWrite();
+      }
+      return this._len < this._hwm;
+    }
+    function callFlushCallbackOnDrain(cb) {
+      this._flushPending = true;
+      const onDrain = () => {
+        if (!this._fsync) {
+          try {
+            fs.fsync(this.fd, (err) => {
+              this._flushPending = false;
+              cb(err);
+            });
+          } catch (err) {
+            cb(err);
+          }
+        } else {
+          this._flushPending = false;
+          cb();
+        }
+        this.off("error", onError);
+      };
+      const onError = (err) => {
+        this._flushPending = false;
+        cb(err);
+        this.off("drain", onDrain);
+      };
+      this.once("drain", onDrain);
+      this.once("error", onError);
+    }
+    function flush(cb) {
+      if (cb != null && typeof cb !== "function") {
+        throw new Error("flush cb must be a function");
+      }
+      if (this.destroyed) {
+        const error = new Error("SonicBoom destroyed");
+        if (cb) {
+          cb(error);
+          return;
+        }
+        throw error;
+      }
+      if (this.minLength <= 0) {
+        cb?.();
+        return;
+      }
+      if (cb) {
+        callFlushCallbackOnDrain.call(this, cb);
+      }
+      if (this._writing) {
+        return;
+      }
+      if (this._bufs.length === 0) {
+        this._bufs.push("");
+      }
+      this._actualWrite();
+    }
+    function flushBuffer(cb) {
+      if (cb != null && typeof cb !== "function") {
+        throw new Error("flush cb must be a function");
+      }
+      if (this.destroyed) {
+        const error = new Error("SonicBoom destroyed");
+        if (cb) {
+          cb(error);
+          return;
+        }
+        throw error;
+      }
+      if (this.minLength <= 0) {
+        cb?.();
+        return;
+      }
+      if (cb) {
+        callFlushCallbackOnDrain.call(this, cb);
+      }
+      if (this._writing) {
+        return;
+      }
+      if (this._bufs.length === 0) {
+        this._bufs.push([]);
+        this._lens.push(0);
+      }
+      this._actualWrite();
+    }
+    SonicBoom.prototype.reopen = function(file) {
+      if (this.destroyed) {
+        throw new Error("SonicBoom destroyed");
+      }
+      if (this._opening) {
+        this.once("ready", () => {
+          this.reopen(file);
+        });
+        return;
+      }
+      if (this._ending) {
+        return;
+      }
+      if (!this.file) {
+        throw new Error("Unable to reopen a file descriptor, you must pass a file to SonicBoom");
+      }
+      if (file) {
+        this.file = file;
+      }
+      this._reopening = true;
+      if (this._writing) {
+        return;
+      }
+      const fd = this.fd;
+      this.once("ready", () => {
+        if (fd !== this.fd) {
+          fs.close(fd, (err) => {
+            if (err) {
+              return this.emit("error", err);
+            }
+          });
+        }
+      });
+      openFile(this.file, this);
+    };
+    SonicBoom.prototype.end = function() {
+      if (this.destroyed) {
+        throw new Error("SonicBoom destroyed");
+      }
+      if (this._opening) {
+        this.once("ready", () => {
+          this.end();
+        });
+        return;
+      }
+      if (this._ending) {
+        return;
+      }
+      this._ending = true;
+      if (this._writing) {
+        return;
+      }
+      if (this._len > 0 && this.fd >= 0) {
+        this._actualWrite();
+      } else {
+        actualClose(this);
+      }
+    };
+    function flushSync() {
+      if (this.destroyed) {
+        throw new Error("SonicBoom destroyed");
+      }
+      if (this.fd < 0) {
+        throw new Error("sonic boom is not ready yet");
+      }
+      if (!this._writing && this._writingBuf.length > 0) {
+        this._bufs.unshift(this._writingBuf);
+        this._writingBuf = "";
+      }
+      let buf = "";
+      while (this._bufs.length || buf.length) {
+        if (buf.length <= 0) {
+          buf = this._bufs[0];
+        }
+        try {
+          const n = Buffer.isBuffer(buf) ? fs.writeSync(this.fd, buf) : fs.writeSync(this.fd, buf, "utf8");
+          const releasedBufObj = releaseWritingBuf(buf, this._len, n);
+          buf = releasedBufObj.writingBuf;
+          this._len = releasedBufObj.len;
+          if (buf.length <= 0) {
+            this._bufs.shift();
+          }
+        } catch (err) {
+          const shouldRetry = err.code === "EAGAIN" || err.code === "EBUSY";
+          if (shouldRetry && !this.retryEAGAIN(err, buf.length, this._len - buf.length)) {
+            throw err;
+          }
+          sleep(BUSY_WRITE_TIMEOUT);
+        }
+      }
+      try {
+        fs.fsyncSync(this.fd);
+      } catch {
+      }
+    }
+    function flushBufferSync() {
+      if (this.destroyed) {
+        throw new Error("SonicBoom destroyed");
+      }
+      if (this.fd < 0) {
+        throw new Error("sonic boom is not ready yet");
+      }
+      if (!this._writing && this._writingBuf.length > 0) {
+        this._bufs.unshift([this._writingBuf]);
+        this._writingBuf = kEmptyBuffer;
+      }
+      let buf = kEmptyBuffer;
+      while (this._bufs.length || buf.length) {
+        if (buf.length <= 0) {
+          buf = mergeBuf(this._bufs[0], this._lens[0]);
+        }
+        try {
+          const n = fs.writeSync(this.fd, buf);
+          buf = buf.subarray(n);
+          this._len = Math.max(this._len - n, 0);
+          if (buf.length <= 0) {
+            this._bufs.shift();
+            this._lens.shift();
+          }
+        } catch (err) {
+          const shouldRetry = err.code === "EAGAIN" || err.code === "EBUSY";
+          if (shouldRetry && !this.retryEAGAIN(err, buf.length, this._len - buf.length)) {
+            throw err;
+          }
+          sleep(BUSY_WRITE_TIMEOUT);
+        }
+      }
+    }
+    SonicBoom.prototype.destroy = function() {
+      if (this.destroyed) {
+        return;
+      }
+      actualClose(this);
+    };
+    function actualWrite() {
+      const release = this.release;
+      this._writing = true;
+      this._writingBuf = this._writingBuf.length ? this._writingBuf : this._bufs.shift() || "";
+      if (this.sync) {
+        try {
+          const written = Buffer.isBuffer(this._writingBuf) ? fs.writeSync(this.fd, this._writingBuf) : fs.writeSync(this.fd, this._writingBuf, "utf8");
+          release(null, written);
+        } catch (err) {
+          release(err);
+        }
+      } else {
+        fs.write(this.fd, this._writingBuf, release);
+      }
+    }
+    function actualWriteBuffer() {
+      const release = this.release;
+      this._writing = true;
+      this._writingBuf = this._writingBuf.length ? this._writingBuf : mergeBuf(this._bufs.shift(), this._lens.shift());
+      if (this.sync) {
+        try {
+          const written = fs.writeSync(this.fd, this._writingBuf);
+          release(null, written);
+        } catch (err) {
+          release(err);
+        }
+      } else {
+        if (kCopyBuffer) {
+          this._writingBuf = Buffer.from(this._writingBuf);
+        }
+        fs.write(this.fd, this._writingBuf, release);
+      }
+    }
+    function actualClose(sonic) {
+      if (sonic.fd === -1) {
+        sonic.once("ready", actualClose.bind(null, sonic));
+        return;
+      }
+      if (sonic._periodicFlushTimer !== void 0) {
+        clearInterval(sonic._periodicFlushTimer);
+      }
+      sonic.destroyed = true;
+      sonic._bufs = [];
+      sonic._lens = [];
+      assert(typeof sonic.fd === "number", `sonic.fd must be a number, got ${typeof sonic.fd}`);
+      try {
+        fs.fsync(sonic.fd, closeWrapped);
+      } catch {
+      }
+      function closeWrapped() {
+        if (sonic.fd !== 1 && sonic.fd !== 2) {
+          fs.close(sonic.fd, done);
+        } else {
+          done();
+        }
+      }
+      function done(err) {
+        if (err) {
+          sonic.emit("error", err);
+          return;
+        }
+        if (sonic._ending && !sonic._writing) {
+          sonic.emit("finish");
+        }
+        sonic.emit("close");
+      }
+    }
+    SonicBoom.SonicBoom = SonicBoom;
+    SonicBoom.default = SonicBoom;
+    module.exports = SonicBoom;
+  }
+});
+
+// node_modules/on-exit-leak-free/index.js
+var require_on_exit_leak_free = __commonJS({
+  "node_modules/on-exit-leak-free/index.js"(exports, module) {
+    "use strict";
+    var refs = {
+      exit: [],
+      beforeExit: []
+    };
+    var functions = {
+      exit: onExit,
+      beforeExit: onBeforeExit
+    };
+    var registry;
+    function ensureRegistry() {
+      if (registry === void 0) {
+        registry = new FinalizationRegistry(clear);
+      }
+    }
+    function install(event) {
+      if (refs[event].length > 0) {
+        return;
+      }
+      process.on(event, functions[event]);
+    }
+    function uninstall(event) {
+      if (refs[event].length > 0) {
+        return;
+      }
+      process.removeListener(event, functions[event]);
+      if (refs.exit.length === 0 && refs.beforeExit.length === 0) {
+        registry = void 0;
+      }
+    }
+    function onExit() {
+      callRefs("exit");
+    }
+    function onBeforeExit() {
+      callRefs("beforeExit");
+    }
+    function callRefs(event) {
+      for (const ref of refs[event]) {
+        const obj = ref.deref();
+        const fn = ref.fn;
+        if (obj !== void 0) {
+          fn(obj, event);
+        }
+      }
+      refs[event] = [];
+    }
+    function clear(ref) {
+      for (const event of ["exit", "beforeExit"]) {
+        const index = refs[event].indexOf(ref);
+        refs[event].splice(index, index + 1);
+        uninstall(event);
+      }
+    }
+    function _register(event, obj, fn) {
+      if (obj === void 0) {
+        throw new Error("the object can't be undefined");
+      }
+      install(event);
+      const ref = new WeakRef(obj);
+      ref.fn = fn;
+      ensureRegistry();
+      registry.register(obj, ref);
+      refs[event].push(ref);
+    }
+    function register(obj, fn) {
+      _register("exit", obj, fn);
+    }
+    function registerBeforeExit(obj, fn) {
+      _register("beforeExit", obj, fn);
+    }
+    function unregister(obj) {
+      if (registry === void 0) {
+        return;
+      }
+      registry.unregister(obj);
+      for (const event of ["exit", "beforeExit"]) {
+        refs[event] = refs[event].filter((ref) => {
+          const _obj = ref.deref();
+          return _obj && _obj !== obj;
+        });
+        uninstall(event);
+      }
+    }
+    module.exports = {
+      register,
+      registerBeforeExit,
+      unregister
+    };
+  }
+});
+
+// node_modules/thread-stream/package.json
+var require_package = __commonJS({
+  "node_modules/thread-stream/package.json"(exports, module) {
+    module.exports = {
+      name: "thread-stream",
+      version: "4.2.1",
+      description: "A streaming way to send data to a Node.js Worker Thread",
+      main: "index.js",
+      types: "index.d.ts",
+      engines: {
+        node: ">=20"
+      },
+      dependencies: {
+        "real-require": "^1.0.0"
+      },
+      devDependencies: {
+        "@types/node": "^26.1.1",
+        "@yao-pkg/pkg": "^6.0.0",
+        borp: "^1.0.0",
+        desm: "^1.3.0",
+        eslint: "^9.39.1",
+        fastbench: "^1.0.1",
+        neostandard: "^0.13.0",
+        "pino-elasticsearch": "^9.0.0",
+        "sonic-boom": "^5.0.0",
+        "ts-node": "^10.8.0",
+        tsd: "^0.33.0",
+        typescript: "~5.7.3"
+      },
+      scripts: {
+        build: "tsc --noEmit",
+        lint: "eslint",
+        test: 'npm run lint && npm run build && npm run test:types && npm run transpile && borp --expose-gc --pattern "test/*.test.{js,mjs}"',
+        "test:ci": 'npm run lint && npm run test:types && npm run transpile && borp --expose-gc --pattern "test/*.test.{js,mjs}"',
+        "test:types": "tsd",
+        "test:yarn": 'npm run transpile && borp --expose-gc --pattern "test/*.test.js"',
+        transpile: "sh ./test/ts/transpile.sh"
+      },
+      tsd: {
+        directory: "test/types"
+      },
+      repository: {
+        type: "git",
+        url: "git+https://github.com/mcollina/thread-stream.git"
+      },
+      keywords: [
+        "worker",
+        "thread",
+        "threads",
+        "stream"
+      ],
+      author: "Matteo Collina <hello@matteocollina.com>",
+      license: "MIT",
+      bugs: {
+        url: "https://github.com/mcollina/thread-stream/issues"
+      },
+      homepage: "https://github.com/mcollina/thread-stream#readme"
+    };
+  }
+});
+
+// node_modules/thread-stream/lib/wait.js
+var require_wait = __commonJS({
+  "node_modules/thread-stream/lib/wait.js"(exports, module) {
+    "use strict";
+    var WAIT_MS = 1e4;
+    function wait(state, index, expected, timeout, done) {
+      const max = timeout === Infinity ? Infinity : Date.now() + timeout;
+      const check = (previous) => {
+        const current = Atomics.load(state, index);
+        if (current >= expected) {
+          done(null, "ok");
+          return;
+        }
+        if (previous !== void 0 && current !== previous) {
+          done(null, "not-equal");
+          return;
+        }
+        if (max !== Infinity && Date.now() > max) {
+          done(null, "timed-out");
+          return;
+        }
+        const remaining = max === Infinity ? WAIT_MS : Math.min(WAIT_MS, Math.max(1, max - Date.now()));
+        const result = Atomics.waitAsync(state, index, current, remaining);
+        if (result.async) {
+          result.value.then((res) => {
+            if (res === "ok") {
+              const latest = Atomics.load(state, index);
+              done(null, latest >= expected ? "ok" : "not-equal");
+              return;
+            }
+            check(current);
+          });
+        } else {
+          setImmediate(done, null, "not-equal");
+        }
+      };
+      check();
+    }
+    function waitDiff(state, index, expected, timeout, done) {
+      const max = timeout === Infinity ? Infinity : Date.now() + timeout;
+      const check = () => {
+        const current = Atomics.load(state, index);
+        if (current !== expected) {
+          done(null, "ok");
+          return;
+        }
+        if (max !== Infinity && Date.now() > max) {
+          done(null, "timed-out");
+          return;
+        }
+        const remaining = max === Infinity ? WAIT_MS : Math.min(WAIT_MS, Math.max(1, max - Date.now()));
+        const result = Atomics.waitAsync(state, index, expected, remaining);
+        if (result.async) {
+          result.value.then((res) => {
+            if (res === "ok") {
+              done(null, "ok");
+              return;
+            }
+            check();
+          });
+        } else {
+          setImmediate(check);
+        }
+      };
+      check();
+    }
+    module.exports = { wait, waitDiff };
+  }
+});
+
+// node_modules/thread-stream/lib/indexes.js
+var require_indexes = __commonJS({
+  "node_modules/thread-stream/lib/indexes.js"(exports, module) {
+    "use strict";
+    var SEQ_INDEX = 2;
+    var WRITE_INDEX = 4;
+    var READ_INDEX = 8;
+    module.exports = {
+      WRITE_INDEX,
+      READ_INDEX,
+      SEQ_INDEX
+    };
+  }
+});
+
+// node_modules/thread-stream/index.js
+var require_thread_stream = __commonJS({
+  "node_modules/thread-stream/index.js"(exports, module) {
+    "use strict";
+    var { version } = require_package();
+    var { EventEmitter: EventEmitter2 } = __require("events");
+    var { Worker } = __require("worker_threads");
+    var { join: join8 } = __require("path");
+    var { pathToFileURL } = __require("url");
+    var { wait } = require_wait();
+    var {
+      WRITE_INDEX,
+      READ_INDEX,
+      SEQ_INDEX
+    } = require_indexes();
+    var buffer = __require("buffer");
+    var assert = __require("assert");
+    var kImpl = /* @__PURE__ */ Symbol("kImpl");
+    var MAX_STRING = buffer.constants.MAX_STRING_LENGTH;
+    function noop() {
+    }
+    function updateState(stream, fn) {
+      Atomics.add(stream[kImpl].state, SEQ_INDEX, 1);
+      fn();
+      Atomics.add(stream[kImpl].state, SEQ_INDEX, 1);
+      Atomics.notify(stream[kImpl].state, SEQ_INDEX);
+    }
+    function resetIndexes(stream) {
+      updateState(stream, () => {
+        Atomics.store(stream[kImpl].state, READ_INDEX, 0);
+        Atomics.store(stream[kImpl].state, WRITE_INDEX, 0);
+      });
+      Atomics.notify(stream[kImpl].state, READ_INDEX);
+    }
+    var FakeWeakRef = class {
+      constructor(value) {
+        this._value = value;
+      }
+      deref() {
+        return this._value;
+      }
+    };
+    var FakeFinalizationRegistry = class {
+      register() {
+      }
+      unregister() {
+      }
+    };
+    var FinalizationRegistry2 = process.env.NODE_V8_COVERAGE ? FakeFinalizationRegistry : global.FinalizationRegistry || FakeFinalizationRegistry;
+    var WeakRef2 = process.env.NODE_V8_COVERAGE ? FakeWeakRef : global.WeakRef || FakeWeakRef;
+    var registry = new FinalizationRegistry2((worker) => {
+      if (worker.exited) {
+        return;
+      }
+      worker.terminate();
+    });
+    function createWorker(stream, opts) {
+      const { filename, workerData } = opts;
+      const bundlerOverrides = "__bundlerPathsOverrides" in globalThis ? globalThis.__bundlerPathsOverrides : {};
+      const toExecute = bundlerOverrides["thread-stream-worker"] || join8(__dirname, "lib", "worker.js");
+      const worker = new Worker(toExecute, {
+        ...opts.workerOpts,
+        name: opts.workerOpts?.name || "thread-stream",
+        trackUnmanagedFds: false,
+        workerData: {
+          filename: filename.indexOf("file://") === 0 ? filename : pathToFileURL(filename).href,
+          dataBuf: stream[kImpl].dataBuf,
+          stateBuf: stream[kImpl].stateBuf,
+          workerData: {
+            $context: {
+              threadStreamVersion: version
+            },
+            ...workerData
+          }
+        }
+      });
+      worker.stream = new FakeWeakRef(stream);
+      worker.on("message", onWorkerMessage);
+      worker.on("exit", onWorkerExit);
+      registry.register(stream, worker);
+      return worker;
+    }
+    function drain(stream) {
+      assert(!stream[kImpl].sync);
+      if (stream[kImpl].needDrain) {
+        stream[kImpl].needDrain = false;
+        stream.emit("drain");
+      }
+    }
+    function nextFlush(stream) {
+      while (true) {
+        const writeIndex = Atomics.load(stream[kImpl].state, WRITE_INDEX);
+        if (stream.destroyed || writeIndex < 0) {
+          return;
+        }
+        const leftover = stream[kImpl].data.length - writeIndex;
+        if (leftover > 0) {
+          if (stream[kImpl].bufLen === 0) {
+            stream[kImpl].flushing = false;
+            if (stream[kImpl].ending) {
+              end(stream);
+            } else if (stream[kImpl].needDrain) {
+              process.nextTick(drain, stream);
+            }
+            return;
+          }
+          write(stream, leftover, noop);
+          continue;
+        }
+        if (leftover === 0) {
+          if (writeIndex === 0 && stream[kImpl].bufLen === 0) {
+            return;
+          }
+          waitForRead(stream, () => {
+            if (stream.destroyed) {
+              return;
+            }
+            resetIndexes(stream);
+            nextFlush(stream);
+          });
+          return;
+        }
+        destroy(stream, new Error("overwritten"));
+        return;
+      }
+    }
+    function onWorkerMessage(msg) {
+      const stream = this.stream.deref();
+      if (stream === void 0) {
+        this.exited = true;
+        this.terminate();
+        return;
+      }
+      if (msg?.code == null) {
+        return;
+      }
+      switch (msg.code) {
+        case "READY":
+          if (!stream[kImpl].ending) {
+            this.stream = new WeakRef2(stream);
+          }
+          waitForRead(stream, () => {
+            stream[kImpl].ready = true;
+            stream.emit("ready");
+          });
+          break;
+        case "ERROR":
+          destroy(stream, msg.err);
+          break;
+        case "EVENT":
+          if (Array.isArray(msg.args)) {
+            stream.emit(msg.name, ...msg.args);
+          } else {
+            stream.emit(msg.name, msg.args);
+          }
+          break;
+        case "FLUSHED": {
+          if (msg.context !== "thread-stream") {
+            destroy(stream, new Error("this should not happen: " + msg.code));
+            break;
+          }
+          const cb = stream[kImpl].flushCallbacks.get(msg.id);
+          if (cb) {
+            stream[kImpl].flushCallbacks.delete(msg.id);
+            process.nextTick(cb);
+          }
+          break;
+        }
+        case "WARNING":
+          process.emitWarning(msg.err);
+          break;
+        default:
+          destroy(stream, new Error("this should not happen: " + msg.code));
+      }
+    }
+    function onWorkerExit(code) {
+      const stream = this.stream.deref();
+      if (stream === void 0) {
+        return;
+      }
+      registry.unregister(stream);
+      stream.worker.exited = true;
+      stream.worker.off("exit", onWorkerExit);
+      destroy(stream, code !== 0 ? new Error("the worker thread exited") : null);
+    }
+    var ThreadStream = class extends EventEmitter2 {
+      constructor(opts = {}) {
+        super();
+        if (opts.bufferSize < 4) {
+          throw new Error("bufferSize must at least fit a 4-byte utf-8 char");
+        }
+        this[kImpl] = {};
+        this[kImpl].stateBuf = new SharedArrayBuffer(128);
+        this[kImpl].state = new Int32Array(this[kImpl].stateBuf);
+        this[kImpl].dataBuf = new SharedArrayBuffer(opts.bufferSize || 4 * 1024 * 1024);
+        this[kImpl].data = Buffer.from(this[kImpl].dataBuf);
+        this[kImpl].sync = opts.sync || false;
+        this[kImpl].ending = false;
+        this[kImpl].ended = false;
+        this[kImpl].needDrain = false;
+        this[kImpl].destroyed = false;
+        this[kImpl].flushing = false;
+        this[kImpl].ready = false;
+        this[kImpl].finished = false;
+        this[kImpl].errored = null;
+        this[kImpl].closed = false;
+        this[kImpl].buf = [];
+        this[kImpl].bufHead = 0;
+        this[kImpl].bufLen = 0;
+        this[kImpl].flushCallbacks = /* @__PURE__ */ new Map();
+        this[kImpl].nextFlushId = 0;
+        this[kImpl].flushRetainCount = 0;
+        this[kImpl].userRef = true;
+        this.worker = createWorker(this, opts);
+        this.on("message", (message3, transferList) => {
+          this.worker.postMessage(message3, transferList);
+        });
+      }
+      write(data) {
+        const dataBuf = Buffer.isBuffer(data) ? data : Buffer.from(data);
+        if (this[kImpl].destroyed) {
+          error(this, new Error("the worker has exited"));
+          return false;
+        }
+        if (this[kImpl].ending) {
+          error(this, new Error("the worker is ending"));
+          return false;
+        }
+        if (this[kImpl].flushing && this[kImpl].bufLen + dataBuf.length >= MAX_STRING) {
+          try {
+            writeSync2(this);
+            this[kImpl].flushing = true;
+          } catch (err) {
+            destroy(this, err);
+            return false;
+          }
+        }
+        this[kImpl].buf.push(dataBuf);
+        this[kImpl].bufLen += dataBuf.length;
+        if (this[kImpl].sync) {
+          try {
+            writeSync2(this);
+            return true;
+          } catch (err) {
+            destroy(this, err);
+            return false;
+          }
+        }
+        if (!this[kImpl].flushing) {
+          this[kImpl].flushing = true;
+          setImmediate(nextFlush, this);
+        }
+        this[kImpl].needDrain = this[kImpl].data.length - this[kImpl].bufLen - Atomics.load(this[kImpl].state, WRITE_INDEX) <= 0;
+        return !this[kImpl].needDrain;
+      }
+      end() {
+        if (this[kImpl].destroyed) {
+          return;
+        }
+        this[kImpl].ending = true;
+        this.worker.stream = new FakeWeakRef(this);
+        end(this);
+      }
+      flush(cb) {
+        const userCb = typeof cb === "function" ? cb : null;
+        cb = userCb || noop;
+        if (userCb) {
+          retainWorkerForPendingFlush(this);
+        }
+        let finished = false;
+        const done = (err) => {
+          if (finished) {
+            return;
+          }
+          finished = true;
+          if (userCb) {
+            releaseWorkerForPendingFlush(this);
+          }
+          cb(err);
+        };
+        flushBuffer(this, (err) => {
+          if (err) {
+            process.nextTick(done, err);
+            return;
+          }
+          requestWorkerFlush(this, done);
+        });
+      }
+      flushSync() {
+        if (this[kImpl].destroyed) {
+          return;
+        }
+        writeSync2(this);
+        flushSync(this);
+      }
+      unref() {
+        this[kImpl].userRef = false;
+        if (this[kImpl].flushRetainCount === 0) {
+          this.worker.unref();
+        }
+      }
+      ref() {
+        this[kImpl].userRef = true;
+        this.worker.ref();
+      }
+      get ready() {
+        return this[kImpl].ready;
+      }
+      get destroyed() {
+        return this[kImpl].destroyed;
+      }
+      get closed() {
+        return this[kImpl].closed;
+      }
+      get writable() {
+        return !this[kImpl].destroyed && !this[kImpl].ending;
+      }
+      get writableEnded() {
+        return this[kImpl].ending;
+      }
+      get writableFinished() {
+        return this[kImpl].finished;
+      }
+      get writableNeedDrain() {
+        return this[kImpl].needDrain;
+      }
+      get writableObjectMode() {
+        return false;
+      }
+      get writableErrored() {
+        return this[kImpl].errored;
+      }
+    };
+    function flushBuffer(stream, cb) {
+      if (stream[kImpl].destroyed) {
+        process.nextTick(cb, new Error("the worker has exited"));
+        return;
+      }
+      if (!stream[kImpl].sync && (stream[kImpl].flushing || stream[kImpl].bufLen > 0)) {
+        setImmediate(flushBuffer, stream, cb);
+        return;
+      }
+      waitForRead(stream, cb);
+    }
+    function waitForRead(stream, cb) {
+      const writeIndex = Atomics.load(stream[kImpl].state, WRITE_INDEX);
+      wait(stream[kImpl].state, READ_INDEX, writeIndex, Infinity, (err, res) => {
+        if (err) {
+          destroy(stream, err);
+          cb(err);
+          return;
+        }
+        if (res !== "ok") {
+          waitForRead(stream, cb);
+          return;
+        }
+        cb();
+      });
+    }
+    function retainWorkerForPendingFlush(stream) {
+      if (stream[kImpl].flushRetainCount === 0) {
+        stream.worker.ref();
+      }
+      stream[kImpl].flushRetainCount++;
+    }
+    function releaseWorkerForPendingFlush(stream) {
+      if (stream[kImpl].flushRetainCount === 0) {
+        return;
+      }
+      stream[kImpl].flushRetainCount--;
+      if (stream[kImpl].flushRetainCount === 0 && !stream[kImpl].userRef) {
+        stream.worker.unref();
+      }
+    }
+    function requestWorkerFlush(stream, cb) {
+      if (stream[kImpl].destroyed) {
+        process.nextTick(cb, new Error("the worker has exited"));
+        return;
+      }
+      if (!stream[kImpl].ready) {
+        const onReady = () => {
+          cleanup();
+          requestWorkerFlush(stream, cb);
+        };
+        const onClose = () => {
+          cleanup();
+          process.nextTick(cb, new Error("the worker has exited"));
+        };
+        const cleanup = () => {
+          stream.off("ready", onReady);
+          stream.off("close", onClose);
+        };
+        stream.once("ready", onReady);
+        stream.once("close", onClose);
+        return;
+      }
+      const id = ++stream[kImpl].nextFlushId;
+      stream[kImpl].flushCallbacks.set(id, cb);
+      try {
+        stream.worker.postMessage({
+          code: "FLUSH",
+          context: "thread-stream",
+          id
+        });
+      } catch (err) {
+        stream[kImpl].flushCallbacks.delete(id);
+        destroy(stream, err);
+        process.nextTick(cb, err);
+      }
+    }
+    function failPendingFlushCallbacks(stream, err) {
+      const callbacks = stream[kImpl].flushCallbacks;
+      if (callbacks.size === 0) {
+        return;
+      }
+      const flushErr = err || new Error("the worker has exited");
+      for (const cb of callbacks.values()) {
+        process.nextTick(cb, flushErr);
+      }
+      callbacks.clear();
+    }
+    function error(stream, err) {
+      setImmediate(() => {
+        stream.emit("error", err);
+      });
+    }
+    function destroy(stream, err) {
+      if (stream[kImpl].destroyed) {
+        return;
+      }
+      stream[kImpl].destroyed = true;
+      failPendingFlushCallbacks(stream, err);
+      if (err) {
+        stream[kImpl].errored = err;
+        error(stream, err);
+      }
+      if (!stream.worker.exited) {
+        stream.worker.terminate().catch(() => {
+        }).then(() => {
+          stream[kImpl].closed = true;
+          stream.emit("close");
+        });
+      } else {
+        setImmediate(() => {
+          stream[kImpl].closed = true;
+          stream.emit("close");
+        });
+      }
+    }
+    function write(stream, maxBytes, cb) {
+      const current = Atomics.load(stream[kImpl].state, WRITE_INDEX);
+      let offset = current;
+      let remaining = maxBytes;
+      while (remaining > 0 && stream[kImpl].bufLen !== 0) {
+        const head = stream[kImpl].bufHead;
+        const buf = stream[kImpl].buf[head];
+        if (buf.length <= remaining) {
+          buf.copy(stream[kImpl].data, offset);
+          offset += buf.length;
+          remaining -= buf.length;
+          stream[kImpl].bufLen -= buf.length;
+          stream[kImpl].bufHead = head + 1;
+          if (stream[kImpl].bufHead === stream[kImpl].buf.length) {
+            stream[kImpl].buf.length = 0;
+            stream[kImpl].bufHead = 0;
+          } else if (stream[kImpl].bufHead >= 1024 && stream[kImpl].bufHead * 2 >= stream[kImpl].buf.length) {
+            stream[kImpl].buf.splice(0, stream[kImpl].bufHead);
+            stream[kImpl].bufHead = 0;
+          }
+          continue;
+        }
+        buf.copy(stream[kImpl].data, offset, 0, remaining);
+        stream[kImpl].buf[head] = buf.subarray(remaining);
+        stream[kImpl].bufLen -= remaining;
+        offset += remaining;
+        remaining = 0;
+      }
+      updateState(stream, () => {
+        Atomics.store(stream[kImpl].state, WRITE_INDEX, offset);
+      });
+      cb();
+      return true;
+    }
+    function end(stream) {
+      if (stream[kImpl].ended || !stream[kImpl].ending || stream[kImpl].flushing) {
+        return;
+      }
+      stream[kImpl].ended = true;
+      try {
+        stream.flushSync();
+        let readIndex = Atomics.load(stream[kImpl].state, READ_INDEX);
+        updateState(stream, () => {
+          Atomics.store(stream[kImpl].state, WRITE_INDEX, -1);
+        });
+        let spins = 0;
+        while (readIndex !== -1) {
+          Atomics.wait(stream[kImpl].state, READ_INDEX, readIndex, 1e3);
+          readIndex = Atomics.load(stream[kImpl].state, READ_INDEX);
+          if (readIndex === -2) {
+            destroy(stream, new Error("end() failed"));
+            return;
+          }
+          if (++spins === 10) {
+            destroy(stream, new Error("end() took too long (10s)"));
+            return;
+          }
+        }
+        process.nextTick(() => {
+          stream[kImpl].finished = true;
+          stream.emit("finish");
+        });
+      } catch (err) {
+        destroy(stream, err);
+      }
+    }
+    function writeSync2(stream) {
+      const cb = () => {
+        if (stream[kImpl].ending) {
+          end(stream);
+        } else if (stream[kImpl].needDrain) {
+          process.nextTick(drain, stream);
+        }
+      };
+      stream[kImpl].flushing = false;
+      while (stream[kImpl].bufLen !== 0) {
+        const writeIndex = Atomics.load(stream[kImpl].state, WRITE_INDEX);
+        if (writeIndex < 0) {
+          throw new Error("_writeSync failed");
+        }
+        const leftover = stream[kImpl].data.length - writeIndex;
+        if (leftover === 0) {
+          flushSync(stream);
+          resetIndexes(stream);
+          continue;
+        } else if (leftover < 0) {
+          throw new Error("overwritten");
+        }
+        write(stream, leftover, cb);
+      }
+    }
+    function flushSync(stream) {
+      if (stream[kImpl].flushing) {
+        throw new Error("unable to flush while flushing");
+      }
+      const writeIndex = Atomics.load(stream[kImpl].state, WRITE_INDEX);
+      let spins = 0;
+      while (true) {
+        const readIndex = Atomics.load(stream[kImpl].state, READ_INDEX);
+        if (readIndex === -2) {
+          throw Error("_flushSync failed");
+        }
+        if (readIndex !== writeIndex) {
+          Atomics.wait(stream[kImpl].state, READ_INDEX, readIndex, 1e3);
+        } else {
+          break;
+        }
+        if (++spins === 10) {
+          throw new Error("_flushSync took too long (10s)");
+        }
+      }
+    }
+    module.exports = ThreadStream;
+  }
+});
+
+// node_modules/pino/lib/transport.js
+var require_transport = __commonJS({
+  "node_modules/pino/lib/transport.js"(exports, module) {
+    "use strict";
+    var { createRequire } = __require("module");
+    var { existsSync: existsSync5 } = __require("node:fs");
+    var getCallers = require_caller();
+    var { join: join8, isAbsolute: isAbsolute3, sep: sep2 } = __require("node:path");
+    var { fileURLToPath } = __require("node:url");
+    var sleep = require_atomic_sleep();
+    var onExit = require_on_exit_leak_free();
+    var ThreadStream = require_thread_stream();
+    var { transportUsesMultistreamSym } = require_symbols2();
+    function setupOnExit(stream) {
+      onExit.register(stream, autoEnd);
+      onExit.registerBeforeExit(stream, flush);
+      stream.on("close", function() {
+        onExit.unregister(stream);
+      });
+    }
+    function hasPreloadFlags() {
+      const execArgv = process.execArgv;
+      for (let i = 0; i < execArgv.length; i++) {
+        const arg = execArgv[i];
+        if (arg === "--import" || arg === "--require" || arg === "-r") {
+          return true;
+        }
+        if (arg.startsWith("--import=") || arg.startsWith("--require=") || arg.startsWith("-r=")) {
+          return true;
+        }
+      }
+      return false;
+    }
+    function sanitizeNodeOptions(nodeOptions) {
+      const tokens = nodeOptions.match(/(?:[^\s"']+|"[^"]*"|'[^']*')+/g);
+      if (!tokens) {
+        return nodeOptions;
+      }
+      const sanitized = [];
+      let changed = false;
+      for (let i = 0; i < tokens.length; i++) {
+        const token = tokens[i];
+        if (token === "--require" || token === "-r" || token === "--import") {
+          const next = tokens[i + 1];
+          if (next && shouldDropPreload(next)) {
+            changed = true;
+            i++;
+            continue;
+          }
+          sanitized.push(token);
+          if (next) {
+            sanitized.push(next);
+            i++;
+          }
+          continue;
+        }
+        if (token.startsWith("--require=") || token.startsWith("-r=") || token.startsWith("--import=")) {
+          const value = token.slice(token.indexOf("=") + 1);
+          if (shouldDropPreload(value)) {
+            changed = true;
+            continue;
+          }
+        }
+        sanitized.push(token);
+      }
+      return changed ? sanitized.join(" ") : nodeOptions;
+    }
+    function shouldDropPreload(value) {
+      const unquoted = stripQuotes(value);
+      if (!unquoted) {
+        return false;
+      }
+      let path5 = unquoted;
+      if (path5.startsWith("file://")) {
+        try {
+          path5 = fileURLToPath(path5);
+        } catch {
+          return false;
+        }
+      }
+      return isAbsolute3(path5) && !existsSync5(path5);
+    }
+    function stripQuotes(value) {
+      const first = value[0];
+      const last = value[value.length - 1];
+      if (first === '"' && last === '"' || first === "'" && last === "'") {
+        return value.slice(1, -1);
+      }
+      return value;
+    }
+    function buildStream(filename, workerData, workerOpts, sync, name) {
+      if (!workerOpts.execArgv && hasPreloadFlags() && __require.main === void 0) {
+        workerOpts = {
+          ...workerOpts,
+          execArgv: []
+        };
+      }
+      if (!workerOpts.env && process.env.NODE_OPTIONS) {
+        const nodeOptions = sanitizeNodeOptions(process.env.NODE_OPTIONS);
+        if (nodeOptions !== process.env.NODE_OPTIONS) {
+          workerOpts = {
+            ...workerOpts,
+            env: {
+              ...process.env,
+              NODE_OPTIONS: nodeOptions
+            }
+          };
+        }
+      }
+      workerOpts = { ...workerOpts, name };
+      const stream = new ThreadStream({
+        filename,
+        workerData,
+        workerOpts,
+        sync
+      });
+      stream.on("ready", onReady);
+      stream.on("close", function() {
+        process.removeListener("exit", onExit2);
+      });
+      process.on("exit", onExit2);
+      function onReady() {
+        process.removeListener("exit", onExit2);
+        stream.unref();
+        if (workerOpts.autoEnd !== false) {
+          setupOnExit(stream);
+        }
+      }
+      function onExit2() {
+        if (stream.closed) {
+          return;
+        }
+        stream.flushSync();
+        sleep(100);
+        stream.end();
+      }
+      return stream;
+    }
+    function autoEnd(stream) {
+      stream.ref();
+      stream.flushSync();
+      stream.end();
+      stream.once("close", function() {
+        stream.unref();
+      });
+    }
+    function flush(stream) {
+      stream.flushSync();
+    }
+    function transport(fullOptions) {
+      const { pipeline, targets: targets2, levels, dedupe, worker = {}, caller = getCallers(), sync = false } = fullOptions;
+      const options = {
+        ...fullOptions.options
+      };
+      let usesMultistream = false;
+      const callers = typeof caller === "string" ? [caller] : caller;
+      const bundlerOverrides = typeof globalThis === "object" && Object.prototype.hasOwnProperty.call(globalThis, "__bundlerPathsOverrides") && globalThis.__bundlerPathsOverrides && typeof globalThis.__bundlerPathsOverrides === "object" ? globalThis.__bundlerPathsOverrides : /* @__PURE__ */ Object.create(null);
+      let target = fullOptions.target;
+      if (target && targets2) {
+        throw new Error("only one of target or targets can be specified");
+      }
+      if (targets2) {
+        target = bundlerOverrides["pino-worker"] || join8(__dirname, "worker.js");
+        options.targets = targets2.filter((dest) => dest.target).map((dest) => {
+          return {
+            ...dest,
+            target: fixTarget(dest.target)
+          };
+        });
+        options.pipelines = targets2.filter((dest) => dest.pipeline).map((dest) => {
+          return dest.pipeline.map((t) => {
+            return {
+              ...t,
+              level: dest.level,
+              // duplicate the pipeline `level` property defined in the upper level
+              target: fixTarget(t.target)
+            };
+          });
+        });
+        const targetsHaveLevel = options.targets.some((t) => t.level != null);
+        const pipelinesHaveLevel = options.pipelines.some((p) => p.some((t) => t.level != null));
+        usesMultistream = options.targets.length + options.pipelines.length > 1 || targetsHaveLevel || pipelinesHaveLevel;
+      } else if (pipeline) {
+        target = bundlerOverrides["pino-worker"] || join8(__dirname, "worker.js");
+        options.pipelines = [pipeline.map((dest) => {
+          return {
+            ...dest,
+            target: fixTarget(dest.target)
+          };
+        })];
+      }
+      if (levels) {
+        options.levels = levels;
+      }
+      if (dedupe) {
+        options.dedupe = dedupe;
+      }
+      options.pinoWillSendConfig = true;
+      const name = targets2 || pipeline ? "pino.transport" : target;
+      const stream = buildStream(fixTarget(target), options, worker, sync, name);
+      if (usesMultistream) {
+        stream[transportUsesMultistreamSym] = true;
+      }
+      return stream;
+      function fixTarget(origin) {
+        origin = bundlerOverrides[origin] || origin;
+        if (isAbsolute3(origin) || origin.indexOf("file://") === 0) {
+          return origin;
+        }
+        if (origin === "pino/file") {
+          return join8(__dirname, "..", "file.js");
+        }
+        let fixTarget2;
+        for (const filePath of callers) {
+          try {
+            const context = filePath === "node:repl" ? process.cwd() + sep2 : filePath;
+            fixTarget2 = createRequire(context).resolve(origin);
+            break;
+          } catch (err) {
+            continue;
+          }
+        }
+        if (!fixTarget2) {
+          throw new Error(`unable to determine transport target for "${origin}"`);
+        }
+        return fixTarget2;
+      }
+    }
+    module.exports = transport;
+  }
+});
+
+// node_modules/pino/lib/tools.js
+var require_tools = __commonJS({
+  "node_modules/pino/lib/tools.js"(exports, module) {
+    "use strict";
+    var diagChan = __require("node:diagnostics_channel");
+    var format = require_quick_format_unescaped();
+    var { mapHttpRequest, mapHttpResponse } = require_pino_std_serializers();
+    var SonicBoom = require_sonic_boom();
+    var onExit = require_on_exit_leak_free();
+    var {
+      lsCacheSym,
+      chindingsSym,
+      writeSym,
+      serializersSym,
+      formatOptsSym,
+      endSym,
+      stringifiersSym,
+      stringifySym,
+      stringifySafeSym,
+      wildcardFirstSym,
+      nestedKeySym,
+      formattersSym,
+      messageKeySym,
+      errorKeySym,
+      nestedKeyStrSym,
+      msgPrefixSym
+    } = require_symbols2();
+    var { isMainThread } = __require("worker_threads");
+    var transport = require_transport();
+    var [nodeMajor] = process.versions.node.split(".").map((v) => Number(v));
+    var asJsonChan = diagChan.tracingChannel("pino_asJson");
+    var asString = nodeMajor >= 25 ? (str) => JSON.stringify(str) : _asString;
+    function noop() {
+    }
+    function genLog(level, hook) {
+      if (!hook) return LOG;
+      return function hookWrappedLog(...args) {
+        hook.call(this, args, LOG, level);
+      };
+      function LOG(o, ...n) {
+        if (typeof o === "object") {
+          let msg = o;
+          if (o !== null) {
+            if (o.method && o.headers && o.socket) {
+              o = mapHttpRequest(o);
+            } else if (typeof o.setHeader === "function") {
+              o = mapHttpResponse(o);
+            }
+          }
+          let formatParams;
+          if (msg === null && n.length === 0) {
+            formatParams = [null];
+          } else {
+            msg = n.shift();
+            formatParams = n;
+          }
+          if (typeof this[msgPrefixSym] === "string" && msg !== void 0 && msg !== null) {
+            msg = this[msgPrefixSym] + msg;
+          }
+          this[writeSym](o, format(msg, formatParams, this[formatOptsSym]), level);
+        } else {
+          let msg = o === void 0 ? n.shift() : o;
+          if (typeof this[msgPrefixSym] === "string" && msg !== void 0 && msg !== null) {
+            msg = this[msgPrefixSym] + msg;
+          }
+          this[writeSym](null, format(msg, n, this[formatOptsSym]), level);
+        }
+      }
+    }
+    function _asString(str) {
+      let result = "";
+      let last = 0;
+      let found = false;
+      let point = 255;
+      const l = str.length;
+      if (l > 100) {
+        return JSON.stringify(str);
+      }
+      for (var i = 0; i < l && point >= 32; i++) {
+        point = str.charCodeAt(i);
+        if (point === 34 || point === 92) {
+          result += str.slice(last, i) + "\\";
+          last = i;
+          found = true;
+        }
+      }
+      if (!found) {
+        result = str;
+      } else {
+        result += str.slice(last);
+      }
+      return point < 32 ? JSON.stringify(str) : '"' + result + '"';
+    }
+    function asJson(obj, msg, num, time) {
+      if (asJsonChan.hasSubscribers === false) {
+        return _asJson.call(this, obj, msg, num, time);
+      }
+      const store = { instance: this, arguments };
+      return asJsonChan.traceSync(_asJson, store, this, obj, msg, num, time);
+    }
+    function _asJson(obj, msg, num, time) {
+      const stringify2 = this[stringifySym];
+      const stringifySafe = this[stringifySafeSym];
+      const stringifiers = this[stringifiersSym];
+      const end = this[endSym];
+      const chindings = this[chindingsSym];
+      const serializers = this[serializersSym];
+      const formatters = this[formattersSym];
+      const messageKey = this[messageKeySym];
+      const errorKey = this[errorKeySym];
+      let data = this[lsCacheSym][num] + time;
+      data = data + chindings;
+      let value;
+      if (formatters.log) {
+        obj = formatters.log(obj);
+      }
+      const wildcardStringifier = stringifiers[wildcardFirstSym];
+      let propStr = "";
+      for (const key2 in obj) {
+        value = obj[key2];
+        if (Object.prototype.hasOwnProperty.call(obj, key2) && value !== void 0) {
+          if (serializers[key2]) {
+            value = serializers[key2](value);
+          } else if (key2 === errorKey && serializers.err) {
+            value = serializers.err(value);
+          }
+          const stringifier = stringifiers[key2] || wildcardStringifier;
+          switch (typeof value) {
+            case "undefined":
+            case "function":
+              continue;
+            case "number":
+              if (Number.isFinite(value) === false) {
+                value = null;
+              }
+            // this case explicitly falls through to the next one
+            case "boolean":
+              if (stringifier) value = stringifier(value);
+              break;
+            case "string":
+              value = (stringifier || asString)(value);
+              break;
+            default:
+              value = (stringifier || stringify2)(value, stringifySafe);
+          }
+          if (value === void 0) continue;
+          const strKey = asString(key2);
+          propStr += "," + strKey + ":" + value;
+        }
+      }
+      let msgStr = "";
+      if (msg !== void 0) {
+        value = serializers[messageKey] ? serializers[messageKey](msg) : msg;
+        const stringifier = stringifiers[messageKey] || wildcardStringifier;
+        switch (typeof value) {
+          case "function":
+            break;
+          case "number":
+            if (Number.isFinite(value) === false) {
+              value = null;
+            }
+          // this case explicitly falls through to the next one
+          case "boolean":
+            if (stringifier) value = stringifier(value);
+            msgStr = ',"' + messageKey + '":' + value;
+            break;
+          case "string":
+            value = (stringifier || asString)(value);
+            msgStr = ',"' + messageKey + '":' + value;
+            break;
+          default:
+            value = (stringifier || stringify2)(value, stringifySafe);
+            msgStr = ',"' + messageKey + '":' + value;
+        }
+      }
+      if (this[nestedKeySym] && propStr) {
+        return data + this[nestedKeyStrSym] + propStr.slice(1) + "}" + msgStr + end;
+      } else {
+        return data + propStr + msgStr + end;
+      }
+    }
+    function asChindings(instance, bindings) {
+      let value;
+      let data = instance[chindingsSym];
+      const stringify2 = instance[stringifySym];
+      const stringifySafe = instance[stringifySafeSym];
+      const stringifiers = instance[stringifiersSym];
+      const wildcardStringifier = stringifiers[wildcardFirstSym];
+      const serializers = instance[serializersSym];
+      const formatter = instance[formattersSym].bindings;
+      bindings = formatter(bindings);
+      for (const key2 in bindings) {
+        value = bindings[key2];
+        const valid = (key2.length < 5 || key2 !== "level" && key2 !== "serializers" && key2 !== "formatters" && key2 !== "customLevels") && bindings.hasOwnProperty(key2) && value !== void 0;
+        if (valid === true) {
+          value = serializers[key2] ? serializers[key2](value) : value;
+          value = (stringifiers[key2] || wildcardStringifier || stringify2)(value, stringifySafe);
+          if (value === void 0) continue;
+          data += "," + asString(key2) + ":" + value;
+        }
+      }
+      return data;
+    }
+    function hasBeenTampered(stream) {
+      return stream.write !== stream.constructor.prototype.write;
+    }
+    function buildSafeSonicBoom(opts) {
+      const stream = new SonicBoom(opts);
+      stream.on("error", filterBrokenPipe);
+      if (!opts.sync && isMainThread) {
+        onExit.register(stream, autoEnd);
+        stream.on("close", function() {
+          onExit.unregister(stream);
+        });
+      }
+      return stream;
+      function filterBrokenPipe(err) {
+        if (err.code === "EPIPE") {
+          stream.write = noop;
+          stream.end = noop;
+          stream.flushSync = noop;
+          stream.destroy = noop;
+          return;
+        }
+        stream.removeListener("error", filterBrokenPipe);
+        stream.emit("error", err);
+      }
+    }
+    function autoEnd(stream, eventName) {
+      if (stream.destroyed) {
+        return;
+      }
+      if (eventName === "beforeExit") {
+        stream.flush();
+        stream.on("drain", function() {
+          stream.end();
+        });
+      } else {
+        stream.flushSync();
+      }
+    }
+    function createArgsNormalizer(defaultOptions2) {
+      return function normalizeArgs(instance, caller, opts = {}, stream) {
+        if (typeof opts === "string") {
+          stream = buildSafeSonicBoom({ dest: opts });
+          opts = {};
+        } else if (typeof stream === "string") {
+          if (opts && opts.transport) {
+            throw Error("only one of option.transport or stream can be specified");
+          }
+          stream = buildSafeSonicBoom({ dest: stream });
+        } else if (opts instanceof SonicBoom || opts.writable || opts._writableState) {
+          stream = opts;
+          opts = {};
+        } else if (opts.transport) {
+          if (opts.transport instanceof SonicBoom || opts.transport.writable || opts.transport._writableState) {
+            throw Error("option.transport do not allow stream, please pass to option directly. e.g. pino(transport)");
+          }
+          if (opts.transport.targets && opts.transport.targets.length && opts.formatters && typeof opts.formatters.level === "function") {
+            throw Error("option.transport.targets do not allow custom level formatters");
+          }
+          let customLevels;
+          if (opts.customLevels) {
+            customLevels = opts.useOnlyCustomLevels ? opts.customLevels : Object.assign({}, opts.levels, opts.customLevels);
+          }
+          stream = transport({ caller, ...opts.transport, levels: customLevels });
+        }
+        opts = Object.assign({}, defaultOptions2, opts);
+        opts.serializers = Object.assign(/* @__PURE__ */ Object.create(null), defaultOptions2.serializers, opts.serializers);
+        opts.formatters = Object.assign({}, defaultOptions2.formatters, opts.formatters);
+        if (opts.prettyPrint) {
+          throw new Error("prettyPrint option is no longer supported, see the pino-pretty package (https://github.com/pinojs/pino-pretty)");
+        }
+        const { enabled, onChild } = opts;
+        if (enabled === false) opts.level = "silent";
+        if (!onChild) opts.onChild = noop;
+        if (!stream) {
+          if (!hasBeenTampered(process.stdout)) {
+            stream = buildSafeSonicBoom({ fd: process.stdout.fd || 1 });
+          } else {
+            stream = process.stdout;
+          }
+        }
+        return { opts, stream };
+      };
+    }
+    function stringify(obj, stringifySafeFn) {
+      try {
+        return JSON.stringify(obj);
+      } catch (_) {
+        try {
+          const stringify2 = stringifySafeFn || this[stringifySafeSym];
+          return stringify2(obj);
+        } catch (_2) {
+          return '"[unable to serialize, circular reference is too complex to analyze]"';
+        }
+      }
+    }
+    function buildFormatters(level, bindings, log) {
+      return {
+        level,
+        bindings,
+        log
+      };
+    }
+    function normalizeDestFileDescriptor(destination2) {
+      const fd = Number(destination2);
+      if (typeof destination2 === "string" && Number.isFinite(fd)) {
+        return fd;
+      }
+      if (destination2 === void 0) {
+        return 1;
+      }
+      return destination2;
+    }
+    module.exports = {
+      noop,
+      buildSafeSonicBoom,
+      asChindings,
+      asJson,
+      genLog,
+      createArgsNormalizer,
+      stringify,
+      buildFormatters,
+      normalizeDestFileDescriptor
+    };
+  }
+});
+
+// node_modules/pino/lib/constants.js
+var require_constants6 = __commonJS({
+  "node_modules/pino/lib/constants.js"(exports, module) {
+    var DEFAULT_LEVELS = {
+      trace: 10,
+      debug: 20,
+      info: 30,
+      warn: 40,
+      error: 50,
+      fatal: 60
+    };
+    var SORTING_ORDER = {
+      ASC: "ASC",
+      DESC: "DESC"
+    };
+    module.exports = {
+      DEFAULT_LEVELS,
+      SORTING_ORDER
+    };
+  }
+});
+
+// node_modules/pino/lib/levels.js
+var require_levels = __commonJS({
+  "node_modules/pino/lib/levels.js"(exports, module) {
+    "use strict";
+    var {
+      lsCacheSym,
+      levelValSym,
+      useOnlyCustomLevelsSym,
+      streamSym,
+      formattersSym,
+      hooksSym,
+      levelCompSym
+    } = require_symbols2();
+    var { noop, genLog } = require_tools();
+    var { DEFAULT_LEVELS, SORTING_ORDER } = require_constants6();
+    var levelMethods = {
+      fatal: (hook) => {
+        const logFatal = genLog(DEFAULT_LEVELS.fatal, hook);
+        return function(...args) {
+          const stream = this[streamSym];
+          logFatal.call(this, ...args);
+          if (typeof stream.flushSync === "function") {
+            try {
+              stream.flushSync();
+            } catch (e) {
+            }
+          }
+        };
+      },
+      error: (hook) => genLog(DEFAULT_LEVELS.error, hook),
+      warn: (hook) => genLog(DEFAULT_LEVELS.warn, hook),
+      info: (hook) => genLog(DEFAULT_LEVELS.info, hook),
+      debug: (hook) => genLog(DEFAULT_LEVELS.debug, hook),
+      trace: (hook) => genLog(DEFAULT_LEVELS.trace, hook)
+    };
+    var nums = Object.keys(DEFAULT_LEVELS).reduce((o, k) => {
+      o[DEFAULT_LEVELS[k]] = k;
+      return o;
+    }, {});
+    var initialLsCache = Object.keys(nums).reduce((o, k) => {
+      o[k] = '{"level":' + Number(k);
+      return o;
+    }, {});
+    function genLsCache(instance) {
+      const formatter = instance[formattersSym].level;
+      const { labels } = instance.levels;
+      const cache = {};
+      for (const label in labels) {
+        const level = formatter(labels[label], Number(label));
+        cache[label] = JSON.stringify(level).slice(0, -1);
+      }
+      instance[lsCacheSym] = cache;
+      return instance;
+    }
+    function isStandardLevel(level, useOnlyCustomLevels) {
+      if (useOnlyCustomLevels) {
+        return false;
+      }
+      switch (level) {
+        case "fatal":
+        case "error":
+        case "warn":
+        case "info":
+        case "debug":
+        case "trace":
+          return true;
+        default:
+          return false;
+      }
+    }
+    function setLevel(level) {
+      const { labels, values } = this.levels;
+      if (typeof level === "number") {
+        if (labels[level] === void 0) throw Error("unknown level value" + level);
+        level = labels[level];
+      }
+      if (values[level] === void 0) throw Error("unknown level " + level);
+      const preLevelVal = this[levelValSym];
+      const levelVal = this[levelValSym] = values[level];
+      const useOnlyCustomLevelsVal = this[useOnlyCustomLevelsSym];
+      const levelComparison = this[levelCompSym];
+      const hook = this[hooksSym].logMethod;
+      for (const key2 in values) {
+        if (levelComparison(values[key2], levelVal) === false) {
+          this[key2] = noop;
+          continue;
+        }
+        this[key2] = isStandardLevel(key2, useOnlyCustomLevelsVal) ? levelMethods[key2](hook) : genLog(values[key2], hook);
+      }
+      this.emit(
+        "level-change",
+        level,
+        levelVal,
+        labels[preLevelVal],
+        preLevelVal,
+        this
+      );
+    }
+    function getLevel(level) {
+      const { levels, levelVal } = this;
+      return levels && levels.labels ? levels.labels[levelVal] : "";
+    }
+    function isLevelEnabled(logLevel) {
+      const { values } = this.levels;
+      const logLevelVal = values[logLevel];
+      return logLevelVal !== void 0 && this[levelCompSym](logLevelVal, this[levelValSym]);
+    }
+    function compareLevel(direction, current, expected) {
+      if (direction === SORTING_ORDER.DESC) {
+        return current <= expected;
+      }
+      return current >= expected;
+    }
+    function genLevelComparison(levelComparison) {
+      if (typeof levelComparison === "string") {
+        return compareLevel.bind(null, levelComparison);
+      }
+      return levelComparison;
+    }
+    function mappings(customLevels = null, useOnlyCustomLevels = false) {
+      const customNums = customLevels ? Object.keys(customLevels).reduce((o, k) => {
+        o[customLevels[k]] = k;
+        return o;
+      }, {}) : null;
+      const labels = Object.assign(
+        Object.create(Object.prototype, { Infinity: { value: "silent" } }),
+        useOnlyCustomLevels ? null : nums,
+        customNums
+      );
+      const values = Object.assign(
+        Object.create(Object.prototype, { silent: { value: Infinity } }),
+        useOnlyCustomLevels ? null : DEFAULT_LEVELS,
+        customLevels
+      );
+      return { labels, values };
+    }
+    function assertDefaultLevelFound(defaultLevel, customLevels, useOnlyCustomLevels) {
+      if (typeof defaultLevel === "number") {
+        const values = [].concat(
+          Object.keys(customLevels || {}).map((key2) => customLevels[key2]),
+          useOnlyCustomLevels ? [] : Object.keys(nums).map((level) => +level),
+          Infinity
+        );
+        if (!values.includes(defaultLevel)) {
+          throw Error(`default level:${defaultLevel} must be included in custom levels`);
+        }
+        return;
+      }
+      const labels = Object.assign(
+        Object.create(Object.prototype, { silent: { value: Infinity } }),
+        useOnlyCustomLevels ? null : DEFAULT_LEVELS,
+        customLevels
+      );
+      if (!(defaultLevel in labels)) {
+        throw Error(`default level:${defaultLevel} must be included in custom levels`);
+      }
+    }
+    function assertNoLevelCollisions(levels, customLevels) {
+      const { labels, values } = levels;
+      for (const k in customLevels) {
+        if (k in values) {
+          throw Error("levels cannot be overridden");
+        }
+        if (customLevels[k] in labels) {
+          throw Error("pre-existing level values cannot be used for new levels");
+        }
+      }
+    }
+    function assertLevelComparison(levelComparison) {
+      if (typeof levelComparison === "function") {
+        return;
+      }
+      if (typeof levelComparison === "string" && Object.values(SORTING_ORDER).includes(levelComparison)) {
+        return;
+      }
+      throw new Error('Levels comparison should be one of "ASC", "DESC" or "function" type');
+    }
+    module.exports = {
+      initialLsCache,
+      genLsCache,
+      levelMethods,
+      getLevel,
+      setLevel,
+      isLevelEnabled,
+      mappings,
+      assertNoLevelCollisions,
+      assertDefaultLevelFound,
+      genLevelComparison,
+      assertLevelComparison
+    };
+  }
+});
+
+// node_modules/pino/lib/meta.js
+var require_meta = __commonJS({
+  "node_modules/pino/lib/meta.js"(exports, module) {
+    "use strict";
+    module.exports = { version: "10.4.0" };
+  }
+});
+
+// node_modules/pino/lib/proto.js
+var require_proto = __commonJS({
+  "node_modules/pino/lib/proto.js"(exports, module) {
+    "use strict";
+    var { EventEmitter: EventEmitter2 } = __require("node:events");
+    var {
+      lsCacheSym,
+      levelValSym,
+      setLevelSym,
+      getLevelSym,
+      chindingsSym,
+      mixinSym,
+      asJsonSym,
+      writeSym,
+      mixinMergeStrategySym,
+      timeSym,
+      timeSliceIndexSym,
+      streamSym,
+      serializersSym,
+      formattersSym,
+      errorKeySym,
+      messageKeySym,
+      useOnlyCustomLevelsSym,
+      needsMetadataGsym,
+      redactFmtSym,
+      stringifySym,
+      formatOptsSym,
+      stringifiersSym,
+      msgPrefixSym,
+      hooksSym
+    } = require_symbols2();
+    var {
+      getLevel,
+      setLevel,
+      isLevelEnabled,
+      mappings,
+      initialLsCache,
+      genLsCache,
+      assertNoLevelCollisions
+    } = require_levels();
+    var {
+      asChindings,
+      asJson,
+      buildFormatters,
+      stringify,
+      noop
+    } = require_tools();
+    var {
+      version
+    } = require_meta();
+    var redaction = require_redaction();
+    var constructor = class Pino {
+    };
+    var prototype = {
+      constructor,
+      child,
+      bindings,
+      setBindings,
+      flush,
+      isLevelEnabled,
+      version,
+      get level() {
+        return this[getLevelSym]();
+      },
+      set level(lvl) {
+        this[setLevelSym](lvl);
+      },
+      get levelVal() {
+        return this[levelValSym];
+      },
+      set levelVal(n) {
+        throw Error("levelVal is read-only");
+      },
+      get msgPrefix() {
+        return this[msgPrefixSym];
+      },
+      get [Symbol.toStringTag]() {
+        return "Pino";
+      },
+      [lsCacheSym]: initialLsCache,
+      [writeSym]: write,
+      [asJsonSym]: asJson,
+      [getLevelSym]: getLevel,
+      [setLevelSym]: setLevel
+    };
+    Object.setPrototypeOf(prototype, EventEmitter2.prototype);
+    module.exports = function() {
+      return Object.create(prototype);
+    };
+    var resetChildingsFormatter = (bindings2) => bindings2;
+    function child(bindings2, options) {
+      if (!bindings2) {
+        throw Error("missing bindings for child Pino");
+      }
+      const serializers = this[serializersSym];
+      const formatters = this[formattersSym];
+      const instance = Object.create(this);
+      if (options == null) {
+        if (instance[formattersSym].bindings !== resetChildingsFormatter) {
+          instance[formattersSym] = buildFormatters(
+            formatters.level,
+            resetChildingsFormatter,
+            formatters.log
+          );
+        }
+        instance[chindingsSym] = asChindings(instance, bindings2);
+        if (this.onChild !== noop) {
+          this.onChild(instance);
+        }
+        return instance;
+      }
+      if (options.hasOwnProperty("serializers") === true) {
+        instance[serializersSym] = /* @__PURE__ */ Object.create(null);
+        for (const k in serializers) {
+          instance[serializersSym][k] = serializers[k];
+        }
+        const parentSymbols = Object.getOwnPropertySymbols(serializers);
+        for (var i = 0; i < parentSymbols.length; i++) {
+          const ks = parentSymbols[i];
+          instance[serializersSym][ks] = serializers[ks];
+        }
+        for (const bk in options.serializers) {
+          instance[serializersSym][bk] = options.serializers[bk];
+        }
+        const bindingsSymbols = Object.getOwnPropertySymbols(options.serializers);
+        for (var bi = 0; bi < bindingsSymbols.length; bi++) {
+          const bks = bindingsSymbols[bi];
+          instance[serializersSym][bks] = options.serializers[bks];
+        }
+      } else instance[serializersSym] = serializers;
+      if (options.hasOwnProperty("formatters")) {
+        const { level, bindings: chindings, log } = options.formatters;
+        instance[formattersSym] = buildFormatters(
+          level || formatters.level,
+          chindings || resetChildingsFormatter,
+          log || formatters.log
+        );
+      } else {
+        instance[formattersSym] = buildFormatters(
+          formatters.level,
+          resetChildingsFormatter,
+          formatters.log
+        );
+      }
+      if (options.hasOwnProperty("customLevels") === true) {
+        assertNoLevelCollisions(this.levels, options.customLevels);
+        instance.levels = mappings(options.customLevels, instance[useOnlyCustomLevelsSym]);
+        genLsCache(instance);
+      }
+      if (typeof options.redact === "object" && options.redact !== null || Array.isArray(options.redact)) {
+        instance.redact = options.redact;
+        const stringifiers = redaction(instance.redact, stringify);
+        const formatOpts = { stringify: stringifiers[redactFmtSym] };
+        instance[stringifySym] = stringify;
+        instance[stringifiersSym] = stringifiers;
+        instance[formatOptsSym] = formatOpts;
+      }
+      if (typeof options.msgPrefix === "string") {
+        instance[msgPrefixSym] = (this[msgPrefixSym] || "") + options.msgPrefix;
+      }
+      instance[chindingsSym] = asChindings(instance, bindings2);
+      if (options.level !== void 0 && options.level !== this.level || options.hasOwnProperty("customLevels")) {
+        const childLevel = options.level || this.level;
+        instance[setLevelSym](childLevel);
+      }
+      this.onChild(instance);
+      return instance;
+    }
+    function bindings() {
+      const chindings = this[chindingsSym];
+      const chindingsJson = `{${chindings.substr(1)}}`;
+      const bindingsFromJson = JSON.parse(chindingsJson);
+      delete bindingsFromJson.pid;
+      delete bindingsFromJson.hostname;
+      return bindingsFromJson;
+    }
+    function setBindings(newBindings) {
+      const chindings = asChindings(this, newBindings);
+      this[chindingsSym] = chindings;
+    }
+    function defaultMixinMergeStrategy(mergeObject, mixinObject) {
+      return Object.assign(mixinObject, mergeObject);
+    }
+    function write(_obj, msg, num) {
+      const t = this[timeSym]();
+      const mixin = this[mixinSym];
+      const errorKey = this[errorKeySym];
+      const messageKey = this[messageKeySym];
+      const mixinMergeStrategy = this[mixinMergeStrategySym] || defaultMixinMergeStrategy;
+      let obj;
+      const streamWriteHook = this[hooksSym].streamWrite;
+      if (_obj === void 0 || _obj === null) {
+        obj = {};
+      } else if (_obj instanceof Error) {
+        obj = { [errorKey]: _obj };
+        if (msg === void 0) {
+          msg = _obj.message;
+        }
+      } else {
+        obj = _obj;
+        if (msg === void 0 && _obj[messageKey] === void 0 && _obj[errorKey]) {
+          msg = _obj[errorKey].message;
+        }
+      }
+      if (mixin) {
+        obj = mixinMergeStrategy(obj, mixin(obj, num, this));
+      }
+      const s = this[asJsonSym](obj, msg, num, t);
+      const stream = this[streamSym];
+      if (stream[needsMetadataGsym] === true) {
+        stream.lastLevel = num;
+        stream.lastObj = obj;
+        stream.lastMsg = msg;
+        stream.lastTime = t.slice(this[timeSliceIndexSym]);
+        stream.lastLogger = this;
+      }
+      stream.write(streamWriteHook ? streamWriteHook(s) : s);
+    }
+    function flush(cb) {
+      if (cb != null && typeof cb !== "function") {
+        throw Error("callback must be a function");
+      }
+      const stream = this[streamSym];
+      if (typeof stream.flush === "function") {
+        stream.flush(cb || noop);
+      } else if (cb) cb();
+    }
+  }
+});
+
+// node_modules/safe-stable-stringify/index.js
+var require_safe_stable_stringify = __commonJS({
+  "node_modules/safe-stable-stringify/index.js"(exports, module) {
+    "use strict";
+    var { hasOwnProperty } = Object.prototype;
+    var stringify = configure();
+    stringify.configure = configure;
+    stringify.stringify = stringify;
+    stringify.default = stringify;
+    exports.stringify = stringify;
+    exports.configure = configure;
+    module.exports = stringify;
+    var strEscapeSequencesRegExp = /[\u0000-\u001f\u0022\u005c\ud800-\udfff]/;
+    function strEscape(str) {
+      if (str.length < 5e3 && !strEscapeSequencesRegExp.test(str)) {
+        return `"${str}"`;
+      }
+      return JSON.stringify(str);
+    }
+    function sort(array, comparator) {
+      if (array.length > 200 || comparator) {
+        return array.sort(comparator);
+      }
+      for (let i = 1; i < array.length; i++) {
+        const currentValue = array[i];
+        let position = i;
+        while (position !== 0 && array[position - 1] > currentValue) {
+          array[position] = array[position - 1];
+          position--;
+        }
+        array[position] = currentValue;
+      }
+      return array;
+    }
+    var typedArrayPrototypeGetSymbolToStringTag = Object.getOwnPropertyDescriptor(
+      Object.getPrototypeOf(
+        Object.getPrototypeOf(
+          new Int8Array()
+        )
+      ),
+      Symbol.toStringTag
+    ).get;
+    function isTypedArrayWithEntries(value) {
+      return typedArrayPrototypeGetSymbolToStringTag.call(value) !== void 0 && value.length !== 0;
+    }
+    function stringifyTypedArray(array, separator, maximumBreadth) {
+      if (array.length < maximumBreadth) {
+        maximumBreadth = array.length;
+      }
+      const whitespace = separator === "," ? "" : " ";
+      let res = `"0":${whitespace}${array[0]}`;
+      for (let i = 1; i < maximumBreadth; i++) {
+        res += `${separator}"${i}":${whitespace}${array[i]}`;
+      }
+      return res;
+    }
+    function getCircularValueOption(options) {
+      if (hasOwnProperty.call(options, "circularValue")) {
+        const circularValue = options.circularValue;
+        if (typeof circularValue === "string") {
+          return `"${circularValue}"`;
+        }
+        if (circularValue == null) {
+          return circularValue;
+        }
+        if (circularValue === Error || circularValue === TypeError) {
+          return {
+            toString() {
+              throw new TypeError("Converting circular structure to JSON");
+            }
+          };
+        }
+        throw new TypeError('The "circularValue" argument must be of type string or the value null or undefined');
+      }
+      return '"[Circular]"';
+    }
+    function getDeterministicOption(options) {
+      let value;
+      if (hasOwnProperty.call(options, "deterministic")) {
+        value = options.deterministic;
+        if (typeof value !== "boolean" && typeof value !== "function") {
+          throw new TypeError('The "deterministic" argument must be of type boolean or comparator function');
+        }
+      }
+      return value === void 0 ? true : value;
+    }
+    function getBooleanOption(options, key2) {
+      let value;
+      if (hasOwnProperty.call(options, key2)) {
+        value = options[key2];
+        if (typeof value !== "boolean") {
+          throw new TypeError(`The "${key2}" argument must be of type boolean`);
+        }
+      }
+      return value === void 0 ? true : value;
+    }
+    function getPositiveIntegerOption(options, key2) {
+      let value;
+      if (hasOwnProperty.call(options, key2)) {
+        value = options[key2];
+        if (typeof value !== "number") {
+          throw new TypeError(`The "${key2}" argument must be of type number`);
+        }
+        if (!Number.isInteger(value)) {
+          throw new TypeError(`The "${key2}" argument must be an integer`);
+        }
+        if (value < 1) {
+          throw new RangeError(`The "${key2}" argument must be >= 1`);
+        }
+      }
+      return value === void 0 ? Infinity : value;
+    }
+    function getItemCount(number) {
+      if (number === 1) {
+        return "1 item";
+      }
+      return `${number} items`;
+    }
+    function getUniqueReplacerSet(replacerArray) {
+      const replacerSet = /* @__PURE__ */ new Set();
+      for (const value of replacerArray) {
+        if (typeof value === "string" || typeof value === "number") {
+          replacerSet.add(String(value));
+        }
+      }
+      return replacerSet;
+    }
+    function getStrictOption(options) {
+      if (hasOwnProperty.call(options, "strict")) {
+        const value = options.strict;
+        if (typeof value !== "boolean") {
+          throw new TypeError('The "strict" argument must be of type boolean');
+        }
+        if (value) {
+          return (value2) => {
+            let message3 = `Object can not safely be stringified. Received type ${typeof value2}`;
+            if (typeof value2 !== "function") message3 += ` (${value2.toString()})`;
+            throw new Error(message3);
+          };
+        }
+      }
+    }
+    function configure(options) {
+      options = { ...options };
+      const fail = getStrictOption(options);
+      if (fail) {
+        if (options.bigint === void 0) {
+          options.bigint = false;
+        }
+        if (!("circularValue" in options)) {
+          options.circularValue = Error;
+        }
+      }
+      const circularValue = getCircularValueOption(options);
+      const bigint = getBooleanOption(options, "bigint");
+      const deterministic = getDeterministicOption(options);
+      const comparator = typeof deterministic === "function" ? deterministic : void 0;
+      const maximumDepth = getPositiveIntegerOption(options, "maximumDepth");
+      const maximumBreadth = getPositiveIntegerOption(options, "maximumBreadth");
+      function stringifyFnReplacer(key2, parent, stack, replacer, spacer, indentation) {
+        let value = parent[key2];
+        if (typeof value === "object" && value !== null && typeof value.toJSON === "function") {
+          value = value.toJSON(key2);
+        }
+        value = replacer.call(parent, key2, value);
+        switch (typeof value) {
+          case "string":
+            return strEscape(value);
+          case "object": {
+            if (value === null) {
+              return "null";
+            }
+            if (stack.indexOf(value) !== -1) {
+              return circularValue;
+            }
+            let res = "";
+            let join8 = ",";
+            const originalIndentation = indentation;
+            if (Array.isArray(value)) {
+              if (value.length === 0) {
+                return "[]";
+              }
+              if (maximumDepth < stack.length + 1) {
+                return '"[Array]"';
+              }
+              stack.push(value);
+              if (spacer !== "") {
+                indentation += spacer;
+                res += `
+${indentation}`;
+                join8 = `,
+${indentation}`;
+              }
+              const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
+              let i = 0;
+              for (; i < maximumValuesToStringify - 1; i++) {
+                const tmp2 = stringifyFnReplacer(String(i), value, stack, replacer, spacer, indentation);
+                res += tmp2 !== void 0 ? tmp2 : "null";
+                res += join8;
+              }
+              const tmp = stringifyFnReplacer(String(i), value, stack, replacer, spacer, indentation);
+              res += tmp !== void 0 ? tmp : "null";
+              if (value.length - 1 > maximumBreadth) {
+                const removedKeys = value.length - maximumBreadth - 1;
+                res += `${join8}"... ${getItemCount(removedKeys)} not stringified"`;
+              }
+              if (spacer !== "") {
+                res += `
+${originalIndentation}`;
+              }
+              stack.pop();
+              return `[${res}]`;
+            }
+            let keys = Object.keys(value);
+            const keyLength = keys.length;
+            if (keyLength === 0) {
+              return "{}";
+            }
+            if (maximumDepth < stack.length + 1) {
+              return '"[Object]"';
+            }
+            let whitespace = "";
+            let separator = "";
+            if (spacer !== "") {
+              indentation += spacer;
+              join8 = `,
+${indentation}`;
+              whitespace = " ";
+            }
+            const maximumPropertiesToStringify = Math.min(keyLength, maximumBreadth);
+            if (deterministic && !isTypedArrayWithEntries(value)) {
+              keys = sort(keys, comparator);
+            }
+            stack.push(value);
+            for (let i = 0; i < maximumPropertiesToStringify; i++) {
+              const key3 = keys[i];
+              const tmp = stringifyFnReplacer(key3, value, stack, replacer, spacer, indentation);
+              if (tmp !== void 0) {
+                res += `${separator}${strEscape(key3)}:${whitespace}${tmp}`;
+                separator = join8;
+              }
+            }
+            if (keyLength > maximumBreadth) {
+              const removedKeys = keyLength - maximumBreadth;
+              res += `${separator}"...":${whitespace}"${getItemCount(removedKeys)} not stringified"`;
+              separator = join8;
+            }
+            if (spacer !== "" && separator.length > 1) {
+              res = `
+${indentation}${res}
+${originalIndentation}`;
+            }
+            stack.pop();
+            return `{${res}}`;
+          }
+          case "number":
+            return isFinite(value) ? String(value) : fail ? fail(value) : "null";
+          case "boolean":
+            return value === true ? "true" : "false";
+          case "undefined":
+            return void 0;
+          case "bigint":
+            if (bigint) {
+              return String(value);
+            }
+          // fallthrough
+          default:
+            return fail ? fail(value) : void 0;
+        }
+      }
+      function stringifyArrayReplacer(key2, value, stack, replacer, spacer, indentation) {
+        if (typeof value === "object" && value !== null && typeof value.toJSON === "function") {
+          value = value.toJSON(key2);
+        }
+        switch (typeof value) {
+          case "string":
+            return strEscape(value);
+          case "object": {
+            if (value === null) {
+              return "null";
+            }
+            if (stack.indexOf(value) !== -1) {
+              return circularValue;
+            }
+            const originalIndentation = indentation;
+            let res = "";
+            let join8 = ",";
+            if (Array.isArray(value)) {
+              if (value.length === 0) {
+                return "[]";
+              }
+              if (maximumDepth < stack.length + 1) {
+                return '"[Array]"';
+              }
+              stack.push(value);
+              if (spacer !== "") {
+                indentation += spacer;
+                res += `
+${indentation}`;
+                join8 = `,
+${indentation}`;
+              }
+              const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
+              let i = 0;
+              for (; i < maximumValuesToStringify - 1; i++) {
+                const tmp2 = stringifyArrayReplacer(String(i), value[i], stack, replacer, spacer, indentation);
+                res += tmp2 !== void 0 ? tmp2 : "null";
+                res += join8;
+              }
+              const tmp = stringifyArrayReplacer(String(i), value[i], stack, replacer, spacer, indentation);
+              res += tmp !== void 0 ? tmp : "null";
+              if (value.length - 1 > maximumBreadth) {
+                const removedKeys = value.length - maximumBreadth - 1;
+                res += `${join8}"... ${getItemCount(removedKeys)} not stringified"`;
+              }
+              if (spacer !== "") {
+                res += `
+${originalIndentation}`;
+              }
+              stack.pop();
+              return `[${res}]`;
+            }
+            stack.push(value);
+            let whitespace = "";
+            if (spacer !== "") {
+              indentation += spacer;
+              join8 = `,
+${indentation}`;
+              whitespace = " ";
+            }
+            let separator = "";
+            for (const key3 of replacer) {
+              const tmp = stringifyArrayReplacer(key3, value[key3], stack, replacer, spacer, indentation);
+              if (tmp !== void 0) {
+                res += `${separator}${strEscape(key3)}:${whitespace}${tmp}`;
+                separator = join8;
+              }
+            }
+            if (spacer !== "" && separator.length > 1) {
+              res = `
+${indentation}${res}
+${originalIndentation}`;
+            }
+            stack.pop();
+            return `{${res}}`;
+          }
+          case "number":
+            return isFinite(value) ? String(value) : fail ? fail(value) : "null";
+          case "boolean":
+            return value === true ? "true" : "false";
+          case "undefined":
+            return void 0;
+          case "bigint":
+            if (bigint) {
+              return String(value);
+            }
+          // fallthrough
+          default:
+            return fail ? fail(value) : void 0;
+        }
+      }
+      function stringifyIndent(key2, value, stack, spacer, indentation) {
+        switch (typeof value) {
+          case "string":
+            return strEscape(value);
+          case "object": {
+            if (value === null) {
+              return "null";
+            }
+            if (typeof value.toJSON === "function") {
+              value = value.toJSON(key2);
+              if (typeof value !== "object") {
+                return stringifyIndent(key2, value, stack, spacer, indentation);
+              }
+              if (value === null) {
+                return "null";
+              }
+            }
+            if (stack.indexOf(value) !== -1) {
+              return circularValue;
+            }
+            const originalIndentation = indentation;
+            if (Array.isArray(value)) {
+              if (value.length === 0) {
+                return "[]";
+              }
+              if (maximumDepth < stack.length + 1) {
+                return '"[Array]"';
+              }
+              stack.push(value);
+              indentation += spacer;
+              let res2 = `
+${indentation}`;
+              const join9 = `,
+${indentation}`;
+              const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
+              let i = 0;
+              for (; i < maximumValuesToStringify - 1; i++) {
+                const tmp2 = stringifyIndent(String(i), value[i], stack, spacer, indentation);
+                res2 += tmp2 !== void 0 ? tmp2 : "null";
+                res2 += join9;
+              }
+              const tmp = stringifyIndent(String(i), value[i], stack, spacer, indentation);
+              res2 += tmp !== void 0 ? tmp : "null";
+              if (value.length - 1 > maximumBreadth) {
+                const removedKeys = value.length - maximumBreadth - 1;
+                res2 += `${join9}"... ${getItemCount(removedKeys)} not stringified"`;
+              }
+              res2 += `
+${originalIndentation}`;
+              stack.pop();
+              return `[${res2}]`;
+            }
+            let keys = Object.keys(value);
+            const keyLength = keys.length;
+            if (keyLength === 0) {
+              return "{}";
+            }
+            if (maximumDepth < stack.length + 1) {
+              return '"[Object]"';
+            }
+            indentation += spacer;
+            const join8 = `,
+${indentation}`;
+            let res = "";
+            let separator = "";
+            let maximumPropertiesToStringify = Math.min(keyLength, maximumBreadth);
+            if (isTypedArrayWithEntries(value)) {
+              res += stringifyTypedArray(value, join8, maximumBreadth);
+              keys = keys.slice(value.length);
+              maximumPropertiesToStringify -= value.length;
+              separator = join8;
+            }
+            if (deterministic) {
+              keys = sort(keys, comparator);
+            }
+            stack.push(value);
+            for (let i = 0; i < maximumPropertiesToStringify; i++) {
+              const key3 = keys[i];
+              const tmp = stringifyIndent(key3, value[key3], stack, spacer, indentation);
+              if (tmp !== void 0) {
+                res += `${separator}${strEscape(key3)}: ${tmp}`;
+                separator = join8;
+              }
+            }
+            if (keyLength > maximumBreadth) {
+              const removedKeys = keyLength - maximumBreadth;
+              res += `${separator}"...": "${getItemCount(removedKeys)} not stringified"`;
+              separator = join8;
+            }
+            if (separator !== "") {
+              res = `
+${indentation}${res}
+${originalIndentation}`;
+            }
+            stack.pop();
+            return `{${res}}`;
+          }
+          case "number":
+            return isFinite(value) ? String(value) : fail ? fail(value) : "null";
+          case "boolean":
+            return value === true ? "true" : "false";
+          case "undefined":
+            return void 0;
+          case "bigint":
+            if (bigint) {
+              return String(value);
+            }
+          // fallthrough
+          default:
+            return fail ? fail(value) : void 0;
+        }
+      }
+      function stringifySimple(key2, value, stack) {
+        switch (typeof value) {
+          case "string":
+            return strEscape(value);
+          case "object": {
+            if (value === null) {
+              return "null";
+            }
+            if (typeof value.toJSON === "function") {
+              value = value.toJSON(key2);
+              if (typeof value !== "object") {
+                return stringifySimple(key2, value, stack);
+              }
+              if (value === null) {
+                return "null";
+              }
+            }
+            if (stack.indexOf(value) !== -1) {
+              return circularValue;
+            }
+            let res = "";
+            const hasLength = value.length !== void 0;
+            if (hasLength && Array.isArray(value)) {
+              if (value.length === 0) {
+                return "[]";
+              }
+              if (maximumDepth < stack.length + 1) {
+                return '"[Array]"';
+              }
+              stack.push(value);
+              const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
+              let i = 0;
+              for (; i < maximumValuesToStringify - 1; i++) {
+                const tmp2 = stringifySimple(String(i), value[i], stack);
+                res += tmp2 !== void 0 ? tmp2 : "null";
+                res += ",";
+              }
+              const tmp = stringifySimple(String(i), value[i], stack);
+              res += tmp !== void 0 ? tmp : "null";
+              if (value.length - 1 > maximumBreadth) {
+                const removedKeys = value.length - maximumBreadth - 1;
+                res += `,"... ${getItemCount(removedKeys)} not stringified"`;
+              }
+              stack.pop();
+              return `[${res}]`;
+            }
+            let keys = Object.keys(value);
+            const keyLength = keys.length;
+            if (keyLength === 0) {
+              return "{}";
+            }
+            if (maximumDepth < stack.length + 1) {
+              return '"[Object]"';
+            }
+            let separator = "";
+            let maximumPropertiesToStringify = Math.min(keyLength, maximumBreadth);
+            if (hasLength && isTypedArrayWithEntries(value)) {
+              res += stringifyTypedArray(value, ",", maximumBreadth);
+              keys = keys.slice(value.length);
+              maximumPropertiesToStringify -= value.length;
+              separator = ",";
+            }
+            if (deterministic) {
+              keys = sort(keys, comparator);
+            }
+            stack.push(value);
+            for (let i = 0; i < maximumPropertiesToStringify; i++) {
+              const key3 = keys[i];
+              const tmp = stringifySimple(key3, value[key3], stack);
+              if (tmp !== void 0) {
+                res += `${separator}${strEscape(key3)}:${tmp}`;
+                separator = ",";
+              }
+            }
+            if (keyLength > maximumBreadth) {
+              const removedKeys = keyLength - maximumBreadth;
+              res += `${separator}"...":"${getItemCount(removedKeys)} not stringified"`;
+            }
+            stack.pop();
+            return `{${res}}`;
+          }
+          case "number":
+            return isFinite(value) ? String(value) : fail ? fail(value) : "null";
+          case "boolean":
+            return value === true ? "true" : "false";
+          case "undefined":
+            return void 0;
+          case "bigint":
+            if (bigint) {
+              return String(value);
+            }
+          // fallthrough
+          default:
+            return fail ? fail(value) : void 0;
+        }
+      }
+      function stringify2(value, replacer, space) {
+        if (arguments.length > 1) {
+          let spacer = "";
+          if (typeof space === "number") {
+            spacer = " ".repeat(Math.min(space, 10));
+          } else if (typeof space === "string") {
+            spacer = space.slice(0, 10);
+          }
+          if (replacer != null) {
+            if (typeof replacer === "function") {
+              return stringifyFnReplacer("", { "": value }, [], replacer, spacer, "");
+            }
+            if (Array.isArray(replacer)) {
+              return stringifyArrayReplacer("", value, [], getUniqueReplacerSet(replacer), spacer, "");
+            }
+          }
+          if (spacer.length !== 0) {
+            return stringifyIndent("", value, [], spacer, "");
+          }
+        }
+        return stringifySimple("", value, []);
+      }
+      return stringify2;
+    }
+  }
+});
+
+// node_modules/pino/lib/multistream.js
+var require_multistream = __commonJS({
+  "node_modules/pino/lib/multistream.js"(exports, module) {
+    "use strict";
+    var metadata = /* @__PURE__ */ Symbol.for("pino.metadata");
+    var { DEFAULT_LEVELS } = require_constants6();
+    var DEFAULT_INFO_LEVEL = DEFAULT_LEVELS.info;
+    function multistream(streamsArray, opts) {
+      streamsArray = streamsArray || [];
+      opts = opts || { dedupe: false };
+      const streamLevels = Object.create(DEFAULT_LEVELS);
+      streamLevels.silent = Infinity;
+      if (opts.levels && typeof opts.levels === "object") {
+        Object.keys(opts.levels).forEach((i) => {
+          streamLevels[i] = opts.levels[i];
+        });
+      }
+      const res = {
+        write,
+        add,
+        remove,
+        emit,
+        flushSync,
+        end,
+        minLevel: 0,
+        lastId: 0,
+        streams: [],
+        clone,
+        [metadata]: true,
+        streamLevels
+      };
+      if (Array.isArray(streamsArray)) {
+        streamsArray.forEach(add, res);
+      } else {
+        add.call(res, streamsArray);
+      }
+      streamsArray = null;
+      return res;
+      function write(data) {
+        let dest;
+        const level = typeof this.lastLevel === "string" ? (this.streamLevels || streamLevels)[this.lastLevel] : this.lastLevel;
+        const { streams } = this;
+        let recordedLevel = 0;
+        let stream;
+        for (let i = initLoopVar(streams.length, opts.dedupe); checkLoopVar(i, streams.length, opts.dedupe); i = adjustLoopVar(i, opts.dedupe)) {
+          dest = streams[i];
+          if (dest.level <= level) {
+            if (recordedLevel !== 0 && recordedLevel !== dest.level) {
+              break;
+            }
+            stream = dest.stream;
+            if (stream[metadata]) {
+              const { lastTime, lastMsg, lastObj, lastLogger } = this;
+              stream.lastLevel = level;
+              stream.lastTime = lastTime;
+              stream.lastMsg = lastMsg;
+              stream.lastObj = lastObj;
+              stream.lastLogger = lastLogger;
+            }
+            stream.write(data);
+            if (opts.dedupe) {
+              recordedLevel = dest.level;
+            }
+          } else if (!opts.dedupe) {
+            break;
+          }
+        }
+      }
+      function emit(...args) {
+        for (const { stream } of this.streams) {
+          if (typeof stream.emit === "function") {
+            stream.emit(...args);
+          }
+        }
+      }
+      function flushSync() {
+        for (const { stream } of this.streams) {
+          if (typeof stream.flushSync === "function") {
+            stream.flushSync();
+          }
+        }
+      }
+      function add(dest) {
+        if (!dest) {
+          return this;
+        }
+        const isStream = typeof dest.write === "function" || dest.stream;
+        const stream_ = dest.write ? dest : dest.stream;
+        if (!isStream) {
+          throw Error("stream object needs to implement either StreamEntry or DestinationStream interface");
+        }
+        const { streams, streamLevels: streamLevels2 } = this;
+        let level;
+        if (typeof dest.levelVal === "number") {
+          level = dest.levelVal;
+        } else if (typeof dest.level === "string") {
+          level = streamLevels2[dest.level];
+        } else if (typeof dest.level === "number") {
+          level = dest.level;
+        } else {
+          level = DEFAULT_INFO_LEVEL;
+        }
+        const dest_ = {
+          stream: stream_,
+          level,
+          levelVal: void 0,
+          id: ++res.lastId
+        };
+        streams.unshift(dest_);
+        streams.sort(compareByLevel);
+        this.minLevel = streams[0].level;
+        return this;
+      }
+      function remove(id) {
+        const { streams } = this;
+        const index = streams.findIndex((s) => s.id === id);
+        if (index >= 0) {
+          streams.splice(index, 1);
+          streams.sort(compareByLevel);
+          this.minLevel = streams.length > 0 ? streams[0].level : -1;
+        }
+        return this;
+      }
+      function end() {
+        for (const { stream } of this.streams) {
+          if (typeof stream.flushSync === "function") {
+            stream.flushSync();
+          }
+          stream.end();
+        }
+      }
+      function clone(level) {
+        const streams = new Array(this.streams.length);
+        for (let i = 0; i < streams.length; i++) {
+          streams[i] = {
+            level,
+            stream: this.streams[i].stream
+          };
+        }
+        return {
+          write,
+          add,
+          remove,
+          emit,
+          flushSync,
+          end,
+          minLevel: level,
+          streams,
+          clone,
+          [metadata]: true,
+          streamLevels
+        };
+      }
+    }
+    function compareByLevel(a, b) {
+      return a.level - b.level;
+    }
+    function initLoopVar(length, dedupe) {
+      return dedupe ? length - 1 : 0;
+    }
+    function adjustLoopVar(i, dedupe) {
+      return dedupe ? i - 1 : i + 1;
+    }
+    function checkLoopVar(i, length, dedupe) {
+      return dedupe ? i >= 0 : i < length;
+    }
+    module.exports = multistream;
+  }
+});
+
+// node_modules/pino/pino.js
+var require_pino = __commonJS({
+  "node_modules/pino/pino.js"(exports, module) {
+    "use strict";
+    var os = __require("node:os");
+    var stdSerializers = require_pino_std_serializers();
+    var caller = require_caller();
+    var redaction = require_redaction();
+    var time = require_time();
+    var proto = require_proto();
+    var symbols = require_symbols2();
+    var { configure } = require_safe_stable_stringify();
+    var { assertDefaultLevelFound, mappings, genLsCache, genLevelComparison, assertLevelComparison } = require_levels();
+    var { DEFAULT_LEVELS, SORTING_ORDER } = require_constants6();
+    var {
+      createArgsNormalizer,
+      asChindings,
+      buildSafeSonicBoom,
+      buildFormatters,
+      stringify,
+      normalizeDestFileDescriptor,
+      noop
+    } = require_tools();
+    var { version } = require_meta();
+    var {
+      chindingsSym,
+      redactFmtSym,
+      serializersSym,
+      timeSym,
+      timeSliceIndexSym,
+      streamSym,
+      stringifySym,
+      stringifySafeSym,
+      stringifiersSym,
+      setLevelSym,
+      endSym,
+      formatOptsSym,
+      messageKeySym,
+      errorKeySym,
+      nestedKeySym,
+      mixinSym,
+      levelCompSym,
+      useOnlyCustomLevelsSym,
+      formattersSym,
+      hooksSym,
+      nestedKeyStrSym,
+      mixinMergeStrategySym,
+      msgPrefixSym,
+      transportUsesMultistreamSym
+    } = symbols;
+    var { epochTime, nullTime } = time;
+    var { pid } = process;
+    var hostname3 = os.hostname();
+    var defaultErrorSerializer = stdSerializers.err;
+    var defaultOptions2 = {
+      level: "info",
+      levelComparison: SORTING_ORDER.ASC,
+      levels: DEFAULT_LEVELS,
+      messageKey: "msg",
+      errorKey: "err",
+      nestedKey: null,
+      enabled: true,
+      base: { pid, hostname: hostname3 },
+      serializers: Object.assign(/* @__PURE__ */ Object.create(null), {
+        err: defaultErrorSerializer
+      }),
+      formatters: Object.assign(/* @__PURE__ */ Object.create(null), {
+        bindings(bindings) {
+          return bindings;
+        },
+        level(label, number) {
+          return { level: number };
+        }
+      }),
+      hooks: {
+        logMethod: void 0,
+        streamWrite: void 0
+      },
+      timestamp: epochTime,
+      name: void 0,
+      redact: null,
+      customLevels: null,
+      useOnlyCustomLevels: false,
+      depthLimit: 5,
+      edgeLimit: 100
+    };
+    var normalize3 = createArgsNormalizer(defaultOptions2);
+    var serializers = Object.assign(/* @__PURE__ */ Object.create(null), stdSerializers);
+    function pino(...args) {
+      const instance = {};
+      const { opts, stream } = normalize3(instance, caller(), ...args);
+      if (opts.level && typeof opts.level === "string" && DEFAULT_LEVELS[opts.level.toLowerCase()] !== void 0) opts.level = opts.level.toLowerCase();
+      const {
+        redact,
+        crlf,
+        serializers: serializers2,
+        timestamp,
+        messageKey,
+        errorKey,
+        nestedKey,
+        base,
+        name,
+        level,
+        customLevels,
+        levelComparison,
+        mixin,
+        mixinMergeStrategy,
+        useOnlyCustomLevels,
+        formatters,
+        hooks,
+        depthLimit,
+        edgeLimit,
+        onChild,
+        msgPrefix
+      } = opts;
+      const stringifySafe = configure({
+        maximumDepth: depthLimit,
+        maximumBreadth: edgeLimit
+      });
+      const allFormatters = buildFormatters(
+        formatters.level,
+        formatters.bindings,
+        formatters.log
+      );
+      const stringifyFn = stringify.bind({
+        [stringifySafeSym]: stringifySafe
+      });
+      const stringifiers = redact ? Object.assign(/* @__PURE__ */ Object.create(null), redaction(redact, stringifyFn)) : /* @__PURE__ */ Object.create(null);
+      const formatOpts = redact ? { stringify: stringifiers[redactFmtSym] } : { stringify: stringifyFn };
+      const end = "}" + (crlf ? "\r\n" : "\n");
+      const coreChindings = asChindings.bind(null, {
+        [chindingsSym]: "",
+        [serializersSym]: serializers2,
+        [stringifiersSym]: stringifiers,
+        [stringifySym]: stringify,
+        [stringifySafeSym]: stringifySafe,
+        [formattersSym]: allFormatters
+      });
+      let chindings = "";
+      if (base !== null) {
+        if (name === void 0) {
+          chindings = coreChindings(base);
+        } else {
+          chindings = coreChindings(Object.assign({}, base, { name }));
+        }
+      }
+      const time2 = timestamp instanceof Function ? timestamp : timestamp ? epochTime : nullTime;
+      const timeSliceIndex = time2().indexOf(":") + 1;
+      if (useOnlyCustomLevels && !customLevels) throw Error("customLevels is required if useOnlyCustomLevels is set true");
+      if (mixin && typeof mixin !== "function") throw Error(`Unknown mixin type "${typeof mixin}" - expected "function"`);
+      if (msgPrefix && typeof msgPrefix !== "string") throw Error(`Unknown msgPrefix type "${typeof msgPrefix}" - expected "string"`);
+      assertDefaultLevelFound(level, customLevels, useOnlyCustomLevels);
+      const levels = mappings(customLevels, useOnlyCustomLevels);
+      if (stream && stream[transportUsesMultistreamSym] === true) {
+        let sampleLabel = typeof level === "string" ? level : void 0;
+        if (!sampleLabel || levels[sampleLabel] === void 0) {
+          sampleLabel = Object.keys(levels)[0];
+        }
+        const sampleNumber = levels[sampleLabel];
+        let ok = false;
+        try {
+          const formatted = formatters.level(sampleLabel, sampleNumber);
+          ok = formatted && typeof formatted === "object" && formatted.level === sampleNumber;
+        } catch {
+          ok = false;
+        }
+        if (!ok) {
+          process.emitWarning(
+            'custom formatters.level detected with multiple transport targets/pipelines; ensure logs include a numeric "level" field or they may be dropped',
+            { code: "PINO_TRANSPORT_MULTI_TARGETS_LEVEL_FORMATTER" }
+          );
+        }
+      }
+      if (typeof stream.emit === "function") {
+        stream.emit("message", { code: "PINO_CONFIG", config: { levels, messageKey, errorKey } });
+      }
+      assertLevelComparison(levelComparison);
+      const levelCompFunc = genLevelComparison(levelComparison);
+      Object.assign(instance, {
+        levels,
+        [levelCompSym]: levelCompFunc,
+        [useOnlyCustomLevelsSym]: useOnlyCustomLevels,
+        [streamSym]: stream,
+        [timeSym]: time2,
+        [timeSliceIndexSym]: timeSliceIndex,
+        [stringifySym]: stringify,
+        [stringifySafeSym]: stringifySafe,
+        [stringifiersSym]: stringifiers,
+        [endSym]: end,
+        [formatOptsSym]: formatOpts,
+        [messageKeySym]: messageKey,
+        [errorKeySym]: errorKey,
+        [nestedKeySym]: nestedKey,
+        // protect against injection
+        [nestedKeyStrSym]: nestedKey ? `,${JSON.stringify(nestedKey)}:{` : "",
+        [serializersSym]: serializers2,
+        [mixinSym]: mixin,
+        [mixinMergeStrategySym]: mixinMergeStrategy,
+        [chindingsSym]: chindings,
+        [formattersSym]: allFormatters,
+        [hooksSym]: hooks,
+        silent: noop,
+        onChild,
+        [msgPrefixSym]: msgPrefix
+      });
+      Object.setPrototypeOf(instance, proto());
+      genLsCache(instance);
+      instance[setLevelSym](level);
+      return instance;
+    }
+    module.exports = pino;
+    module.exports.destination = (dest = process.stdout.fd) => {
+      if (typeof dest === "object") {
+        dest.dest = normalizeDestFileDescriptor(dest.dest || process.stdout.fd);
+        return buildSafeSonicBoom(dest);
+      } else {
+        return buildSafeSonicBoom({ dest: normalizeDestFileDescriptor(dest), minLength: 0 });
+      }
+    };
+    module.exports.transport = require_transport();
+    module.exports.multistream = require_multistream();
+    module.exports.levels = mappings();
+    module.exports.stdSerializers = serializers;
+    module.exports.stdTimeFunctions = Object.assign({}, time);
+    module.exports.symbols = symbols;
+    module.exports.version = version;
+    module.exports.default = pino;
+    module.exports.pino = pino;
+  }
+});
+
+// node_modules/colorette/index.cjs
+var require_colorette = __commonJS({
+  "node_modules/colorette/index.cjs"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var tty = __require("tty");
+    function _interopNamespace(e) {
+      if (e && e.__esModule) return e;
+      var n = /* @__PURE__ */ Object.create(null);
+      if (e) {
+        Object.keys(e).forEach(function(k) {
+          if (k !== "default") {
+            var d = Object.getOwnPropertyDescriptor(e, k);
+            Object.defineProperty(n, k, d.get ? d : {
+              enumerable: true,
+              get: function() {
+                return e[k];
+              }
+            });
+          }
+        });
+      }
+      n["default"] = e;
+      return Object.freeze(n);
+    }
+    var tty__namespace = /* @__PURE__ */ _interopNamespace(tty);
+    var {
+      env = {},
+      argv = [],
+      platform = ""
+    } = typeof process === "undefined" ? {} : process;
+    var isDisabled = "NO_COLOR" in env || argv.includes("--no-color");
+    var isForced = "FORCE_COLOR" in env || argv.includes("--color");
+    var isWindows2 = platform === "win32";
+    var isDumbTerminal = env.TERM === "dumb";
+    var isCompatibleTerminal = tty__namespace && tty__namespace.isatty && tty__namespace.isatty(1) && env.TERM && !isDumbTerminal;
+    var isCI = "CI" in env && ("GITHUB_ACTIONS" in env || "GITLAB_CI" in env || "CIRCLECI" in env);
+    var isColorSupported = !isDisabled && (isForced || isWindows2 && !isDumbTerminal || isCompatibleTerminal || isCI);
+    var replaceClose = (index, string, close, replace, head = string.substring(0, index) + replace, tail = string.substring(index + close.length), next = tail.indexOf(close)) => head + (next < 0 ? tail : replaceClose(next, tail, close, replace));
+    var clearBleed = (index, string, open2, close, replace) => index < 0 ? open2 + string + close : open2 + replaceClose(index, string, close, replace) + close;
+    var filterEmpty = (open2, close, replace = open2, at3 = open2.length + 1) => (string) => string || !(string === "" || string === void 0) ? clearBleed(
+      ("" + string).indexOf(close, at3),
+      string,
+      open2,
+      close,
+      replace
+    ) : "";
+    var init = (open2, close, replace) => filterEmpty(`\x1B[${open2}m`, `\x1B[${close}m`, replace);
+    var colors = {
+      reset: init(0, 0),
+      bold: init(1, 22, "\x1B[22m\x1B[1m"),
+      dim: init(2, 22, "\x1B[22m\x1B[2m"),
+      italic: init(3, 23),
+      underline: init(4, 24),
+      inverse: init(7, 27),
+      hidden: init(8, 28),
+      strikethrough: init(9, 29),
+      black: init(30, 39),
+      red: init(31, 39),
+      green: init(32, 39),
+      yellow: init(33, 39),
+      blue: init(34, 39),
+      magenta: init(35, 39),
+      cyan: init(36, 39),
+      white: init(37, 39),
+      gray: init(90, 39),
+      bgBlack: init(40, 49),
+      bgRed: init(41, 49),
+      bgGreen: init(42, 49),
+      bgYellow: init(43, 49),
+      bgBlue: init(44, 49),
+      bgMagenta: init(45, 49),
+      bgCyan: init(46, 49),
+      bgWhite: init(47, 49),
+      blackBright: init(90, 39),
+      redBright: init(91, 39),
+      greenBright: init(92, 39),
+      yellowBright: init(93, 39),
+      blueBright: init(94, 39),
+      magentaBright: init(95, 39),
+      cyanBright: init(96, 39),
+      whiteBright: init(97, 39),
+      bgBlackBright: init(100, 49),
+      bgRedBright: init(101, 49),
+      bgGreenBright: init(102, 49),
+      bgYellowBright: init(103, 49),
+      bgBlueBright: init(104, 49),
+      bgMagentaBright: init(105, 49),
+      bgCyanBright: init(106, 49),
+      bgWhiteBright: init(107, 49)
+    };
+    var createColors = ({ useColor: useColor2 = isColorSupported } = {}) => useColor2 ? colors : Object.keys(colors).reduce(
+      (colors2, key2) => ({ ...colors2, [key2]: String }),
+      {}
+    );
+    var {
+      reset,
+      bold,
+      dim,
+      italic,
+      underline,
+      inverse,
+      hidden,
+      strikethrough,
+      black,
+      red,
+      green,
+      yellow,
+      blue,
+      magenta,
+      cyan,
+      white,
+      gray,
+      bgBlack,
+      bgRed,
+      bgGreen,
+      bgYellow,
+      bgBlue,
+      bgMagenta,
+      bgCyan,
+      bgWhite,
+      blackBright,
+      redBright,
+      greenBright,
+      yellowBright,
+      blueBright,
+      magentaBright,
+      cyanBright,
+      whiteBright,
+      bgBlackBright,
+      bgRedBright,
+      bgGreenBright,
+      bgYellowBright,
+      bgBlueBright,
+      bgMagentaBright,
+      bgCyanBright,
+      bgWhiteBright
+    } = createColors();
+    exports.bgBlack = bgBlack;
+    exports.bgBlackBright = bgBlackBright;
+    exports.bgBlue = bgBlue;
+    exports.bgBlueBright = bgBlueBright;
+    exports.bgCyan = bgCyan;
+    exports.bgCyanBright = bgCyanBright;
+    exports.bgGreen = bgGreen;
+    exports.bgGreenBright = bgGreenBright;
+    exports.bgMagenta = bgMagenta;
+    exports.bgMagentaBright = bgMagentaBright;
+    exports.bgRed = bgRed;
+    exports.bgRedBright = bgRedBright;
+    exports.bgWhite = bgWhite;
+    exports.bgWhiteBright = bgWhiteBright;
+    exports.bgYellow = bgYellow;
+    exports.bgYellowBright = bgYellowBright;
+    exports.black = black;
+    exports.blackBright = blackBright;
+    exports.blue = blue;
+    exports.blueBright = blueBright;
+    exports.bold = bold;
+    exports.createColors = createColors;
+    exports.cyan = cyan;
+    exports.cyanBright = cyanBright;
+    exports.dim = dim;
+    exports.gray = gray;
+    exports.green = green;
+    exports.greenBright = greenBright;
+    exports.hidden = hidden;
+    exports.inverse = inverse;
+    exports.isColorSupported = isColorSupported;
+    exports.italic = italic;
+    exports.magenta = magenta;
+    exports.magentaBright = magentaBright;
+    exports.red = red;
+    exports.redBright = redBright;
+    exports.reset = reset;
+    exports.strikethrough = strikethrough;
+    exports.underline = underline;
+    exports.white = white;
+    exports.whiteBright = whiteBright;
+    exports.yellow = yellow;
+    exports.yellowBright = yellowBright;
+  }
+});
+
+// node_modules/wrappy/wrappy.js
+var require_wrappy = __commonJS({
+  "node_modules/wrappy/wrappy.js"(exports, module) {
+    module.exports = wrappy;
+    function wrappy(fn, cb) {
+      if (fn && cb) return wrappy(fn)(cb);
+      if (typeof fn !== "function")
+        throw new TypeError("need wrapper function");
+      Object.keys(fn).forEach(function(k) {
+        wrapper[k] = fn[k];
+      });
+      return wrapper;
+      function wrapper() {
+        var args = new Array(arguments.length);
+        for (var i = 0; i < args.length; i++) {
+          args[i] = arguments[i];
+        }
+        var ret = fn.apply(this, args);
+        var cb2 = args[args.length - 1];
+        if (typeof ret === "function" && ret !== cb2) {
+          Object.keys(cb2).forEach(function(k) {
+            ret[k] = cb2[k];
+          });
+        }
+        return ret;
+      }
+    }
+  }
+});
+
+// node_modules/once/once.js
+var require_once = __commonJS({
+  "node_modules/once/once.js"(exports, module) {
+    var wrappy = require_wrappy();
+    module.exports = wrappy(once);
+    module.exports.strict = wrappy(onceStrict);
+    once.proto = once(function() {
+      Object.defineProperty(Function.prototype, "once", {
+        value: function() {
+          return once(this);
+        },
+        configurable: true
+      });
+      Object.defineProperty(Function.prototype, "onceStrict", {
+        value: function() {
+          return onceStrict(this);
+        },
+        configurable: true
+      });
+    });
+    function once(fn) {
+      var f = function() {
+        if (f.called) return f.value;
+        f.called = true;
+        return f.value = fn.apply(this, arguments);
+      };
+      f.called = false;
+      return f;
+    }
+    function onceStrict(fn) {
+      var f = function() {
+        if (f.called)
+          throw new Error(f.onceError);
+        f.called = true;
+        return f.value = fn.apply(this, arguments);
+      };
+      var name = fn.name || "Function wrapped with `once`";
+      f.onceError = name + " shouldn't be called more than once";
+      f.called = false;
+      return f;
+    }
+  }
+});
+
+// node_modules/end-of-stream/index.js
+var require_end_of_stream = __commonJS({
+  "node_modules/end-of-stream/index.js"(exports, module) {
+    var once = require_once();
+    var noop = function() {
+    };
+    var qnt = global.Bare ? queueMicrotask : process.nextTick.bind(process);
+    var isRequest = function(stream) {
+      return stream.setHeader && typeof stream.abort === "function";
+    };
+    var isChildProcess = function(stream) {
+      return stream.stdio && Array.isArray(stream.stdio) && stream.stdio.length === 3;
+    };
+    var eos = function(stream, opts, callback) {
+      if (typeof opts === "function") return eos(stream, null, opts);
+      if (!opts) opts = {};
+      callback = once(callback || noop);
+      var ws = stream._writableState;
+      var rs = stream._readableState;
+      var readable = opts.readable || opts.readable !== false && stream.readable;
+      var writable = opts.writable || opts.writable !== false && stream.writable;
+      var cancelled = false;
+      var onlegacyfinish = function() {
+        if (!stream.writable) onfinish();
+      };
+      var onfinish = function() {
+        writable = false;
+        if (!readable) callback.call(stream);
+      };
+      var onend = function() {
+        readable = false;
+        if (!writable) callback.call(stream);
+      };
+      var onexit = function(exitCode) {
+        callback.call(stream, exitCode ? new Error("exited with error code: " + exitCode) : null);
+      };
+      var onerror = function(err) {
+        callback.call(stream, err);
+      };
+      var onclose = function() {
+        qnt(onclosenexttick);
+      };
+      var onclosenexttick = function() {
+        if (cancelled) return;
+        if (readable && !(rs && (rs.ended && !rs.destroyed))) return callback.call(stream, new Error("premature close"));
+        if (writable && !(ws && (ws.ended && !ws.destroyed))) return callback.call(stream, new Error("premature close"));
+      };
+      var onrequest = function() {
+        stream.req.on("finish", onfinish);
+      };
+      if (isRequest(stream)) {
+        stream.on("complete", onfinish);
+        stream.on("abort", onclose);
+        if (stream.req) onrequest();
+        else stream.on("request", onrequest);
+      } else if (writable && !ws) {
+        stream.on("end", onlegacyfinish);
+        stream.on("close", onlegacyfinish);
+      }
+      if (isChildProcess(stream)) stream.on("exit", onexit);
+      stream.on("end", onend);
+      stream.on("finish", onfinish);
+      if (opts.error !== false) stream.on("error", onerror);
+      stream.on("close", onclose);
+      return function() {
+        cancelled = true;
+        stream.removeListener("complete", onfinish);
+        stream.removeListener("abort", onclose);
+        stream.removeListener("request", onrequest);
+        if (stream.req) stream.req.removeListener("finish", onfinish);
+        stream.removeListener("end", onlegacyfinish);
+        stream.removeListener("close", onlegacyfinish);
+        stream.removeListener("finish", onfinish);
+        stream.removeListener("exit", onexit);
+        stream.removeListener("end", onend);
+        stream.removeListener("error", onerror);
+        stream.removeListener("close", onclose);
+      };
+    };
+    module.exports = eos;
+  }
+});
+
+// node_modules/pump/index.js
+var require_pump = __commonJS({
+  "node_modules/pump/index.js"(exports, module) {
+    var once = require_once();
+    var eos = require_end_of_stream();
+    var fs;
+    try {
+      fs = __require("fs");
+    } catch (e) {
+    }
+    var noop = function() {
+    };
+    var ancient = typeof process === "undefined" ? false : /^v?\.0/.test(process.version);
+    var isFn = function(fn) {
+      return typeof fn === "function";
+    };
+    var isFS = function(stream) {
+      if (!ancient) return false;
+      if (!fs) return false;
+      return (stream instanceof (fs.ReadStream || noop) || stream instanceof (fs.WriteStream || noop)) && isFn(stream.close);
+    };
+    var isRequest = function(stream) {
+      return stream.setHeader && isFn(stream.abort);
+    };
+    var destroyer = function(stream, reading, writing, callback) {
+      callback = once(callback);
+      var closed = false;
+      stream.on("close", function() {
+        closed = true;
+      });
+      eos(stream, { readable: reading, writable: writing }, function(err) {
+        if (err) return callback(err);
+        closed = true;
+        callback();
+      });
+      var destroyed = false;
+      return function(err) {
+        if (closed) return;
+        if (destroyed) return;
+        destroyed = true;
+        if (isFS(stream)) return stream.close(noop);
+        if (isRequest(stream)) return stream.abort();
+        if (isFn(stream.destroy)) return stream.destroy();
+        callback(err || new Error("stream was destroyed"));
+      };
+    };
+    var call = function(fn) {
+      fn();
+    };
+    var pipe = function(from, to) {
+      return from.pipe(to);
+    };
+    var pump = function() {
+      var streams = Array.prototype.slice.call(arguments);
+      var callback = isFn(streams[streams.length - 1] || noop) && streams.pop() || noop;
+      if (Array.isArray(streams[0])) streams = streams[0];
+      if (streams.length < 2) throw new Error("pump requires two streams per minimum");
+      var error;
+      var destroys = streams.map(function(stream, i) {
+        var reading = i < streams.length - 1;
+        var writing = i > 0;
+        return destroyer(stream, reading, writing, function(err) {
+          if (!error) error = err;
+          if (err) destroys.forEach(call);
+          if (reading) return;
+          destroys.forEach(call);
+          callback(error);
+        });
+      });
+      return streams.reduce(pipe);
+    };
+    module.exports = pump;
+  }
+});
+
+// node_modules/split2/index.js
+var require_split2 = __commonJS({
+  "node_modules/split2/index.js"(exports, module) {
+    "use strict";
+    var { Transform } = __require("stream");
+    var { StringDecoder } = __require("string_decoder");
+    var kLast = /* @__PURE__ */ Symbol("last");
+    var kDecoder = /* @__PURE__ */ Symbol("decoder");
+    function transform(chunk, enc, cb) {
+      let list2;
+      if (this.overflow) {
+        const buf = this[kDecoder].write(chunk);
+        list2 = buf.split(this.matcher);
+        if (list2.length === 1) return cb();
+        list2.shift();
+        this.overflow = false;
+      } else {
+        this[kLast] += this[kDecoder].write(chunk);
+        list2 = this[kLast].split(this.matcher);
+      }
+      this[kLast] = list2.pop();
+      for (let i = 0; i < list2.length; i++) {
+        try {
+          push(this, this.mapper(list2[i]));
+        } catch (error) {
+          return cb(error);
+        }
+      }
+      this.overflow = this[kLast].length > this.maxLength;
+      if (this.overflow && !this.skipOverflow) {
+        cb(new Error("maximum buffer reached"));
+        return;
+      }
+      cb();
+    }
+    function flush(cb) {
+      this[kLast] += this[kDecoder].end();
+      if (this[kLast]) {
+        try {
+          push(this, this.mapper(this[kLast]));
+        } catch (error) {
+          return cb(error);
+        }
+      }
+      cb();
+    }
+    function push(self, val) {
+      if (val !== void 0) {
+        self.push(val);
+      }
+    }
+    function noop(incoming) {
+      return incoming;
+    }
+    function split(matcher, mapper, options) {
+      matcher = matcher || /\r?\n/;
+      mapper = mapper || noop;
+      options = options || {};
+      switch (arguments.length) {
+        case 1:
+          if (typeof matcher === "function") {
+            mapper = matcher;
+            matcher = /\r?\n/;
+          } else if (typeof matcher === "object" && !(matcher instanceof RegExp) && !matcher[Symbol.split]) {
+            options = matcher;
+            matcher = /\r?\n/;
+          }
+          break;
+        case 2:
+          if (typeof matcher === "function") {
+            options = mapper;
+            mapper = matcher;
+            matcher = /\r?\n/;
+          } else if (typeof mapper === "object") {
+            options = mapper;
+            mapper = noop;
+          }
+      }
+      options = Object.assign({}, options);
+      options.autoDestroy = true;
+      options.transform = transform;
+      options.flush = flush;
+      options.readableObjectMode = true;
+      const stream = new Transform(options);
+      stream[kLast] = "";
+      stream[kDecoder] = new StringDecoder("utf8");
+      stream.matcher = matcher;
+      stream.mapper = mapper;
+      stream.maxLength = options.maxLength;
+      stream.skipOverflow = options.skipOverflow || false;
+      stream.overflow = false;
+      stream._destroy = function(err, cb) {
+        this._writableState.errorEmitted = false;
+        cb(err);
+      };
+      return stream;
+    }
+    module.exports = split;
+  }
+});
+
+// node_modules/pino-abstract-transport/index.js
+var require_pino_abstract_transport = __commonJS({
+  "node_modules/pino-abstract-transport/index.js"(exports, module) {
+    "use strict";
+    var metadata = /* @__PURE__ */ Symbol.for("pino.metadata");
+    var split = require_split2();
+    var { Duplex } = __require("stream");
+    var { parentPort, workerData } = __require("worker_threads");
+    function createDeferred() {
+      let resolve12;
+      let reject;
+      const promise = new Promise((_resolve, _reject) => {
+        resolve12 = _resolve;
+        reject = _reject;
+      });
+      promise.resolve = resolve12;
+      promise.reject = reject;
+      return promise;
+    }
+    module.exports = function build(fn, opts = {}) {
+      const waitForConfig = opts.expectPinoConfig === true && workerData?.workerData?.pinoWillSendConfig === true;
+      const parseLines = opts.parse === "lines";
+      const parseLine = typeof opts.parseLine === "function" ? opts.parseLine : JSON.parse;
+      const close = opts.close || defaultClose;
+      const stream = split(function(line) {
+        let value;
+        try {
+          value = parseLine(line);
+        } catch (error) {
+          this.emit("unknown", line, error);
+          return;
+        }
+        if (value === null) {
+          this.emit("unknown", line, "Null value ignored");
+          return;
+        }
+        if (typeof value !== "object") {
+          value = {
+            data: value,
+            time: Date.now()
+          };
+        }
+        if (stream[metadata]) {
+          stream.lastTime = value.time;
+          stream.lastLevel = value.level;
+          stream.lastObj = value;
+        }
+        if (parseLines) {
+          return line;
+        }
+        return value;
+      }, { autoDestroy: true });
+      stream._destroy = function(err, cb) {
+        const promise = close(err, cb);
+        if (promise && typeof promise.then === "function") {
+          promise.then(cb, cb);
+        }
+      };
+      if (opts.expectPinoConfig === true && workerData?.workerData?.pinoWillSendConfig !== true) {
+        setImmediate(() => {
+          stream.emit("error", new Error("This transport is not compatible with the current version of pino. Please upgrade pino to the latest version."));
+        });
+      }
+      if (opts.metadata !== false) {
+        stream[metadata] = true;
+        stream.lastTime = 0;
+        stream.lastLevel = 0;
+        stream.lastObj = null;
+      }
+      if (waitForConfig) {
+        let pinoConfig = {};
+        const configReceived = createDeferred();
+        parentPort.on("message", function handleMessage(message3) {
+          if (message3.code === "PINO_CONFIG") {
+            pinoConfig = message3.config;
+            configReceived.resolve();
+            parentPort.off("message", handleMessage);
+          }
+        });
+        Object.defineProperties(stream, {
+          levels: {
+            get() {
+              return pinoConfig.levels;
+            }
+          },
+          messageKey: {
+            get() {
+              return pinoConfig.messageKey;
+            }
+          },
+          errorKey: {
+            get() {
+              return pinoConfig.errorKey;
+            }
+          }
+        });
+        return configReceived.then(finish);
+      }
+      return finish();
+      function finish() {
+        let res = fn(stream);
+        if (res && typeof res.catch === "function") {
+          res.catch((err) => {
+            stream.destroy(err);
+          });
+          res = null;
+        } else if (opts.enablePipelining && res) {
+          return Duplex.from({ writable: stream, readable: res });
+        }
+        return stream;
+      }
+    };
+    function defaultClose(err, cb) {
+      process.nextTick(cb, err);
+    }
+  }
+});
+
+// node_modules/pino-pretty/lib/constants.js
+var require_constants7 = __commonJS({
+  "node_modules/pino-pretty/lib/constants.js"(exports, module) {
+    "use strict";
+    module.exports = {
+      DATE_FORMAT: "yyyy-mm-dd HH:MM:ss.l o",
+      DATE_FORMAT_SIMPLE: "HH:MM:ss.l",
+      /**
+       * @type {K_ERROR_LIKE_KEYS}
+       */
+      ERROR_LIKE_KEYS: ["err", "error"],
+      MESSAGE_KEY: "msg",
+      LEVEL_KEY: "level",
+      LEVEL_LABEL: "levelLabel",
+      TIMESTAMP_KEY: "time",
+      LEVELS: {
+        default: "USERLVL",
+        60: "FATAL",
+        50: "ERROR",
+        40: "WARN",
+        30: "INFO",
+        20: "DEBUG",
+        10: "TRACE"
+      },
+      LEVEL_NAMES: {
+        fatal: 60,
+        error: 50,
+        warn: 40,
+        info: 30,
+        debug: 20,
+        trace: 10
+      },
+      // Object keys that probably came from a logger like Pino or Bunyan.
+      LOGGER_KEYS: [
+        "pid",
+        "hostname",
+        "name",
+        "level",
+        "time",
+        "timestamp",
+        "caller"
+      ]
+    };
+  }
+});
+
+// node_modules/pino-pretty/lib/utils/get-level-label-data.js
+var require_get_level_label_data = __commonJS({
+  "node_modules/pino-pretty/lib/utils/get-level-label-data.js"(exports, module) {
+    "use strict";
+    module.exports = getLevelLabelData;
+    var { LEVELS: LEVELS2, LEVEL_NAMES } = require_constants7();
+    function getLevelLabelData(useOnlyCustomProps, customLevels, customLevelNames) {
+      const levels = useOnlyCustomProps ? customLevels || LEVELS2 : Object.assign({}, LEVELS2, customLevels);
+      const levelNames = useOnlyCustomProps ? customLevelNames || LEVEL_NAMES : Object.assign({}, LEVEL_NAMES, customLevelNames);
+      return function(level) {
+        let levelNum = "default";
+        if (Number.isInteger(+level)) {
+          levelNum = Object.prototype.hasOwnProperty.call(levels, level) ? level : levelNum;
+        } else {
+          levelNum = Object.prototype.hasOwnProperty.call(levelNames, level.toLowerCase()) ? levelNames[level.toLowerCase()] : levelNum;
+        }
+        return [levels[levelNum], levelNum];
+      };
+    }
+  }
+});
+
+// node_modules/pino-pretty/lib/colors.js
+var require_colors = __commonJS({
+  "node_modules/pino-pretty/lib/colors.js"(exports, module) {
+    "use strict";
+    var nocolor = (input2) => input2;
+    var plain = {
+      default: nocolor,
+      60: nocolor,
+      50: nocolor,
+      40: nocolor,
+      30: nocolor,
+      20: nocolor,
+      10: nocolor,
+      message: nocolor,
+      greyMessage: nocolor,
+      property: nocolor
+    };
+    var { createColors } = require_colorette();
+    var getLevelLabelData = require_get_level_label_data();
+    var availableColors = createColors({ useColor: true });
+    var { white, bgRed, red, yellow, green, blue, gray, cyan, magenta } = availableColors;
+    var colored = {
+      default: white,
+      60: bgRed,
+      50: red,
+      40: yellow,
+      30: green,
+      20: blue,
+      10: gray,
+      message: cyan,
+      greyMessage: gray,
+      property: magenta
+    };
+    function resolveCustomColoredColorizer(customColors) {
+      return customColors.reduce(
+        function(agg, [level, color]) {
+          agg[level] = typeof availableColors[color] === "function" ? availableColors[color] : white;
+          return agg;
+        },
+        { default: white, message: cyan, greyMessage: gray, property: magenta }
+      );
+    }
+    function colorizeLevel(useOnlyCustomProps) {
+      return function(level, colorizer, { customLevels, customLevelNames } = {}) {
+        const [levelStr, levelNum] = getLevelLabelData(useOnlyCustomProps, customLevels, customLevelNames)(level);
+        return Object.prototype.hasOwnProperty.call(colorizer, levelNum) ? colorizer[levelNum](levelStr) : colorizer.default(levelStr);
+      };
+    }
+    function plainColorizer(useOnlyCustomProps) {
+      const newPlainColorizer = colorizeLevel(useOnlyCustomProps);
+      const customColoredColorizer = function(level, opts) {
+        return newPlainColorizer(level, plain, opts);
+      };
+      customColoredColorizer.message = plain.message;
+      customColoredColorizer.greyMessage = plain.greyMessage;
+      customColoredColorizer.property = plain.property;
+      customColoredColorizer.colors = createColors({ useColor: false });
+      return customColoredColorizer;
+    }
+    function coloredColorizer(useOnlyCustomProps) {
+      const newColoredColorizer = colorizeLevel(useOnlyCustomProps);
+      const customColoredColorizer = function(level, opts) {
+        return newColoredColorizer(level, colored, opts);
+      };
+      customColoredColorizer.message = colored.message;
+      customColoredColorizer.property = colored.property;
+      customColoredColorizer.greyMessage = colored.greyMessage;
+      customColoredColorizer.colors = availableColors;
+      return customColoredColorizer;
+    }
+    function customColoredColorizerFactory(customColors, useOnlyCustomProps) {
+      const onlyCustomColored = resolveCustomColoredColorizer(customColors);
+      const customColored = useOnlyCustomProps ? onlyCustomColored : Object.assign({}, colored, onlyCustomColored);
+      const colorizeLevelCustom = colorizeLevel(useOnlyCustomProps);
+      const customColoredColorizer = function(level, opts) {
+        return colorizeLevelCustom(level, customColored, opts);
+      };
+      customColoredColorizer.colors = availableColors;
+      customColoredColorizer.message = customColoredColorizer.message || customColored.message;
+      customColoredColorizer.property = customColoredColorizer.property || customColored.property;
+      customColoredColorizer.greyMessage = customColoredColorizer.greyMessage || customColored.greyMessage;
+      return customColoredColorizer;
+    }
+    module.exports = function getColorizer(useColors = false, customColors, useOnlyCustomProps) {
+      if (useColors && customColors !== void 0) {
+        return customColoredColorizerFactory(customColors, useOnlyCustomProps);
+      } else if (useColors) {
+        return coloredColorizer(useOnlyCustomProps);
+      }
+      return plainColorizer(useOnlyCustomProps);
+    };
+  }
+});
+
+// node_modules/pino-pretty/node_modules/sonic-boom/index.js
+var require_sonic_boom2 = __commonJS({
+  "node_modules/pino-pretty/node_modules/sonic-boom/index.js"(exports, module) {
+    "use strict";
+    var fs = __require("node:fs");
+    var EventEmitter2 = __require("node:events");
+    var inherits = __require("node:util").inherits;
+    var path5 = __require("node:path");
+    var assert = __require("node:assert");
+    var sleep = require_atomic_sleep();
+    var BUSY_WRITE_TIMEOUT = 100;
+    var kEmptyBuffer = Buffer.allocUnsafe(0);
+    var MAX_WRITE = 16 * 1024;
+    var kContentModeBuffer = "buffer";
+    var kContentModeUtf8 = "utf8";
+    var kFlush = /* @__PURE__ */ Symbol("kFlush");
+    var kFlushSyncIdle = 0;
+    var kFlushSyncRetry = 1;
+    var kFlushSyncInWriteEvent = 2;
+    var kFlushSyncInFlight = 3;
+    function isIgnorableFsyncError(err) {
+      switch (err?.code) {
+        case "EBADF":
+        case "EINVAL":
+        case "ENOTSUP":
+        case "EOPNOTSUPP":
+        case "EROFS":
+          return true;
+        default:
+          return false;
+      }
+    }
+    var [major, minor] = (process.versions.node || "0.0").split(".").map(Number);
+    var kCopyBuffer = major >= 22 && minor >= 7;
+    function openFile(file, sonic) {
+      sonic._opening = true;
+      sonic._writing = true;
+      sonic._asyncDrainScheduled = false;
+      function fileOpened(err, fd) {
+        if (err) {
+          sonic._reopening = false;
+          sonic._writing = false;
+          sonic._opening = false;
+          if (sonic.sync) {
+            process.nextTick(() => {
+              if (sonic.listenerCount("error") > 0) {
+                sonic.emit("error", err);
+              }
+            });
+          } else {
+            sonic.emit("error", err);
+          }
+          return;
+        }
+        const reopening = sonic._reopening;
+        sonic.fd = fd;
+        sonic.file = file;
+        sonic._reopening = false;
+        sonic._opening = false;
+        sonic._writing = false;
+        if (sonic.sync) {
+          process.nextTick(() => sonic.emit("ready"));
+        } else {
+          sonic.emit("ready");
+        }
+        if (sonic.destroyed) {
+          return;
+        }
+        if (!sonic._writing && (sonic._len > sonic.minLength || sonic._flushPending)) {
+          sonic._actualWrite();
+        } else if (reopening && !sonic._writing) {
+          process.nextTick(emitDrain, sonic);
+        }
+      }
+      const flags = sonic.append ? "a" : "w";
+      const mode = sonic.mode;
+      if (sonic.sync) {
+        try {
+          if (sonic.mkdir) fs.mkdirSync(path5.dirname(file), { recursive: true });
+          const fd = fs.openSync(file, flags, mode);
+          fileOpened(null, fd);
+        } catch (err) {
+          fileOpened(err);
+          throw err;
+        }
+      } else if (sonic.mkdir) {
+        fs.mkdir(path5.dirname(file), { recursive: true }, (err) => {
+          if (err) return fileOpened(err);
+          fs.open(file, flags, mode, fileOpened);
+        });
+      } else {
+        fs.open(file, flags, mode, fileOpened);
+      }
+    }
+    function SonicBoom(opts) {
+      if (!(this instanceof SonicBoom)) {
+        return new SonicBoom(opts);
+      }
+      let { fd, dest, minLength, maxLength, maxWrite, periodicFlush, sync, append = true, mkdir: mkdir5, retryEAGAIN, maxWriteRetries, fsync, contentMode, mode } = opts || {};
+      fd = fd || dest;
+      this._len = 0;
+      this.fd = -1;
+      this._bufs = [];
+      this._lens = [];
+      this._writing = false;
+      this._ending = false;
+      this._reopening = false;
+      this._asyncDrainScheduled = false;
+      this._flushPending = 0;
+      this._flushInProgress = 0;
+      this._emittingFlush = false;
+      this._emittingWrite = false;
+      this._retryTimer = null;
+      this._hwm = Math.max(minLength || 0, 16387);
+      this.file = null;
+      this.destroyed = false;
+      this.minLength = minLength || 0;
+      this.maxLength = maxLength || 0;
+      this.maxWrite = maxWrite || MAX_WRITE;
+      this._periodicFlush = periodicFlush || 0;
+      this._periodicFlushTimer = void 0;
+      this.sync = sync || false;
+      this.writable = true;
+      this._fsync = fsync || false;
+      this.append = append || false;
+      this.mode = mode;
+      this.retryEAGAIN = retryEAGAIN || (() => true);
+      this.maxWriteRetries = maxWriteRetries || 0;
+      this._writeRetries = 0;
+      this.mkdir = mkdir5 || false;
+      let fsWriteSync;
+      let fsWrite;
+      if (contentMode === kContentModeBuffer) {
+        this._writingBuf = kEmptyBuffer;
+        this.write = writeBuffer;
+        this.flush = flushBuffer;
+        this.flushSync = flushBufferSync;
+        this._actualWrite = actualWriteBuffer;
+        fsWriteSync = () => fs.writeSync(this.fd, this._writingBuf);
+        fsWrite = () => fs.write(this.fd, this._writingBuf, this.release);
+      } else if (contentMode === void 0 || contentMode === kContentModeUtf8) {
+        this._writingBuf = "";
+        this.write = write;
+        this.flush = flush;
+        this.flushSync = flushSync;
+        this._actualWrite = actualWrite;
+        fsWriteSync = () => {
+          if (Buffer.isBuffer(this._writingBuf)) {
+            return fs.writeSync(this.fd, this._writingBuf);
+          }
+          return fs.writeSync(this.fd, this._writingBuf, "utf8");
+        };
+        fsWrite = () => {
+          if (Buffer.isBuffer(this._writingBuf)) {
+            return fs.write(this.fd, this._writingBuf, this.release);
+          }
+          return fs.write(this.fd, this._writingBuf, "utf8", this.release);
+        };
+      } else {
+        throw new Error(`SonicBoom supports "${kContentModeUtf8}" and "${kContentModeBuffer}", but passed ${contentMode}`);
+      }
+      if (typeof fd === "number") {
+        this.fd = fd;
+        process.nextTick(() => this.emit("ready"));
+      } else if (typeof fd === "string") {
+        openFile(fd, this);
+      } else {
+        throw new Error("SonicBoom supports only file descriptors and files");
+      }
+      if (this.minLength >= this.maxWrite) {
+        throw new Error(`minLength should be smaller than maxWrite (${this.maxWrite})`);
+      }
+      this.release = (err, n) => {
+        if (err) {
+          const isRetryableErr = err.code === "EAGAIN" || err.code === "EBUSY";
+          if (isRetryableErr) {
+            this._writeRetries++;
+          }
+          const retriesExhausted = this.maxWriteRetries > 0 && this._writeRetries > this.maxWriteRetries;
+          if (isRetryableErr && !retriesExhausted && this.retryEAGAIN(err, this._writingBuf.length, this._len - this._writingBuf.length)) {
+            if (this.sync) {
+              try {
+                sleep(BUSY_WRITE_TIMEOUT);
+                this.release(void 0, 0);
+              } catch (err2) {
+                this.release(err2);
+              }
+            } else {
+              this._retryTimer = setTimeout(() => {
+                this._retryTimer = null;
+                fsWrite();
+              }, BUSY_WRITE_TIMEOUT);
+            }
+          } else {
+            this._writing = false;
+            this.emit("error", err);
+          }
+          return;
+        }
+        if (n > 0) {
+          this._writeRetries = 0;
+        }
+        const releasedBufObj = releaseWritingBuf(this._writingBuf, this._len, n);
+        this._len = releasedBufObj.len;
+        this._writingBuf = releasedBufObj.writingBuf;
+        this._emittingWrite = true;
+        try {
+          this.emit("write", n);
+        } finally {
+          this._emittingWrite = false;
+        }
+        if (this.destroyed) {
+          this._writing = false;
+          if (this._flushPending > 0) {
+            if (this._len === 0) {
+              scheduleDrain(this);
+            } else {
+              this.emit(kFlush, new Error("SonicBoom destroyed"));
+            }
+          }
+          return;
+        }
+        if (this._writingBuf.length) {
+          if (!this.sync) {
+            fsWrite();
+            return;
+          }
+          try {
+            do {
+              const n2 = fsWriteSync();
+              const releasedBufObj2 = releaseWritingBuf(this._writingBuf, this._len, n2);
+              this._len = releasedBufObj2.len;
+              this._writingBuf = releasedBufObj2.writingBuf;
+            } while (this._writingBuf.length);
+          } catch (err2) {
+            this.release(err2);
+            return;
+          }
+        }
+        if (this._fsync) {
+          fs.fsyncSync(this.fd);
+        }
+        const len = this._len;
+        if (this._reopening) {
+          this._writing = false;
+          this._reopening = false;
+          this.reopen();
+        } else if (len > 0 && (len > this.minLength || this._flushPending)) {
+          this._actualWrite();
+        } else if (this._ending) {
+          if (len > 0) {
+            this._actualWrite();
+          } else {
+            this._writing = false;
+            finishEnding(this);
+          }
+        } else {
+          this._writing = false;
+          scheduleDrain(this);
+        }
+      };
+      this.on("newListener", function(name) {
+        if (name === "drain" || name === kFlush) {
+          this._asyncDrainScheduled = false;
+        }
+      });
+      if (this._periodicFlush !== 0) {
+        this._periodicFlushTimer = setInterval(() => {
+          if (this._flushPending === 0 && this._flushInProgress === 0) {
+            this.flush(null);
+          }
+        }, this._periodicFlush);
+        this._periodicFlushTimer.unref();
+      }
+    }
+    function releaseWritingBuf(writingBuf, len, n) {
+      if (typeof writingBuf === "string") {
+        writingBuf = Buffer.from(writingBuf);
+      }
+      len = Math.max(len - n, 0);
+      writingBuf = writingBuf.subarray(n);
+      return { writingBuf, len };
+    }
+    function scheduleDrain(sonic) {
+      if (sonic.sync) {
+        if (!sonic._asyncDrainScheduled) {
+          sonic._asyncDrainScheduled = true;
+          process.nextTick(emitDrain, sonic);
+        }
+      } else {
+        emitDrain(sonic);
+      }
+    }
+    function emitDrain(sonic) {
+      const hasListeners = sonic.listenerCount("drain") > 0 || sonic.listenerCount(kFlush) > 0;
+      if (!hasListeners) return;
+      sonic._asyncDrainScheduled = false;
+      if (sonic._writing) return;
+      emitFlush(sonic);
+      if (sonic._writing || sonic.destroyed) return;
+      if (sonic.listenerCount("drain") > 0) {
+        sonic.emit("drain");
+      }
+    }
+    function emitFlush(sonic) {
+      if (sonic._emittingFlush) return;
+      sonic._emittingFlush = true;
+      try {
+        sonic.emit(kFlush);
+      } finally {
+        sonic._emittingFlush = false;
+      }
+    }
+    function finishEnding(sonic) {
+      if (!sonic._ending || sonic._writing || sonic.destroyed) return;
+      if (sonic._len > 0) {
+        sonic._actualWrite();
+        return;
+      }
+      if (sonic._flushPending > 0) emitFlush(sonic);
+      if (sonic._flushPending === 0 && sonic._flushInProgress === 0 && !sonic._writing && sonic._len === 0) {
+        actualClose(sonic);
+      }
+    }
+    inherits(SonicBoom, EventEmitter2);
+    function mergeBuf(bufs, len) {
+      if (bufs.length === 0) {
+        return kEmptyBuffer;
+      }
+      if (bufs.length === 1) {
+        return bufs[0];
+      }
+      return Buffer.concat(bufs, len);
+    }
+    function write(data) {
+      if (this.destroyed) {
+        throw new Error("SonicBoom destroyed");
+      }
+      data = "" + data;
+      const dataLen = Buffer.byteLength(data);
+      const len = this._len + dataLen;
+      const bufs = this._bufs;
+      if (this.maxLength && len > this.maxLength) {
+        this.emit("drop", data);
+        return this._len < this._hwm;
+      }
+      if (bufs.length === 0 || Buffer.byteLength(bufs[bufs.length - 1]) + dataLen > this.maxWrite) {
+        bufs.push(data);
+      } else {
+        bufs[bufs.length - 1] += data;
+      }
+      this._len = len;
+      if (!this._writing && this._len >= this.minLength) {
+        this._actualWrite();
+      }
+      return this._len < this._hwm;
+    }
+    function writeBuffer(data) {
+      if (this.destroyed) {
+        throw new Error("SonicBoom destroyed");
+      }
+      const len = this._len + data.length;
+      const bufs = this._bufs;
+      const lens = this._lens;
+      if (this.maxLength && len > this.maxLength) {
+        this.emit("drop", data);
+        return this._len < this._hwm;
+      }
+      if (bufs.length === 0 || lens[lens.length - 1] + data.length > this.maxWrite) {
+        bufs.push([data]);
+        lens.push(data.length);
+      } else {
+        bufs[bufs.length - 1].push(data);
+        lens[lens.length - 1] += data.length;
+      }
+      this._len = len;
+      if (!this._writing && this._len >= this.minLength) {
+        this._actualWrite();
+      }
+      return this._len < this._hwm;
+    }
+    function callFlushCallbackOnDrain(cb) {
+      this._flushPending++;
+      let waiting = true;
+      let completed = false;
+      let flushing = false;
+      const stopWaiting = () => {
+        if (!waiting) return false;
+        waiting = false;
+        this.off(kFlush, onDrain);
+        this.off("error", onError);
+        return true;
+      };
+      const complete = (err, finish = true) => {
+        if (completed) return;
+        completed = true;
+        if (flushing) this._flushInProgress--;
+        try {
+          cb(err);
+        } finally {
+          if (finish) finishEnding(this);
+        }
+      };
+      const onDrain = (err) => {
+        if (!stopWaiting()) return;
+        this._flushPending--;
+        if (err) {
+          complete(err, false);
+          return;
+        }
+        this._flushInProgress++;
+        flushing = true;
+        if (!this._fsync && !this.destroyed) {
+          try {
+            fs.fsync(this.fd, (err2) => {
+              if (isIgnorableFsyncError(err2)) {
+                complete();
+                return;
+              }
+              complete(err2);
+            });
+          } catch (err2) {
+            complete(err2);
+          }
+        } else {
+          complete();
+        }
+      };
+      const onError = (err) => {
+        if (!stopWaiting()) return;
+        this._flushPending--;
+        complete(err, false);
+      };
+      this.once(kFlush, onDrain);
+      this.once("error", onError);
+    }
+    function flush(cb) {
+      if (cb != null && typeof cb !== "function") {
+        throw new Error("flush cb must be a function");
+      }
+      if (this.destroyed) {
+        const error = new Error("SonicBoom destroyed");
+        if (cb) {
+          cb(error);
+          return;
+        }
+        throw error;
+      }
+      if (this.minLength <= 0 && !this._writing && this._len === 0) {
+        cb?.();
+        return;
+      }
+      if (cb) {
+        callFlushCallbackOnDrain.call(this, cb);
+      }
+      if (this._writing) {
+        return;
+      }
+      if (this._bufs.length === 0) {
+        this._bufs.push("");
+      }
+      this._actualWrite();
+    }
+    function flushBuffer(cb) {
+      if (cb != null && typeof cb !== "function") {
+        throw new Error("flush cb must be a function");
+      }
+      if (this.destroyed) {
+        const error = new Error("SonicBoom destroyed");
+        if (cb) {
+          cb(error);
+          return;
+        }
+        throw error;
+      }
+      if (this.minLength <= 0 && !this._writing && this._len === 0) {
+        cb?.();
+        return;
+      }
+      if (cb) {
+        callFlushCallbackOnDrain.call(this, cb);
+      }
+      if (this._writing) {
+        return;
+      }
+      if (this._bufs.length === 0) {
+        this._bufs.push([]);
+        this._lens.push(0);
+      }
+      this._actualWrite();
+    }
+    SonicBoom.prototype.reopen = function(file) {
+      if (this.destroyed) {
+        throw new Error("SonicBoom destroyed");
+      }
+      if (this._opening) {
+        this.once("ready", () => {
+          if (!this.destroyed) this.reopen(file);
+        });
+        return;
+      }
+      if (this._ending) {
+        return;
+      }
+      if (!this.file) {
+        throw new Error("Unable to reopen a file descriptor, you must pass a file to SonicBoom");
+      }
+      if (file) {
+        this.file = file;
+      }
+      this._reopening = true;
+      if (this._writing) {
+        return;
+      }
+      const fd = this.fd;
+      this.once("ready", () => {
+        if (fd !== this.fd) {
+          fs.close(fd, (err) => {
+            if (err) {
+              return this.emit("error", err);
+            }
+          });
+        }
+      });
+      openFile(this.file, this);
+    };
+    SonicBoom.prototype.end = function() {
+      if (this.destroyed) {
+        throw new Error("SonicBoom destroyed");
+      }
+      if (this._opening) {
+        this.once("ready", () => {
+          if (!this.destroyed) this.end();
+        });
+        return;
+      }
+      if (this._ending) {
+        return;
+      }
+      this._ending = true;
+      if (this._writing) {
+        return;
+      }
+      if (this._len > 0 && this.fd >= 0) {
+        this._actualWrite();
+      } else {
+        finishEnding(this);
+      }
+    };
+    function beginFlushSync(sonic) {
+      if (sonic.destroyed) {
+        throw new Error("SonicBoom destroyed");
+      }
+      if (sonic.fd < 0) {
+        throw new Error("sonic boom is not ready yet");
+      }
+      if (!sonic._writing || sonic._opening) {
+        return kFlushSyncIdle;
+      }
+      if (sonic._retryTimer !== null) {
+        clearTimeout(sonic._retryTimer);
+        sonic._retryTimer = null;
+        return kFlushSyncRetry;
+      }
+      if (sonic._emittingWrite) {
+        return kFlushSyncInWriteEvent;
+      }
+      return kFlushSyncInFlight;
+    }
+    function endFlushSyncRetry(sonic) {
+      sonic._writing = false;
+      process.nextTick(() => {
+        if (sonic.destroyed || sonic._writing) return;
+        if (sonic._reopening) {
+          sonic._reopening = false;
+          sonic.reopen();
+        } else if (sonic._ending) {
+          finishEnding(sonic);
+        } else if (sonic._len > 0 && (sonic._len > sonic.minLength || sonic._flushPending)) {
+          sonic._actualWrite();
+        } else {
+          emitDrain(sonic);
+        }
+      });
+    }
+    function flushSync() {
+      const state = beginFlushSync(this);
+      try {
+        if (state !== kFlushSyncInFlight && this._writingBuf.length > 0) {
+          this._bufs.unshift(this._writingBuf);
+          this._writingBuf = "";
+        }
+        let buf = "";
+        while (this._bufs.length || buf.length) {
+          if (buf.length <= 0) {
+            buf = this._bufs[0];
+          }
+          try {
+            const n = Buffer.isBuffer(buf) ? fs.writeSync(this.fd, buf) : fs.writeSync(this.fd, buf, "utf8");
+            this._writeRetries = 0;
+            const releasedBufObj = releaseWritingBuf(buf, this._len, n);
+            buf = releasedBufObj.writingBuf;
+            this._len = releasedBufObj.len;
+            if (buf.length <= 0) {
+              this._bufs.shift();
+            }
+          } catch (err) {
+            const shouldRetry = err.code === "EAGAIN" || err.code === "EBUSY";
+            if (shouldRetry) {
+              this._writeRetries++;
+            }
+            const retriesExhausted = this.maxWriteRetries > 0 && this._writeRetries > this.maxWriteRetries;
+            if (!shouldRetry || retriesExhausted || !this.retryEAGAIN(err, buf.length, this._len - buf.length)) {
+              throw err;
+            }
+            sleep(BUSY_WRITE_TIMEOUT);
+          }
+        }
+      } finally {
+        if (state === kFlushSyncRetry) endFlushSyncRetry(this);
+      }
+      try {
+        fs.fsyncSync(this.fd);
+      } catch {
+      }
+    }
+    function flushBufferSync() {
+      const state = beginFlushSync(this);
+      try {
+        if (state !== kFlushSyncInFlight && this._writingBuf.length > 0) {
+          this._bufs.unshift([this._writingBuf]);
+          this._lens.unshift(this._writingBuf.length);
+          this._writingBuf = kEmptyBuffer;
+        }
+        let buf = kEmptyBuffer;
+        while (this._bufs.length || buf.length) {
+          if (buf.length <= 0) {
+            buf = mergeBuf(this._bufs[0], this._lens[0]);
+          }
+          try {
+            const n = fs.writeSync(this.fd, buf);
+            this._writeRetries = 0;
+            buf = buf.subarray(n);
+            this._len = Math.max(this._len - n, 0);
+            if (buf.length <= 0) {
+              this._bufs.shift();
+              this._lens.shift();
+            }
+          } catch (err) {
+            const shouldRetry = err.code === "EAGAIN" || err.code === "EBUSY";
+            if (shouldRetry) {
+              this._writeRetries++;
+            }
+            const retriesExhausted = this.maxWriteRetries > 0 && this._writeRetries > this.maxWriteRetries;
+            if (!shouldRetry || retriesExhausted || !this.retryEAGAIN(err, buf.length, this._len - buf.length)) {
+              throw err;
+            }
+            sleep(BUSY_WRITE_TIMEOUT);
+          }
+        }
+      } finally {
+        if (state === kFlushSyncRetry) endFlushSyncRetry(this);
+      }
+    }
+    SonicBoom.prototype.destroy = function() {
+      if (this.destroyed) {
+        return;
+      }
+      const opening = this._opening;
+      actualClose(this);
+      if (opening && this._flushPending > 0) {
+        this.emit("error", new Error("SonicBoom destroyed"));
+      }
+    };
+    function actualWrite() {
+      const release = this.release;
+      this._writing = true;
+      this._writingBuf = this._writingBuf.length ? this._writingBuf : this._bufs.shift() || "";
+      if (this.sync) {
+        try {
+          const written = Buffer.isBuffer(this._writingBuf) ? fs.writeSync(this.fd, this._writingBuf) : fs.writeSync(this.fd, this._writingBuf, "utf8");
+          release(null, written);
+        } catch (err) {
+          release(err);
+        }
+      } else {
+        fs.write(this.fd, this._writingBuf, release);
+      }
+    }
+    function actualWriteBuffer() {
+      const release = this.release;
+      this._writing = true;
+      this._writingBuf = this._writingBuf.length ? this._writingBuf : mergeBuf(this._bufs.shift(), this._lens.shift());
+      if (this.sync) {
+        try {
+          const written = fs.writeSync(this.fd, this._writingBuf);
+          release(null, written);
+        } catch (err) {
+          release(err);
+        }
+      } else {
+        if (kCopyBuffer) {
+          this._writingBuf = Buffer.from(this._writingBuf);
+        }
+        fs.write(this.fd, this._writingBuf, release);
+      }
+    }
+    function actualClose(sonic) {
+      if (sonic.destroyed) {
+        return;
+      }
+      if (sonic.fd === -1) {
+        sonic.destroyed = true;
+        sonic.once("ready", () => {
+          sonic.destroyed = false;
+          actualClose(sonic);
+        });
+        return;
+      }
+      if (sonic._periodicFlushTimer !== void 0) {
+        clearInterval(sonic._periodicFlushTimer);
+      }
+      sonic.destroyed = true;
+      sonic._bufs = [];
+      sonic._lens = [];
+      if (sonic._retryTimer !== null) {
+        clearTimeout(sonic._retryTimer);
+        sonic._retryTimer = null;
+        sonic._writing = false;
+      }
+      if (sonic._flushPending > 0 && !sonic._writing) {
+        sonic.emit(kFlush, new Error("SonicBoom destroyed"));
+      }
+      assert(typeof sonic.fd === "number", `sonic.fd must be a number, got ${typeof sonic.fd}`);
+      try {
+        fs.fsync(sonic.fd, closeWrapped);
+      } catch {
+      }
+      function closeWrapped() {
+        if (sonic.fd !== 1 && sonic.fd !== 2) {
+          fs.close(sonic.fd, done);
+        } else {
+          done();
+        }
+      }
+      function done(err) {
+        if (err) {
+          sonic.emit("error", err);
+          return;
+        }
+        if (sonic._ending && !sonic._writing) {
+          sonic.emit("finish");
+        }
+        sonic.emit("close");
+      }
+    }
+    SonicBoom.SonicBoom = SonicBoom;
+    SonicBoom.default = SonicBoom;
+    module.exports = SonicBoom;
+  }
+});
+
+// node_modules/pino-pretty/lib/utils/noop.js
+var require_noop = __commonJS({
+  "node_modules/pino-pretty/lib/utils/noop.js"(exports, module) {
+    "use strict";
+    module.exports = function noop() {
+    };
+  }
+});
+
+// node_modules/pino-pretty/lib/utils/build-safe-sonic-boom.js
+var require_build_safe_sonic_boom = __commonJS({
+  "node_modules/pino-pretty/lib/utils/build-safe-sonic-boom.js"(exports, module) {
+    "use strict";
+    module.exports = buildSafeSonicBoom;
+    var { isMainThread } = __require("node:worker_threads");
+    var SonicBoom = require_sonic_boom2();
+    var noop = require_noop();
+    function buildSafeSonicBoom(opts) {
+      const stream = new SonicBoom(opts);
+      stream.on("error", filterBrokenPipe);
+      if (!opts.sync && isMainThread) {
+        setupOnExit(stream);
+      }
+      return stream;
+      function filterBrokenPipe(err) {
+        if (err.code === "EPIPE") {
+          stream.write = noop;
+          stream.end = noop;
+          stream.flushSync = noop;
+          stream.destroy = noop;
+          return;
+        }
+        stream.removeListener("error", filterBrokenPipe);
+      }
+    }
+    function setupOnExit(stream) {
+      if (global.WeakRef && global.WeakMap && global.FinalizationRegistry) {
+        const onExit = require_on_exit_leak_free();
+        onExit.register(stream, autoEnd);
+        stream.on("close", function() {
+          onExit.unregister(stream);
+        });
+      }
+    }
+    function autoEnd(stream, eventName) {
+      if (stream.destroyed) {
+        return;
+      }
+      if (eventName === "beforeExit") {
+        stream.flush();
+        stream.on("drain", function() {
+          stream.end();
+        });
+      } else {
+        stream.flushSync();
+      }
+    }
+  }
+});
+
+// node_modules/pino-pretty/lib/utils/is-valid-date.js
+var require_is_valid_date = __commonJS({
+  "node_modules/pino-pretty/lib/utils/is-valid-date.js"(exports, module) {
+    "use strict";
+    module.exports = isValidDate;
+    function isValidDate(date) {
+      return date instanceof Date && !Number.isNaN(date.getTime());
+    }
+  }
+});
+
+// node_modules/pino-pretty/lib/utils/create-date.js
+var require_create_date = __commonJS({
+  "node_modules/pino-pretty/lib/utils/create-date.js"(exports, module) {
+    "use strict";
+    module.exports = createDate;
+    var isValidDate = require_is_valid_date();
+    function createDate(epoch) {
+      let date = new Date(epoch);
+      if (isValidDate(date)) {
+        return date;
+      }
+      date = /* @__PURE__ */ new Date(+epoch);
+      return date;
+    }
+  }
+});
+
+// node_modules/pino-pretty/lib/utils/split-property-key.js
+var require_split_property_key = __commonJS({
+  "node_modules/pino-pretty/lib/utils/split-property-key.js"(exports, module) {
+    "use strict";
+    module.exports = splitPropertyKey;
+    function splitPropertyKey(key2) {
+      const result = [];
+      let backslash = false;
+      let segment = "";
+      for (let i = 0; i < key2.length; i++) {
+        const c = key2.charAt(i);
+        if (c === "\\") {
+          backslash = true;
+          continue;
+        }
+        if (backslash) {
+          backslash = false;
+          segment += c;
+          continue;
+        }
+        if (c === ".") {
+          result.push(segment);
+          segment = "";
+          continue;
+        }
+        segment += c;
+      }
+      if (segment.length) {
+        result.push(segment);
+      }
+      return result;
+    }
+  }
+});
+
+// node_modules/pino-pretty/lib/utils/get-property-value.js
+var require_get_property_value = __commonJS({
+  "node_modules/pino-pretty/lib/utils/get-property-value.js"(exports, module) {
+    "use strict";
+    module.exports = getPropertyValue;
+    var splitPropertyKey = require_split_property_key();
+    function getPropertyValue(obj, property) {
+      const props = Array.isArray(property) ? property : splitPropertyKey(property);
+      for (const prop of props) {
+        if (!Object.prototype.hasOwnProperty.call(obj, prop)) {
+          return;
+        }
+        obj = obj[prop];
+      }
+      return obj;
+    }
+  }
+});
+
+// node_modules/pino-pretty/lib/utils/delete-log-property.js
+var require_delete_log_property = __commonJS({
+  "node_modules/pino-pretty/lib/utils/delete-log-property.js"(exports, module) {
+    "use strict";
+    module.exports = deleteLogProperty;
+    var getPropertyValue = require_get_property_value();
+    var splitPropertyKey = require_split_property_key();
+    function deleteLogProperty(log, property) {
+      const props = splitPropertyKey(property);
+      const propToDelete = props.pop();
+      log = getPropertyValue(log, props);
+      if (log !== null && typeof log === "object" && Object.prototype.hasOwnProperty.call(log, propToDelete)) {
+        delete log[propToDelete];
+      }
+    }
+  }
+});
+
+// node_modules/fast-copy/dist/cjs/index.cjs
+var require_cjs = __commonJS({
+  "node_modules/fast-copy/dist/cjs/index.cjs"(exports) {
+    "use strict";
+    var MaxDepthExceededError = class extends RangeError {
+      constructor(maxDepth) {
+        super(`Maximum copy depth of ${String(maxDepth)} exceeded; the value copied is nested too deeply.`);
+        this.maxDepth = maxDepth;
+        this.name = "MaxDepthExceededError";
+      }
+    };
+    var toStringFunction = Function.prototype.toString;
+    var toStringObject = Object.prototype.toString;
+    function getCleanClone(prototype) {
+      if (!prototype) {
+        return /* @__PURE__ */ Object.create(null);
+      }
+      const Constructor = prototype.constructor;
+      if (Constructor === Object) {
+        return prototype === Object.prototype ? {} : Object.create(prototype);
+      }
+      if (typeof Constructor === "function" && ~toStringFunction.call(Constructor).indexOf("[native code]")) {
+        try {
+          return new Constructor();
+        } catch (_a) {
+        }
+      }
+      return Object.create(prototype);
+    }
+    function getTag(value) {
+      const stringTag = value[Symbol.toStringTag];
+      if (stringTag) {
+        return stringTag;
+      }
+      const type = toStringObject.call(value);
+      return type.substring(8, type.length - 1);
+    }
+    var sliceTypedArray = Object.getPrototypeOf(Int8Array.prototype).slice;
+    function copyOwnDescriptor(original, clone, property, state) {
+      const ownDescriptor = Object.getOwnPropertyDescriptor(original, property) || {
+        configurable: true,
+        enumerable: true,
+        value: original[property],
+        writable: true
+      };
+      const descriptor = ownDescriptor.get || ownDescriptor.set ? ownDescriptor : {
+        configurable: ownDescriptor.configurable,
+        enumerable: ownDescriptor.enumerable,
+        value: state.copier(ownDescriptor.value, state),
+        writable: ownDescriptor.writable
+      };
+      try {
+        Object.defineProperty(clone, property, descriptor);
+      } catch (_a) {
+        clone[property] = descriptor.get ? descriptor.get() : descriptor.value;
+      }
+    }
+    function copyOwnPropertiesStrict(value, clone, state, names, start) {
+      for (let index = start; index < names.length; ++index) {
+        copyOwnDescriptor(value, clone, names[index], state);
+      }
+      for (const symbol of Object.getOwnPropertySymbols(value)) {
+        copyOwnDescriptor(value, clone, symbol, state);
+      }
+      return clone;
+    }
+    function copyArray(array, state) {
+      const clone = new state.Constructor();
+      state.cache.set(array, clone);
+      for (let index = 0; index < array.length; ++index) {
+        clone[index] = state.copier(array[index], state);
+      }
+      return clone;
+    }
+    function copyArrayStrict(array, state) {
+      const clone = new state.Constructor();
+      state.cache.set(array, clone);
+      return copyOwnPropertiesStrict(array, clone, state, Object.getOwnPropertyNames(array), 0);
+    }
+    function copyArrayBuffer(arrayBuffer, state) {
+      if (ArrayBuffer.isView(arrayBuffer)) {
+        return sliceTypedArray.call(arrayBuffer, 0);
+      }
+      if (arrayBuffer.resizable || arrayBuffer.growable) {
+        const maxByteLength = arrayBuffer.maxByteLength;
+        const clone = new state.Constructor(arrayBuffer.byteLength, { maxByteLength });
+        new Uint8Array(clone).set(new Uint8Array(arrayBuffer));
+        return clone;
+      }
+      if (!arrayBuffer.byteLength && getTag(arrayBuffer) === "SharedArrayBuffer") {
+        return new state.Constructor(0);
+      }
+      return arrayBuffer.slice(0);
+    }
+    function copyArrayBufferStrict(arrayBuffer, state) {
+      const clone = copyArrayBuffer(arrayBuffer, state);
+      state.cache.set(arrayBuffer, clone);
+      const start = ArrayBuffer.isView(clone) ? clone.length || 0 : 0;
+      return copyOwnPropertiesStrict(arrayBuffer, clone, state, Object.getOwnPropertyNames(arrayBuffer), start);
+    }
+    function copyBlob(blob, _state) {
+      return blob.slice(0, blob.size, blob.type);
+    }
+    var copyBlobStrict = createStrictHandler(copyBlob);
+    function copyDataView(dataView, state) {
+      return new state.Constructor(state.copier(dataView.buffer, state), dataView.byteOffset, dataView.byteLength);
+    }
+    function copyDataViewStrict(dataView, state) {
+      const { buffer } = dataView;
+      const { cache, Constructor } = state;
+      const bufferCopied = cache.has(buffer);
+      const bufferClone = bufferCopied ? cache.get(buffer) : state.copier(buffer, state);
+      if (!bufferCopied && cache.has(dataView)) {
+        return cache.get(dataView);
+      }
+      const clone = new Constructor(bufferClone, dataView.byteOffset, dataView.byteLength);
+      state.cache.set(dataView, clone);
+      return copyOwnPropertiesStrict(dataView, clone, state, Object.getOwnPropertyNames(dataView), 0);
+    }
+    function copyDate(date, state) {
+      return new state.Constructor(date.getTime());
+    }
+    var copyDateStrict = createStrictHandler(copyDate);
+    function copyMap(map, state) {
+      const clone = new state.Constructor();
+      state.cache.set(map, clone);
+      for (const [key2, value] of map) {
+        clone.set(key2, state.copier(value, state));
+      }
+      return clone;
+    }
+    function copyMapStrict(map, state) {
+      return copyOwnPropertiesStrict(map, copyMap(map, state), state, Object.getOwnPropertyNames(map), 0);
+    }
+    function copyObject(object, state) {
+      const clone = getCleanClone(state.prototype);
+      state.cache.set(object, clone);
+      for (const key2 of Object.keys(object)) {
+        if (key2 === "__proto__") {
+          Object.defineProperty(clone, key2, {
+            configurable: true,
+            enumerable: true,
+            value: state.copier(object[key2], state),
+            writable: true
+          });
+        } else {
+          clone[key2] = state.copier(object[key2], state);
+        }
+      }
+      for (const symbol of Object.getOwnPropertySymbols(object)) {
+        if (Object.prototype.propertyIsEnumerable.call(object, symbol)) {
+          clone[symbol] = state.copier(object[symbol], state);
+        }
+      }
+      return clone;
+    }
+    function copyObjectStrict(object, state) {
+      const clone = getCleanClone(state.prototype);
+      state.cache.set(object, clone);
+      return copyOwnPropertiesStrict(object, clone, state, Object.getOwnPropertyNames(object), 0);
+    }
+    function copyPrimitiveWrapper(primitiveObject, state) {
+      return new state.Constructor(primitiveObject.valueOf());
+    }
+    var copyPrimitiveWrapperStrict = createStrictHandler(copyPrimitiveWrapper);
+    function copyRegExp(regExp, state) {
+      const clone = new state.Constructor(regExp.source, regExp.flags);
+      clone.lastIndex = regExp.lastIndex;
+      return clone;
+    }
+    var copyRegExpStrict = createStrictHandler(copyRegExp);
+    function copySelf(value, _state) {
+      return value;
+    }
+    function copySet(set, state) {
+      const clone = new state.Constructor();
+      state.cache.set(set, clone);
+      for (const value of set) {
+        clone.add(state.copier(value, state));
+      }
+      return clone;
+    }
+    function copySetStrict(set, state) {
+      return copyOwnPropertiesStrict(set, copySet(set, state), state, Object.getOwnPropertyNames(set), 0);
+    }
+    function createStrictHandler(handler) {
+      return (value, state) => {
+        const clone = handler(value, state);
+        state.cache.set(value, clone);
+        return copyOwnPropertiesStrict(value, clone, state, Object.getOwnPropertyNames(value), 0);
+      };
+    }
+    function copyStringStrict(string, state) {
+      const clone = copyPrimitiveWrapper(string, state);
+      state.cache.set(string, clone);
+      const { length } = string;
+      const names = Object.getOwnPropertyNames(string);
+      const start = names[length] === "length" ? length + 1 : length;
+      return copyOwnPropertiesStrict(string, clone, state, names, start);
+    }
+    var DEFAULT_MAX_DEPTH = 1e3;
+    function createDefaultCache() {
+      return /* @__PURE__ */ new WeakMap();
+    }
+    function getOptions({ createCache: createCacheOverride, maxDepth, methods: methodsOverride, strict }) {
+      const defaultMethods = {
+        array: strict ? copyArrayStrict : copyArray,
+        arrayBuffer: strict ? copyArrayBufferStrict : copyArrayBuffer,
+        asyncGenerator: copySelf,
+        blob: strict ? copyBlobStrict : copyBlob,
+        dataView: strict ? copyDataViewStrict : copyDataView,
+        date: strict ? copyDateStrict : copyDate,
+        error: copySelf,
+        generator: copySelf,
+        map: strict ? copyMapStrict : copyMap,
+        object: strict ? copyObjectStrict : copyObject,
+        regExp: strict ? copyRegExpStrict : copyRegExp,
+        set: strict ? copySetStrict : copySet
+      };
+      const methods = methodsOverride ? Object.assign(defaultMethods, methodsOverride) : defaultMethods;
+      const copiers = getTagSpecificCopiers(methods, strict);
+      const createCache = createCacheOverride || createDefaultCache;
+      if (!copiers.Object || !copiers.Array) {
+        throw new Error("An object and array copier must be provided.");
+      }
+      return {
+        createCache,
+        copiers,
+        maxDepth: maxDepth == null ? DEFAULT_MAX_DEPTH : maxDepth,
+        methods,
+        strict: Boolean(strict)
+      };
+    }
+    function getTagSpecificCopiers(methods, strict) {
+      const copyPrimitive = strict ? copyPrimitiveWrapperStrict : copyPrimitiveWrapper;
+      return Object.assign(/* @__PURE__ */ Object.create(null), {
+        Arguments: methods.object,
+        Array: methods.array,
+        ArrayBuffer: methods.arrayBuffer,
+        AsyncGenerator: methods.asyncGenerator,
+        BigInt64Array: methods.arrayBuffer,
+        BigUint64Array: methods.arrayBuffer,
+        Blob: methods.blob,
+        Boolean: copyPrimitive,
+        DataView: methods.dataView,
+        Date: methods.date,
+        Error: methods.error,
+        Float32Array: methods.arrayBuffer,
+        Float64Array: methods.arrayBuffer,
+        Generator: methods.generator,
+        Int8Array: methods.arrayBuffer,
+        Int16Array: methods.arrayBuffer,
+        Int32Array: methods.arrayBuffer,
+        Map: methods.map,
+        Number: copyPrimitive,
+        Object: methods.object,
+        Promise: copySelf,
+        RegExp: methods.regExp,
+        Set: methods.set,
+        SharedArrayBuffer: methods.arrayBuffer,
+        String: strict ? copyStringStrict : copyPrimitiveWrapper,
+        WeakMap: copySelf,
+        WeakSet: copySelf,
+        Uint8Array: methods.arrayBuffer,
+        Uint8ClampedArray: methods.arrayBuffer,
+        Uint16Array: methods.arrayBuffer,
+        Uint32Array: methods.arrayBuffer
+      });
+    }
+    function createCopier(options = {}) {
+      const { createCache, copiers, maxDepth } = getOptions(options);
+      const { Array: copyArray2, Object: copyObject2 } = copiers;
+      function copier(value, state) {
+        state.prototype = state.Constructor = void 0;
+        if (!value || typeof value !== "object") {
+          return value;
+        }
+        if (state.cache.has(value)) {
+          return state.cache.get(value);
+        }
+        if (++state.depth > maxDepth) {
+          throw new MaxDepthExceededError(maxDepth);
+        }
+        state.prototype = Object.getPrototypeOf(value);
+        state.Constructor = state.prototype && state.prototype.constructor;
+        let clone;
+        if (!state.Constructor || state.Constructor === Object) {
+          clone = copyObject2(value, state);
+        } else if (Array.isArray(value)) {
+          clone = copyArray2(value, state);
+        } else {
+          const tagSpecificCopier = copiers[getTag(value)];
+          if (tagSpecificCopier) {
+            clone = tagSpecificCopier(value, state);
+          } else {
+            clone = typeof value.then === "function" ? value : copyObject2(value, state);
+          }
+        }
+        --state.depth;
+        return clone;
+      }
+      return function copy2(value) {
+        return copier(value, {
+          Constructor: void 0,
+          cache: createCache(),
+          copier,
+          depth: 0,
+          prototype: void 0
+        });
+      };
+    }
+    var copyStrict = createCopier({ strict: true });
+    var copy = createCopier();
+    exports.MaxDepthExceededError = MaxDepthExceededError;
+    exports.copy = copy;
+    exports.copyStrict = copyStrict;
+    exports.createCopier = createCopier;
+  }
+});
+
+// node_modules/pino-pretty/lib/utils/filter-log.js
+var require_filter_log = __commonJS({
+  "node_modules/pino-pretty/lib/utils/filter-log.js"(exports, module) {
+    "use strict";
+    module.exports = filterLog;
+    var { createCopier } = require_cjs();
+    var fastCopy = createCopier({});
+    var deleteLogProperty = require_delete_log_property();
+    var getPropertyValue = require_get_property_value();
+    var splitPropertyKey = require_split_property_key();
+    function hasLogProperty(log, property) {
+      const props = splitPropertyKey(property);
+      if (props.length === 0) {
+        return false;
+      }
+      let current = log;
+      for (const prop of props) {
+        if (current === null || typeof current !== "object" || !Object.prototype.hasOwnProperty.call(current, prop)) {
+          return false;
+        }
+        current = current[prop];
+      }
+      return true;
+    }
+    function setLogProperty(log, property, value) {
+      const props = splitPropertyKey(property);
+      const last = props.pop();
+      let current = log;
+      for (const prop of props) {
+        if (current[prop] === null || typeof current[prop] !== "object") {
+          current[prop] = {};
+        }
+        current = current[prop];
+      }
+      current[last] = value;
+    }
+    function filterLog({ log, context }) {
+      const { ignoreKeys, includeKeys } = context;
+      const logCopy = fastCopy(log);
+      if (includeKeys) {
+        const logIncluded = {};
+        includeKeys.forEach((key2) => {
+          if (hasLogProperty(logCopy, key2)) {
+            setLogProperty(logIncluded, key2, getPropertyValue(logCopy, key2));
+          }
+        });
+        return logIncluded;
+      }
+      ignoreKeys.forEach((ignoreKey) => {
+        deleteLogProperty(logCopy, ignoreKey);
+      });
+      return logCopy;
+    }
+  }
+});
+
+// node_modules/dateformat/lib/dateformat.js
+var require_dateformat = __commonJS({
+  "node_modules/dateformat/lib/dateformat.js"(exports, module) {
+    "use strict";
+    function _typeof(obj) {
+      "@babel/helpers - typeof";
+      if (typeof Symbol === "function" && typeof Symbol.iterator === "symbol") {
+        _typeof = function _typeof2(obj2) {
+          return typeof obj2;
+        };
+      } else {
+        _typeof = function _typeof2(obj2) {
+          return obj2 && typeof Symbol === "function" && obj2.constructor === Symbol && obj2 !== Symbol.prototype ? "symbol" : typeof obj2;
+        };
+      }
+      return _typeof(obj);
+    }
+    (function(global2) {
+      var _arguments = arguments;
+      var dateFormat = /* @__PURE__ */ (function() {
+        var token = /d{1,4}|D{3,4}|m{1,4}|yy(?:yy)?|([HhMsTt])\1?|W{1,2}|[LlopSZN]|"[^"]*"|'[^']*'/g;
+        var timezone = /\b(?:[PMCEA][SDP]T|(?:Pacific|Mountain|Central|Eastern|Atlantic) (?:Standard|Daylight|Prevailing) Time|(?:GMT|UTC)(?:[-+]\d{4})?)\b/g;
+        var timezoneClip = /[^-+\dA-Z]/g;
+        return function(date, mask, utc, gmt) {
+          if (_arguments.length === 1 && kindOf2(date) === "string" && !/\d/.test(date)) {
+            mask = date;
+            date = void 0;
+          }
+          date = date || date === 0 ? date : /* @__PURE__ */ new Date();
+          if (!(date instanceof Date)) {
+            date = new Date(date);
+          }
+          if (isNaN(date)) {
+            throw TypeError("Invalid date");
+          }
+          mask = String(dateFormat.masks[mask] || mask || dateFormat.masks["default"]);
+          var maskSlice = mask.slice(0, 4);
+          if (maskSlice === "UTC:" || maskSlice === "GMT:") {
+            mask = mask.slice(4);
+            utc = true;
+            if (maskSlice === "GMT:") {
+              gmt = true;
+            }
+          }
+          var _ = function _2() {
+            return utc ? "getUTC" : "get";
+          };
+          var _d = function d() {
+            return date[_() + "Date"]();
+          };
+          var D = function D2() {
+            return date[_() + "Day"]();
+          };
+          var _m = function m() {
+            return date[_() + "Month"]();
+          };
+          var y = function y2() {
+            return date[_() + "FullYear"]();
+          };
+          var _H = function H() {
+            return date[_() + "Hours"]();
+          };
+          var _M = function M() {
+            return date[_() + "Minutes"]();
+          };
+          var _s = function s() {
+            return date[_() + "Seconds"]();
+          };
+          var _L = function L() {
+            return date[_() + "Milliseconds"]();
+          };
+          var _o = function o() {
+            return utc ? 0 : date.getTimezoneOffset();
+          };
+          var _W = function W() {
+            return getWeek(date);
+          };
+          var _N = function N() {
+            return getDayOfWeek(date);
+          };
+          var flags = { d: function d() {
+            return _d();
+          }, dd: function dd() {
+            return pad(_d());
+          }, ddd: function ddd() {
+            return dateFormat.i18n.dayNames[D()];
+          }, DDD: function DDD() {
+            return getDayName({ y: y(), m: _m(), d: _d(), _: _(), dayName: dateFormat.i18n.dayNames[D()], short: true });
+          }, dddd: function dddd() {
+            return dateFormat.i18n.dayNames[D() + 7];
+          }, DDDD: function DDDD() {
+            return getDayName({ y: y(), m: _m(), d: _d(), _: _(), dayName: dateFormat.i18n.dayNames[D() + 7] });
+          }, m: function m() {
+            return _m() + 1;
+          }, mm: function mm() {
+            return pad(_m() + 1);
+          }, mmm: function mmm() {
+            return dateFormat.i18n.monthNames[_m()];
+          }, mmmm: function mmmm() {
+            return dateFormat.i18n.monthNames[_m() + 12];
+          }, yy: function yy() {
+            return String(y()).slice(2);
+          }, yyyy: function yyyy() {
+            return pad(y(), 4);
+          }, h: function h() {
+            return _H() % 12 || 12;
+          }, hh: function hh() {
+            return pad(_H() % 12 || 12);
+          }, H: function H() {
+            return _H();
+          }, HH: function HH() {
+            return pad(_H());
+          }, M: function M() {
+            return _M();
+          }, MM: function MM() {
+            return pad(_M());
+          }, s: function s() {
+            return _s();
+          }, ss: function ss() {
+            return pad(_s());
+          }, l: function l() {
+            return pad(_L(), 3);
+          }, L: function L() {
+            return pad(Math.floor(_L() / 10));
+          }, t: function t() {
+            return _H() < 12 ? dateFormat.i18n.timeNames[0] : dateFormat.i18n.timeNames[1];
+          }, tt: function tt() {
+            return _H() < 12 ? dateFormat.i18n.timeNames[2] : dateFormat.i18n.timeNames[3];
+          }, T: function T() {
+            return _H() < 12 ? dateFormat.i18n.timeNames[4] : dateFormat.i18n.timeNames[5];
+          }, TT: function TT() {
+            return _H() < 12 ? dateFormat.i18n.timeNames[6] : dateFormat.i18n.timeNames[7];
+          }, Z: function Z() {
+            return gmt ? "GMT" : utc ? "UTC" : (String(date).match(timezone) || [""]).pop().replace(timezoneClip, "").replace(/GMT\+0000/g, "UTC");
+          }, o: function o() {
+            return (_o() > 0 ? "-" : "+") + pad(Math.floor(Math.abs(_o()) / 60) * 100 + Math.abs(_o()) % 60, 4);
+          }, p: function p() {
+            return (_o() > 0 ? "-" : "+") + pad(Math.floor(Math.abs(_o()) / 60), 2) + ":" + pad(Math.floor(Math.abs(_o()) % 60), 2);
+          }, S: function S() {
+            return ["th", "st", "nd", "rd"][_d() % 10 > 3 ? 0 : (_d() % 100 - _d() % 10 != 10) * _d() % 10];
+          }, W: function W() {
+            return _W();
+          }, WW: function WW() {
+            return pad(_W());
+          }, N: function N() {
+            return _N();
+          } };
+          return mask.replace(token, function(match) {
+            if (match in flags) {
+              return flags[match]();
+            }
+            return match.slice(1, match.length - 1);
+          });
+        };
+      })();
+      dateFormat.masks = { default: "ddd mmm dd yyyy HH:MM:ss", shortDate: "m/d/yy", paddedShortDate: "mm/dd/yyyy", mediumDate: "mmm d, yyyy", longDate: "mmmm d, yyyy", fullDate: "dddd, mmmm d, yyyy", shortTime: "h:MM TT", mediumTime: "h:MM:ss TT", longTime: "h:MM:ss TT Z", isoDate: "yyyy-mm-dd", isoTime: "HH:MM:ss", isoDateTime: "yyyy-mm-dd'T'HH:MM:sso", isoUtcDateTime: "UTC:yyyy-mm-dd'T'HH:MM:ss'Z'", expiresHeaderFormat: "ddd, dd mmm yyyy HH:MM:ss Z" };
+      dateFormat.i18n = { dayNames: ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"], monthNames: ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"], timeNames: ["a", "p", "am", "pm", "A", "P", "AM", "PM"] };
+      var pad = function pad2(val, len) {
+        val = String(val);
+        len = len || 2;
+        while (val.length < len) {
+          val = "0" + val;
+        }
+        return val;
+      };
+      var getDayName = function getDayName2(_ref) {
+        var y = _ref.y, m = _ref.m, d = _ref.d, _ = _ref._, dayName = _ref.dayName, _ref$short = _ref["short"], _short = _ref$short === void 0 ? false : _ref$short;
+        var today = /* @__PURE__ */ new Date();
+        var yesterday = /* @__PURE__ */ new Date();
+        yesterday.setDate(yesterday[_ + "Date"]() - 1);
+        var tomorrow = /* @__PURE__ */ new Date();
+        tomorrow.setDate(tomorrow[_ + "Date"]() + 1);
+        var today_d = function today_d2() {
+          return today[_ + "Date"]();
+        };
+        var today_m = function today_m2() {
+          return today[_ + "Month"]();
+        };
+        var today_y = function today_y2() {
+          return today[_ + "FullYear"]();
+        };
+        var yesterday_d = function yesterday_d2() {
+          return yesterday[_ + "Date"]();
+        };
+        var yesterday_m = function yesterday_m2() {
+          return yesterday[_ + "Month"]();
+        };
+        var yesterday_y = function yesterday_y2() {
+          return yesterday[_ + "FullYear"]();
+        };
+        var tomorrow_d = function tomorrow_d2() {
+          return tomorrow[_ + "Date"]();
+        };
+        var tomorrow_m = function tomorrow_m2() {
+          return tomorrow[_ + "Month"]();
+        };
+        var tomorrow_y = function tomorrow_y2() {
+          return tomorrow[_ + "FullYear"]();
+        };
+        if (today_y() === y && today_m() === m && today_d() === d) {
+          return _short ? "Tdy" : "Today";
+        } else if (yesterday_y() === y && yesterday_m() === m && yesterday_d() === d) {
+          return _short ? "Ysd" : "Yesterday";
+        } else if (tomorrow_y() === y && tomorrow_m() === m && tomorrow_d() === d) {
+          return _short ? "Tmw" : "Tomorrow";
+        }
+        return dayName;
+      };
+      var getWeek = function getWeek2(date) {
+        var targetThursday = new Date(date.getFullYear(), date.getMonth(), date.getDate());
+        targetThursday.setDate(targetThursday.getDate() - (targetThursday.getDay() + 6) % 7 + 3);
+        var firstThursday = new Date(targetThursday.getFullYear(), 0, 4);
+        firstThursday.setDate(firstThursday.getDate() - (firstThursday.getDay() + 6) % 7 + 3);
+        var ds = targetThursday.getTimezoneOffset() - firstThursday.getTimezoneOffset();
+        targetThursday.setHours(targetThursday.getHours() - ds);
+        var weekDiff = (targetThursday - firstThursday) / (864e5 * 7);
+        return 1 + Math.floor(weekDiff);
+      };
+      var getDayOfWeek = function getDayOfWeek2(date) {
+        var dow = date.getDay();
+        if (dow === 0) {
+          dow = 7;
+        }
+        return dow;
+      };
+      var kindOf2 = function kindOf3(val) {
+        if (val === null) {
+          return "null";
+        }
+        if (val === void 0) {
+          return "undefined";
+        }
+        if (_typeof(val) !== "object") {
+          return _typeof(val);
+        }
+        if (Array.isArray(val)) {
+          return "array";
+        }
+        return {}.toString.call(val).slice(8, -1).toLowerCase();
+      };
+      if (typeof define === "function" && define.amd) {
+        define(function() {
+          return dateFormat;
+        });
+      } else if ((typeof exports === "undefined" ? "undefined" : _typeof(exports)) === "object") {
+        module.exports = dateFormat;
+      } else {
+        global2.dateFormat = dateFormat;
+      }
+    })(void 0);
+  }
+});
+
+// node_modules/pino-pretty/lib/utils/format-time.js
+var require_format_time = __commonJS({
+  "node_modules/pino-pretty/lib/utils/format-time.js"(exports, module) {
+    "use strict";
+    module.exports = formatTime;
+    var {
+      DATE_FORMAT,
+      DATE_FORMAT_SIMPLE
+    } = require_constants7();
+    var dateformat = require_dateformat();
+    var createDate = require_create_date();
+    var isValidDate = require_is_valid_date();
+    function formatTime(epoch, translateTime = false) {
+      if (translateTime === false) {
+        return epoch;
+      }
+      const instant = createDate(epoch);
+      if (!isValidDate(instant)) {
+        return epoch;
+      }
+      if (translateTime === true) {
+        return dateformat(instant, DATE_FORMAT_SIMPLE);
+      }
+      const upperFormat = translateTime.toUpperCase();
+      if (upperFormat === "SYS:STANDARD") {
+        return dateformat(instant, DATE_FORMAT);
+      }
+      const prefix = upperFormat.substr(0, 4);
+      if (prefix === "SYS:" || prefix === "UTC:") {
+        if (prefix === "UTC:") {
+          return dateformat(instant, translateTime);
+        }
+        return dateformat(instant, translateTime.slice(4));
+      }
+      return dateformat(instant, `UTC:${translateTime}`);
+    }
+  }
+});
+
+// node_modules/pino-pretty/lib/utils/handle-custom-levels-names-opts.js
+var require_handle_custom_levels_names_opts = __commonJS({
+  "node_modules/pino-pretty/lib/utils/handle-custom-levels-names-opts.js"(exports, module) {
+    "use strict";
+    module.exports = handleCustomLevelsNamesOpts;
+    function handleCustomLevelsNamesOpts(cLevels) {
+      if (!cLevels) return {};
+      if (typeof cLevels === "string") {
+        return cLevels.split(",").reduce((agg, value, idx) => {
+          const [levelName, levelNum = idx] = value.split(":");
+          agg[levelName.toLowerCase()] = levelNum;
+          return agg;
+        }, {});
+      } else if (Object.prototype.toString.call(cLevels) === "[object Object]") {
+        return Object.keys(cLevels).reduce((agg, levelName) => {
+          agg[levelName.toLowerCase()] = cLevels[levelName];
+          return agg;
+        }, {});
+      } else {
+        return {};
+      }
+    }
+  }
+});
+
+// node_modules/pino-pretty/lib/utils/handle-custom-levels-opts.js
+var require_handle_custom_levels_opts = __commonJS({
+  "node_modules/pino-pretty/lib/utils/handle-custom-levels-opts.js"(exports, module) {
+    "use strict";
+    module.exports = handleCustomLevelsOpts;
+    function handleCustomLevelsOpts(cLevels) {
+      if (!cLevels) return {};
+      if (typeof cLevels === "string") {
+        return cLevels.split(",").reduce(
+          (agg, value, idx) => {
+            const [levelName, levelNum = idx] = value.split(":");
+            agg[levelNum] = levelName.toUpperCase();
+            return agg;
+          },
+          { default: "USERLVL" }
+        );
+      } else if (Object.prototype.toString.call(cLevels) === "[object Object]") {
+        return Object.keys(cLevels).reduce((agg, levelName) => {
+          agg[cLevels[levelName]] = levelName.toUpperCase();
+          return agg;
+        }, { default: "USERLVL" });
+      } else {
+        return {};
+      }
+    }
+  }
+});
+
+// node_modules/pino-pretty/lib/utils/interpret-conditionals.js
+var require_interpret_conditionals = __commonJS({
+  "node_modules/pino-pretty/lib/utils/interpret-conditionals.js"(exports, module) {
+    "use strict";
+    module.exports = interpretConditionals;
+    var getPropertyValue = require_get_property_value();
+    function interpretConditionals(messageFormat, log) {
+      messageFormat = messageFormat.replace(/{if (.*?)}([\s\S]*?){end}/g, replacer);
+      messageFormat = messageFormat.replace(/{if (.*?)}/g, "");
+      messageFormat = messageFormat.replace(/{end}/g, "");
+      messageFormat = messageFormat.replace(/[^\S\r\n]+/g, " ");
+      messageFormat = messageFormat.replace(/\n[^\S\r\n]*\n/g, "\n");
+      return messageFormat.trim();
+      function replacer(_, key2, value) {
+        const propertyValue = getPropertyValue(log, key2);
+        if (propertyValue && value.includes(key2)) {
+          return value.replace(new RegExp("{" + key2 + "}", "g"), propertyValue);
+        } else {
+          return "";
+        }
+      }
+    }
+  }
+});
+
+// node_modules/pino-pretty/lib/utils/is-object.js
+var require_is_object = __commonJS({
+  "node_modules/pino-pretty/lib/utils/is-object.js"(exports, module) {
+    "use strict";
+    module.exports = isObject;
+    function isObject(input2) {
+      return Object.prototype.toString.apply(input2) === "[object Object]";
+    }
+  }
+});
+
+// node_modules/pino-pretty/lib/utils/join-lines-with-indentation.js
+var require_join_lines_with_indentation = __commonJS({
+  "node_modules/pino-pretty/lib/utils/join-lines-with-indentation.js"(exports, module) {
+    "use strict";
+    module.exports = joinLinesWithIndentation;
+    function joinLinesWithIndentation({ input: input2, ident = "    ", eol = "\n" }) {
+      const lines = input2.split(/\r?\n/);
+      for (let i = 1; i < lines.length; i += 1) {
+        lines[i] = ident + lines[i];
+      }
+      return lines.join(eol);
+    }
+  }
+});
+
+// node_modules/pino-pretty/lib/utils/parse-factory-options.js
+var require_parse_factory_options = __commonJS({
+  "node_modules/pino-pretty/lib/utils/parse-factory-options.js"(exports, module) {
+    "use strict";
+    module.exports = parseFactoryOptions;
+    var {
+      LEVEL_NAMES
+    } = require_constants7();
+    var colors = require_colors();
+    var handleCustomLevelsOpts = require_handle_custom_levels_opts();
+    var handleCustomLevelsNamesOpts = require_handle_custom_levels_names_opts();
+    var handleLevelLabelData = require_get_level_label_data();
+    function parseFactoryOptions(options) {
+      const EOL = options.crlf ? "\r\n" : "\n";
+      const IDENT = "    ";
+      const {
+        customPrettifiers,
+        errorLikeObjectKeys,
+        hideObject,
+        levelFirst,
+        levelKey,
+        levelLabel,
+        messageFormat,
+        messageKey,
+        minimumLevel,
+        singleLine,
+        timestampKey,
+        translateTime
+      } = options;
+      const errorProps = options.errorProps.split(",");
+      const useOnlyCustomProps = options.useOnlyCustomProps;
+      const customLevels = handleCustomLevelsOpts(options.customLevels);
+      const customLevelNames = handleCustomLevelsNamesOpts(options.customLevels);
+      const getLevelLabelData = handleLevelLabelData(useOnlyCustomProps, customLevels, customLevelNames);
+      let customColors;
+      if (options.customColors) {
+        if (typeof options.customColors === "string") {
+          customColors = options.customColors.split(",").reduce((agg, value) => {
+            const [level, color] = value.split(":");
+            const condition = useOnlyCustomProps ? options.customLevels : customLevelNames[level] !== void 0;
+            const levelNum = condition ? customLevelNames[level] : LEVEL_NAMES[level];
+            const colorIdx = levelNum !== void 0 ? levelNum : level;
+            agg.push([colorIdx, color]);
+            return agg;
+          }, []);
+        } else if (typeof options.customColors === "object") {
+          customColors = Object.keys(options.customColors).reduce((agg, value) => {
+            const [level, color] = [value, options.customColors[value]];
+            const condition = useOnlyCustomProps ? options.customLevels : customLevelNames[level] !== void 0;
+            const levelNum = condition ? customLevelNames[level] : LEVEL_NAMES[level];
+            const colorIdx = levelNum !== void 0 ? levelNum : level;
+            agg.push([colorIdx, color]);
+            return agg;
+          }, []);
+        } else {
+          throw new Error("options.customColors must be of type string or object.");
+        }
+      }
+      const customProperties = { customLevels, customLevelNames };
+      if (useOnlyCustomProps === true && !options.customLevels) {
+        customProperties.customLevels = void 0;
+        customProperties.customLevelNames = void 0;
+      }
+      const includeKeys = options.include !== void 0 ? new Set(options.include.split(",")) : void 0;
+      const ignoreKeys = !includeKeys && options.ignore ? new Set(options.ignore.split(",")) : void 0;
+      const colorizer = colors(options.colorize, customColors, useOnlyCustomProps);
+      const objectColorizer = options.colorizeObjects ? colorizer : colors(false, [], false);
+      return {
+        EOL,
+        IDENT,
+        colorizer,
+        customColors,
+        customLevelNames,
+        customLevels,
+        customPrettifiers,
+        customProperties,
+        errorLikeObjectKeys,
+        errorProps,
+        getLevelLabelData,
+        hideObject,
+        ignoreKeys,
+        includeKeys,
+        levelFirst,
+        levelKey,
+        levelLabel,
+        messageFormat,
+        messageKey,
+        minimumLevel,
+        objectColorizer,
+        singleLine,
+        timestampKey,
+        translateTime,
+        useOnlyCustomProps
+      };
+    }
+  }
+});
+
+// node_modules/fast-safe-stringify/index.js
+var require_fast_safe_stringify = __commonJS({
+  "node_modules/fast-safe-stringify/index.js"(exports, module) {
+    module.exports = stringify;
+    stringify.default = stringify;
+    stringify.stable = deterministicStringify;
+    stringify.stableStringify = deterministicStringify;
+    var LIMIT_REPLACE_NODE = "[...]";
+    var CIRCULAR_REPLACE_NODE = "[Circular]";
+    var arr = [];
+    var replacerStack = [];
+    function defaultOptions2() {
+      return {
+        depthLimit: Number.MAX_SAFE_INTEGER,
+        edgesLimit: Number.MAX_SAFE_INTEGER
+      };
+    }
+    function stringify(obj, replacer, spacer, options) {
+      if (typeof options === "undefined") {
+        options = defaultOptions2();
+      }
+      decirc(obj, "", 0, [], void 0, 0, options);
+      var res;
+      try {
+        if (replacerStack.length === 0) {
+          res = JSON.stringify(obj, replacer, spacer);
+        } else {
+          res = JSON.stringify(obj, replaceGetterValues(replacer), spacer);
+        }
+      } catch (_) {
+        return JSON.stringify("[unable to serialize, circular reference is too complex to analyze]");
+      } finally {
+        while (arr.length !== 0) {
+          var part = arr.pop();
+          if (part.length === 4) {
+            Object.defineProperty(part[0], part[1], part[3]);
+          } else {
+            part[0][part[1]] = part[2];
+          }
+        }
+      }
+      return res;
+    }
+    function setReplace(replace, val, k, parent) {
+      var propertyDescriptor = Object.getOwnPropertyDescriptor(parent, k);
+      if (propertyDescriptor.get !== void 0) {
+        if (propertyDescriptor.configurable) {
+          Object.defineProperty(parent, k, { value: replace });
+          arr.push([parent, k, val, propertyDescriptor]);
+        } else {
+          replacerStack.push([val, k, replace]);
+        }
+      } else {
+        parent[k] = replace;
+        arr.push([parent, k, val]);
+      }
+    }
+    function decirc(val, k, edgeIndex, stack, parent, depth, options) {
+      depth += 1;
+      var i;
+      if (typeof val === "object" && val !== null) {
+        for (i = 0; i < stack.length; i++) {
+          if (stack[i] === val) {
+            setReplace(CIRCULAR_REPLACE_NODE, val, k, parent);
+            return;
+          }
+        }
+        if (typeof options.depthLimit !== "undefined" && depth > options.depthLimit) {
+          setReplace(LIMIT_REPLACE_NODE, val, k, parent);
+          return;
+        }
+        if (typeof options.edgesLimit !== "undefined" && edgeIndex + 1 > options.edgesLimit) {
+          setReplace(LIMIT_REPLACE_NODE, val, k, parent);
+          return;
+        }
+        stack.push(val);
+        if (Array.isArray(val)) {
+          for (i = 0; i < val.length; i++) {
+            decirc(val[i], i, i, stack, val, depth, options);
+          }
+        } else {
+          var keys = Object.keys(val);
+          for (i = 0; i < keys.length; i++) {
+            var key2 = keys[i];
+            decirc(val[key2], key2, i, stack, val, depth, options);
+          }
+        }
+        stack.pop();
+      }
+    }
+    function compareFunction(a, b) {
+      if (a < b) {
+        return -1;
+      }
+      if (a > b) {
+        return 1;
+      }
+      return 0;
+    }
+    function deterministicStringify(obj, replacer, spacer, options) {
+      if (typeof options === "undefined") {
+        options = defaultOptions2();
+      }
+      var tmp = deterministicDecirc(obj, "", 0, [], void 0, 0, options) || obj;
+      var res;
+      try {
+        if (replacerStack.length === 0) {
+          res = JSON.stringify(tmp, replacer, spacer);
+        } else {
+          res = JSON.stringify(tmp, replaceGetterValues(replacer), spacer);
+        }
+      } catch (_) {
+        return JSON.stringify("[unable to serialize, circular reference is too complex to analyze]");
+      } finally {
+        while (arr.length !== 0) {
+          var part = arr.pop();
+          if (part.length === 4) {
+            Object.defineProperty(part[0], part[1], part[3]);
+          } else {
+            part[0][part[1]] = part[2];
+          }
+        }
+      }
+      return res;
+    }
+    function deterministicDecirc(val, k, edgeIndex, stack, parent, depth, options) {
+      depth += 1;
+      var i;
+      if (typeof val === "object" && val !== null) {
+        for (i = 0; i < stack.length; i++) {
+          if (stack[i] === val) {
+            setReplace(CIRCULAR_REPLACE_NODE, val, k, parent);
+            return;
+          }
+        }
+        try {
+          if (typeof val.toJSON === "function") {
+            return;
+          }
+        } catch (_) {
+          return;
+        }
+        if (typeof options.depthLimit !== "undefined" && depth > options.depthLimit) {
+          setReplace(LIMIT_REPLACE_NODE, val, k, parent);
+          return;
+        }
+        if (typeof options.edgesLimit !== "undefined" && edgeIndex + 1 > options.edgesLimit) {
+          setReplace(LIMIT_REPLACE_NODE, val, k, parent);
+          return;
+        }
+        stack.push(val);
+        if (Array.isArray(val)) {
+          for (i = 0; i < val.length; i++) {
+            deterministicDecirc(val[i], i, i, stack, val, depth, options);
+          }
+        } else {
+          var tmp = {};
+          var keys = Object.keys(val).sort(compareFunction);
+          for (i = 0; i < keys.length; i++) {
+            var key2 = keys[i];
+            deterministicDecirc(val[key2], key2, i, stack, val, depth, options);
+            tmp[key2] = val[key2];
+          }
+          if (typeof parent !== "undefined") {
+            arr.push([parent, k, val]);
+            parent[k] = tmp;
+          } else {
+            return tmp;
+          }
+        }
+        stack.pop();
+      }
+    }
+    function replaceGetterValues(replacer) {
+      replacer = typeof replacer !== "undefined" ? replacer : function(k, v) {
+        return v;
+      };
+      return function(key2, val) {
+        if (replacerStack.length > 0) {
+          for (var i = 0; i < replacerStack.length; i++) {
+            var part = replacerStack[i];
+            if (part[1] === key2 && part[0] === val) {
+              val = part[2];
+              replacerStack.splice(i, 1);
+              break;
+            }
+          }
+        }
+        return replacer.call(this, key2, val);
+      };
+    }
+  }
+});
+
+// node_modules/pino-pretty/lib/utils/strip-unsafe-control-chars.js
+var require_strip_unsafe_control_chars = __commonJS({
+  "node_modules/pino-pretty/lib/utils/strip-unsafe-control-chars.js"(exports, module) {
+    "use strict";
+    module.exports = stripUnsafeControlChars;
+    var unsafeControlChars = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
+    function stripUnsafeControlChars(input2) {
+      return String(input2).replace(unsafeControlChars, "");
+    }
+  }
+});
+
+// node_modules/pino-pretty/lib/utils/prettify-error.js
+var require_prettify_error = __commonJS({
+  "node_modules/pino-pretty/lib/utils/prettify-error.js"(exports, module) {
+    "use strict";
+    module.exports = prettifyError;
+    var joinLinesWithIndentation = require_join_lines_with_indentation();
+    var stripUnsafeControlChars = require_strip_unsafe_control_chars();
+    function prettifyError({ keyName, lines, eol, ident, sanitizeStack = true }) {
+      let result = "";
+      const joinedLines = joinLinesWithIndentation({ input: lines, ident, eol });
+      const safeKeyName = stripUnsafeControlChars(keyName);
+      const splitLines = `${ident}${safeKeyName}: ${joinedLines}${eol}`.split(eol);
+      for (let j = 0; j < splitLines.length; j += 1) {
+        if (j !== 0) result += eol;
+        const line = splitLines[j];
+        if (/^\s*"stack"/.test(line)) {
+          const matches = /^(\s*"stack":)\s*(".*"),?$/.exec(line);
+          if (matches && matches.length === 3) {
+            const indentSize = /^\s*/.exec(line)[0].length + 4;
+            const indentation = " ".repeat(indentSize);
+            const stackMessage = matches[2];
+            const parsedStack = JSON.parse(stackMessage);
+            const stack = sanitizeStack ? stripUnsafeControlChars(parsedStack) : parsedStack;
+            result += matches[1] + eol + indentation + stack.replace(/\n/g, eol + indentation);
+          } else {
+            result += line;
+          }
+        } else {
+          result += line;
+        }
+      }
+      return result;
+    }
+  }
+});
+
+// node_modules/pino-pretty/lib/utils/prettify-object.js
+var require_prettify_object = __commonJS({
+  "node_modules/pino-pretty/lib/utils/prettify-object.js"(exports, module) {
+    "use strict";
+    module.exports = prettifyObject;
+    var {
+      LOGGER_KEYS
+    } = require_constants7();
+    var stringifySafe = require_fast_safe_stringify();
+    var joinLinesWithIndentation = require_join_lines_with_indentation();
+    var prettifyError = require_prettify_error();
+    var stripUnsafeControlChars = require_strip_unsafe_control_chars();
+    function prettifyObject({
+      log,
+      excludeLoggerKeys = true,
+      skipKeys = [],
+      context
+    }) {
+      const {
+        EOL: eol,
+        IDENT: ident,
+        customPrettifiers,
+        errorLikeObjectKeys: errorLikeKeys,
+        objectColorizer,
+        singleLine,
+        colorizer
+      } = context;
+      const keysToIgnore = [].concat(skipKeys);
+      if (excludeLoggerKeys === true) Array.prototype.push.apply(keysToIgnore, LOGGER_KEYS);
+      let result = "";
+      const { plain, errors } = Object.entries(log).reduce(({ plain: plain2, errors: errors2 }, [k, v]) => {
+        if (keysToIgnore.includes(k) === false) {
+          const pretty = typeof customPrettifiers[k] === "function" ? customPrettifiers[k](v, k, log, { colors: colorizer.colors }) : v;
+          if (errorLikeKeys.includes(k)) {
+            errors2[k] = pretty;
+          } else {
+            plain2[k] = pretty;
+          }
+        }
+        return { plain: plain2, errors: errors2 };
+      }, { plain: {}, errors: {} });
+      if (singleLine) {
+        if (Object.keys(plain).length > 0) {
+          result += objectColorizer.greyMessage(stringifySafe(plain));
+        }
+        result += eol;
+        result = result.replace(/\\\\/gi, "\\");
+      } else {
+        Object.entries(plain).forEach(([keyName, keyValue]) => {
+          let lines = typeof customPrettifiers[keyName] === "function" ? keyValue : stringifySafe(keyValue, null, 2);
+          if (lines === void 0) return;
+          lines = lines.replace(/\\\\/gi, "\\");
+          const joinedLines = joinLinesWithIndentation({ input: lines, ident, eol });
+          const safeKeyName = stripUnsafeControlChars(keyName);
+          result += `${ident}${objectColorizer.property(safeKeyName)}:${joinedLines.startsWith(eol) ? "" : " "}${joinedLines}${eol}`;
+        });
+      }
+      Object.entries(errors).forEach(([keyName, keyValue]) => {
+        const hasCustomPrettifier = typeof customPrettifiers[keyName] === "function";
+        const lines = hasCustomPrettifier ? keyValue : stringifySafe(keyValue, null, 2);
+        if (lines === void 0) return;
+        result += prettifyError({ keyName, lines, eol, ident, sanitizeStack: !hasCustomPrettifier });
+      });
+      return result;
+    }
+  }
+});
+
+// node_modules/pino-pretty/lib/utils/prettify-error-log.js
+var require_prettify_error_log = __commonJS({
+  "node_modules/pino-pretty/lib/utils/prettify-error-log.js"(exports, module) {
+    "use strict";
+    module.exports = prettifyErrorLog;
+    var {
+      LOGGER_KEYS
+    } = require_constants7();
+    var isObject = require_is_object();
+    var joinLinesWithIndentation = require_join_lines_with_indentation();
+    var prettifyObject = require_prettify_object();
+    var stripUnsafeControlChars = require_strip_unsafe_control_chars();
+    function prettifyErrorLog({ log, context }) {
+      const {
+        EOL: eol,
+        IDENT: ident,
+        errorProps: errorProperties,
+        messageKey
+      } = context;
+      const stack = stripUnsafeControlChars(log.stack);
+      const joinedLines = joinLinesWithIndentation({ input: stack, ident, eol });
+      let result = `${ident}${joinedLines}${eol}`;
+      if (errorProperties.length > 0) {
+        const excludeProperties = LOGGER_KEYS.concat(messageKey, "type", "stack");
+        let propertiesToPrint;
+        if (errorProperties[0] === "*") {
+          propertiesToPrint = Object.keys(log).filter((k) => excludeProperties.includes(k) === false);
+        } else {
+          propertiesToPrint = errorProperties.filter((k) => excludeProperties.includes(k) === false);
+        }
+        for (let i = 0; i < propertiesToPrint.length; i += 1) {
+          const key2 = propertiesToPrint[i];
+          if (key2 in log === false) continue;
+          const safeKey = stripUnsafeControlChars(key2);
+          if (isObject(log[key2])) {
+            const prettifiedObject = prettifyObject({
+              log: log[key2],
+              excludeLoggerKeys: false,
+              context: {
+                ...context,
+                IDENT: ident + ident
+              }
+            });
+            result = `${result}${ident}${safeKey}: {${eol}${prettifiedObject}${ident}}${eol}`;
+            continue;
+          }
+          const value = stripUnsafeControlChars(log[key2]);
+          result = `${result}${ident}${safeKey}: ${value}${eol}`;
+        }
+      }
+      return result;
+    }
+  }
+});
+
+// node_modules/pino-pretty/lib/utils/prettify-level.js
+var require_prettify_level = __commonJS({
+  "node_modules/pino-pretty/lib/utils/prettify-level.js"(exports, module) {
+    "use strict";
+    module.exports = prettifyLevel;
+    var getPropertyValue = require_get_property_value();
+    function prettifyLevel({ log, context }) {
+      const {
+        colorizer,
+        customLevels,
+        customLevelNames,
+        levelKey,
+        getLevelLabelData
+      } = context;
+      const prettifier = context.customPrettifiers?.level;
+      const output = getPropertyValue(log, levelKey);
+      if (output === void 0) return void 0;
+      const labelColorized = colorizer(output, { customLevels, customLevelNames });
+      if (prettifier) {
+        const [label] = getLevelLabelData(output);
+        return prettifier(output, levelKey, log, { label, labelColorized, colors: colorizer.colors });
+      }
+      return labelColorized;
+    }
+  }
+});
+
+// node_modules/pino-pretty/lib/utils/prettify-message.js
+var require_prettify_message = __commonJS({
+  "node_modules/pino-pretty/lib/utils/prettify-message.js"(exports, module) {
+    "use strict";
+    module.exports = prettifyMessage;
+    var {
+      LEVELS: LEVELS2
+    } = require_constants7();
+    var getPropertyValue = require_get_property_value();
+    var interpretConditionals = require_interpret_conditionals();
+    var stripUnsafeControlChars = require_strip_unsafe_control_chars();
+    function prettifyMessage({ log, context }) {
+      const {
+        colorizer,
+        customLevels,
+        levelKey,
+        levelLabel,
+        messageFormat,
+        messageKey,
+        useOnlyCustomProps
+      } = context;
+      if (messageFormat && typeof messageFormat === "string") {
+        const parsedMessageFormat = interpretConditionals(messageFormat, log);
+        const message3 = String(parsedMessageFormat).replace(
+          /{([^{}]+)}/g,
+          function(match, p1) {
+            let level;
+            if (p1 === levelLabel && (level = getPropertyValue(log, levelKey)) !== void 0) {
+              const condition = useOnlyCustomProps ? customLevels === void 0 : customLevels[level] === void 0;
+              return condition ? LEVELS2[level] : customLevels[level];
+            }
+            const value = getPropertyValue(log, p1);
+            return value !== void 0 ? value : "";
+          }
+        );
+        return colorizer.message(stripUnsafeControlChars(message3));
+      }
+      if (messageFormat && typeof messageFormat === "function") {
+        const msg = messageFormat(log, messageKey, levelLabel, { colors: colorizer.colors });
+        return colorizer.message(msg);
+      }
+      if (messageKey in log === false) return void 0;
+      if (typeof log[messageKey] !== "string" && typeof log[messageKey] !== "number" && typeof log[messageKey] !== "boolean") return void 0;
+      return colorizer.message(stripUnsafeControlChars(log[messageKey]));
+    }
+  }
+});
+
+// node_modules/pino-pretty/lib/utils/prettify-metadata.js
+var require_prettify_metadata = __commonJS({
+  "node_modules/pino-pretty/lib/utils/prettify-metadata.js"(exports, module) {
+    "use strict";
+    module.exports = prettifyMetadata;
+    var stripUnsafeControlChars = require_strip_unsafe_control_chars();
+    function prettifyMetadata({ log, context }) {
+      const { customPrettifiers: prettifiers, colorizer } = context;
+      let line = "";
+      if (log.name || log.pid || log.hostname) {
+        line += "(";
+        if (log.name) {
+          line += prettifiers.name ? prettifiers.name(log.name, "name", log, { colors: colorizer.colors }) : stripUnsafeControlChars(log.name);
+        }
+        if (log.pid) {
+          const prettyPid = prettifiers.pid ? prettifiers.pid(log.pid, "pid", log, { colors: colorizer.colors }) : stripUnsafeControlChars(log.pid);
+          if (log.name && log.pid) {
+            line += "/" + prettyPid;
+          } else {
+            line += prettyPid;
+          }
+        }
+        if (log.hostname) {
+          const prettyHostname = prettifiers.hostname ? prettifiers.hostname(log.hostname, "hostname", log, { colors: colorizer.colors }) : stripUnsafeControlChars(log.hostname);
+          line += `${line === "(" ? "on" : " on"} ${prettyHostname}`;
+        }
+        line += ")";
+      }
+      if (log.caller) {
+        const prettyCaller = prettifiers.caller ? prettifiers.caller(log.caller, "caller", log, { colors: colorizer.colors }) : stripUnsafeControlChars(log.caller);
+        line += `${line === "" ? "" : " "}<${prettyCaller}>`;
+      }
+      if (line === "") {
+        return void 0;
+      } else {
+        return line;
+      }
+    }
+  }
+});
+
+// node_modules/pino-pretty/lib/utils/prettify-time.js
+var require_prettify_time = __commonJS({
+  "node_modules/pino-pretty/lib/utils/prettify-time.js"(exports, module) {
+    "use strict";
+    module.exports = prettifyTime;
+    var formatTime = require_format_time();
+    var stripUnsafeControlChars = require_strip_unsafe_control_chars();
+    function prettifyTime({ log, context }) {
+      const {
+        timestampKey,
+        translateTime: translateFormat
+      } = context;
+      const prettifier = context.customPrettifiers?.time;
+      let time = null;
+      if (timestampKey in log) {
+        time = log[timestampKey];
+      } else if ("timestamp" in log) {
+        time = log.timestamp;
+      }
+      if (time === null) return void 0;
+      const output = translateFormat ? formatTime(time, translateFormat) : time;
+      return prettifier ? prettifier(output) : `[${stripUnsafeControlChars(output)}]`;
+    }
+  }
+});
+
+// node_modules/pino-pretty/lib/utils/index.js
+var require_utils3 = __commonJS({
+  "node_modules/pino-pretty/lib/utils/index.js"(exports, module) {
+    "use strict";
+    module.exports = {
+      buildSafeSonicBoom: require_build_safe_sonic_boom(),
+      createDate: require_create_date(),
+      deleteLogProperty: require_delete_log_property(),
+      filterLog: require_filter_log(),
+      formatTime: require_format_time(),
+      getPropertyValue: require_get_property_value(),
+      handleCustomLevelsNamesOpts: require_handle_custom_levels_names_opts(),
+      handleCustomLevelsOpts: require_handle_custom_levels_opts(),
+      interpretConditionals: require_interpret_conditionals(),
+      isObject: require_is_object(),
+      isValidDate: require_is_valid_date(),
+      joinLinesWithIndentation: require_join_lines_with_indentation(),
+      noop: require_noop(),
+      parseFactoryOptions: require_parse_factory_options(),
+      prettifyErrorLog: require_prettify_error_log(),
+      prettifyError: require_prettify_error(),
+      prettifyLevel: require_prettify_level(),
+      prettifyMessage: require_prettify_message(),
+      prettifyMetadata: require_prettify_metadata(),
+      prettifyObject: require_prettify_object(),
+      prettifyTime: require_prettify_time(),
+      splitPropertyKey: require_split_property_key(),
+      stripUnsafeControlChars: require_strip_unsafe_control_chars(),
+      getLevelLabelData: require_get_level_label_data()
+    };
+  }
+});
+
+// node_modules/secure-json-parse/index.js
+var require_secure_json_parse = __commonJS({
+  "node_modules/secure-json-parse/index.js"(exports, module) {
+    "use strict";
+    var hasBuffer = typeof Buffer !== "undefined";
+    var suspectProtoRx = /"(?:_|\\u005[Ff])(?:_|\\u005[Ff])(?:p|\\u0070)(?:r|\\u0072)(?:o|\\u006[Ff])(?:t|\\u0074)(?:o|\\u006[Ff])(?:_|\\u005[Ff])(?:_|\\u005[Ff])"\s*:/;
+    var suspectConstructorRx = /"(?:c|\\u0063)(?:o|\\u006[Ff])(?:n|\\u006[Ee])(?:s|\\u0073)(?:t|\\u0074)(?:r|\\u0072)(?:u|\\u0075)(?:c|\\u0063)(?:t|\\u0074)(?:o|\\u006[Ff])(?:r|\\u0072)"\s*:/;
+    function _parse(text2, reviver, options) {
+      if (options == null) {
+        if (reviver !== null && typeof reviver === "object") {
+          options = reviver;
+          reviver = void 0;
+        }
+      }
+      if (hasBuffer && Buffer.isBuffer(text2)) {
+        text2 = text2.toString();
+      }
+      if (text2 && text2.charCodeAt(0) === 65279) {
+        text2 = text2.slice(1);
+      }
+      const obj = JSON.parse(text2, reviver);
+      if (obj === null || typeof obj !== "object") {
+        return obj;
+      }
+      const protoAction = options && options.protoAction || "error";
+      const constructorAction = options && options.constructorAction || "error";
+      if (protoAction === "ignore" && constructorAction === "ignore") {
+        return obj;
+      }
+      if (protoAction !== "ignore" && constructorAction !== "ignore") {
+        if (suspectProtoRx.test(text2) === false && suspectConstructorRx.test(text2) === false) {
+          return obj;
+        }
+      } else if (protoAction !== "ignore" && constructorAction === "ignore") {
+        if (suspectProtoRx.test(text2) === false) {
+          return obj;
+        }
+      } else {
+        if (suspectConstructorRx.test(text2) === false) {
+          return obj;
+        }
+      }
+      return filter(obj, { protoAction, constructorAction, safe: options && options.safe });
+    }
+    function filter(obj, { protoAction = "error", constructorAction = "error", safe } = {}) {
+      let next = [obj];
+      while (next.length) {
+        const nodes = next;
+        next = [];
+        for (const node of nodes) {
+          if (protoAction !== "ignore" && Object.prototype.hasOwnProperty.call(node, "__proto__")) {
+            if (safe === true) {
+              return null;
+            } else if (protoAction === "error") {
+              throw new SyntaxError("Object contains forbidden prototype property");
+            }
+            delete node.__proto__;
+          }
+          if (constructorAction !== "ignore" && Object.prototype.hasOwnProperty.call(node, "constructor") && node.constructor !== null && typeof node.constructor === "object" && Object.prototype.hasOwnProperty.call(node.constructor, "prototype")) {
+            if (safe === true) {
+              return null;
+            } else if (constructorAction === "error") {
+              throw new SyntaxError("Object contains forbidden prototype property");
+            }
+            delete node.constructor;
+          }
+          for (const key2 in node) {
+            const value = node[key2];
+            if (value && typeof value === "object") {
+              next.push(value);
+            }
+          }
+        }
+      }
+      return obj;
+    }
+    function parse(text2, reviver, options) {
+      const { stackTraceLimit } = Error;
+      Error.stackTraceLimit = 0;
+      try {
+        return _parse(text2, reviver, options);
+      } finally {
+        Error.stackTraceLimit = stackTraceLimit;
+      }
+    }
+    function safeParse(text2, reviver) {
+      const { stackTraceLimit } = Error;
+      Error.stackTraceLimit = 0;
+      let result;
+      try {
+        result = _parse(text2, reviver, { safe: true });
+      } catch {
+        result = void 0;
+      } finally {
+        Error.stackTraceLimit = stackTraceLimit;
+      }
+      return result;
+    }
+    module.exports = parse;
+    module.exports.default = parse;
+    module.exports.parse = parse;
+    module.exports.safeParse = safeParse;
+    module.exports.scan = filter;
+  }
+});
+
+// node_modules/pino-pretty/lib/pretty.js
+var require_pretty = __commonJS({
+  "node_modules/pino-pretty/lib/pretty.js"(exports, module) {
+    "use strict";
+    module.exports = pretty;
+    var sjs = require_secure_json_parse();
+    var isObject = require_is_object();
+    var prettifyErrorLog = require_prettify_error_log();
+    var prettifyLevel = require_prettify_level();
+    var prettifyMessage = require_prettify_message();
+    var prettifyMetadata = require_prettify_metadata();
+    var prettifyObject = require_prettify_object();
+    var prettifyTime = require_prettify_time();
+    var filterLog = require_filter_log();
+    var {
+      LEVELS: LEVELS2,
+      LEVEL_KEY,
+      LEVEL_NAMES
+    } = require_constants7();
+    var jsonParser = (input2) => {
+      try {
+        return { value: sjs.parse(input2, { protoAction: "remove" }) };
+      } catch (err) {
+        return { err };
+      }
+    };
+    function pretty(inputData) {
+      let log;
+      if (!isObject(inputData)) {
+        const parsed = jsonParser(inputData);
+        if (parsed.err || !isObject(parsed.value)) {
+          return inputData + this.EOL;
+        }
+        log = parsed.value;
+      } else {
+        log = inputData;
+      }
+      if (this.minimumLevel) {
+        let condition;
+        if (this.useOnlyCustomProps) {
+          condition = this.customLevels;
+        } else {
+          condition = this.customLevelNames[this.minimumLevel] !== void 0;
+        }
+        let minimum;
+        if (condition) {
+          minimum = this.customLevelNames[this.minimumLevel];
+        } else {
+          minimum = LEVEL_NAMES[this.minimumLevel];
+        }
+        if (!minimum) {
+          minimum = typeof this.minimumLevel === "string" ? LEVEL_NAMES[this.minimumLevel] : LEVEL_NAMES[LEVELS2[this.minimumLevel].toLowerCase()];
+        }
+        const level = log[this.levelKey === void 0 ? LEVEL_KEY : this.levelKey];
+        if (level < minimum) return;
+      }
+      const prettifiedMessage = prettifyMessage({ log, context: this.context });
+      if (this.ignoreKeys || this.includeKeys) {
+        log = filterLog({ log, context: this.context });
+      }
+      const prettifiedLevel = prettifyLevel({
+        log,
+        context: {
+          ...this.context,
+          // This is odd. The colorizer ends up relying on the value of
+          // `customProperties` instead of the original `customLevels` and
+          // `customLevelNames`.
+          ...this.context.customProperties
+        }
+      });
+      const prettifiedMetadata = prettifyMetadata({ log, context: this.context });
+      const prettifiedTime = prettifyTime({ log, context: this.context });
+      let line = "";
+      if (this.levelFirst && prettifiedLevel) {
+        line = `${prettifiedLevel}`;
+      }
+      if (prettifiedTime && line === "") {
+        line = `${prettifiedTime}`;
+      } else if (prettifiedTime) {
+        line = `${line} ${prettifiedTime}`;
+      }
+      if (!this.levelFirst && prettifiedLevel) {
+        if (line.length > 0) {
+          line = `${line} ${prettifiedLevel}`;
+        } else {
+          line = prettifiedLevel;
+        }
+      }
+      if (prettifiedMetadata) {
+        if (line.length > 0) {
+          line = `${line} ${prettifiedMetadata}:`;
+        } else {
+          line = prettifiedMetadata;
+        }
+      }
+      if (line.endsWith(":") === false && line !== "") {
+        line += ":";
+      }
+      if (prettifiedMessage !== void 0) {
+        if (line.length > 0) {
+          line = `${line} ${prettifiedMessage}`;
+        } else {
+          line = prettifiedMessage;
+        }
+      }
+      if (line.length > 0 && !this.singleLine) {
+        line += this.EOL;
+      }
+      if (log.type === "Error" && typeof log.stack === "string") {
+        const prettifiedErrorLog = prettifyErrorLog({ log, context: this.context });
+        if (this.singleLine) line += this.EOL;
+        line += prettifiedErrorLog;
+      } else if (this.hideObject === false) {
+        const skipKeys = [
+          this.messageKey,
+          this.levelKey,
+          this.timestampKey
+        ].map((key2) => key2.replaceAll(/\\/g, "")).filter((key2) => {
+          return typeof log[key2] === "string" || typeof log[key2] === "number" || typeof log[key2] === "boolean";
+        });
+        const prettifiedObject = prettifyObject({
+          log,
+          skipKeys,
+          context: this.context
+        });
+        if (this.singleLine && !/^\s$/.test(prettifiedObject)) {
+          line += " ";
+        }
+        line += prettifiedObject;
+      }
+      return line;
+    }
+  }
+});
+
+// node_modules/pino-pretty/index.js
+var require_pino_pretty = __commonJS({
+  "node_modules/pino-pretty/index.js"(exports, module) {
+    "use strict";
+    var { isColorSupported } = require_colorette();
+    var pump = require_pump();
+    var { Transform } = __require("node:stream");
+    var abstractTransport = require_pino_abstract_transport();
+    var colors = require_colors();
+    var {
+      ERROR_LIKE_KEYS,
+      LEVEL_KEY,
+      LEVEL_LABEL,
+      MESSAGE_KEY,
+      TIMESTAMP_KEY
+    } = require_constants7();
+    var {
+      buildSafeSonicBoom,
+      parseFactoryOptions
+    } = require_utils3();
+    var pretty = require_pretty();
+    var defaultOptions2 = {
+      colorize: isColorSupported,
+      colorizeObjects: true,
+      crlf: false,
+      customColors: null,
+      customLevels: null,
+      customPrettifiers: {},
+      errorLikeObjectKeys: ERROR_LIKE_KEYS,
+      errorProps: "",
+      hideObject: false,
+      ignore: "hostname",
+      include: void 0,
+      levelFirst: false,
+      levelKey: LEVEL_KEY,
+      levelLabel: LEVEL_LABEL,
+      messageFormat: null,
+      messageKey: MESSAGE_KEY,
+      minimumLevel: void 0,
+      singleLine: false,
+      timestampKey: TIMESTAMP_KEY,
+      translateTime: true,
+      useOnlyCustomProps: true
+    };
+    function normalizeBoolean(value) {
+      if (value === "true") return true;
+      if (value === "false") return false;
+      return value;
+    }
+    function normalizeBooleanOptions(options) {
+      const normalized = { ...options };
+      const booleanOptions = [
+        "colorize",
+        "colorizeObjects",
+        "crlf",
+        "hideObject",
+        "levelFirst",
+        "singleLine",
+        "useOnlyCustomProps"
+      ];
+      for (const key2 of booleanOptions) {
+        if (key2 in normalized) {
+          normalized[key2] = normalizeBoolean(normalized[key2]);
+        }
+      }
+      if ("translateTime" in normalized && (normalized.translateTime === "true" || normalized.translateTime === "false")) {
+        normalized.translateTime = normalizeBoolean(normalized.translateTime);
+      }
+      return normalized;
+    }
+    function prettyFactory(options) {
+      const mergedOptions = Object.assign({}, defaultOptions2, options);
+      const normalizedOptions = normalizeBooleanOptions(mergedOptions);
+      const context = parseFactoryOptions(normalizedOptions);
+      return pretty.bind({ ...context, context });
+    }
+    function build(opts = {}) {
+      let pretty2 = prettyFactory(opts);
+      let destination2;
+      return abstractTransport(function(source) {
+        source.on("message", function pinoConfigListener(message3) {
+          if (!message3 || message3.code !== "PINO_CONFIG") return;
+          Object.assign(opts, {
+            messageKey: message3.config.messageKey,
+            errorLikeObjectKeys: Array.from(/* @__PURE__ */ new Set([...opts.errorLikeObjectKeys || ERROR_LIKE_KEYS, message3.config.errorKey])),
+            customLevels: message3.config.levels.values
+          });
+          pretty2 = prettyFactory(opts);
+          source.off("message", pinoConfigListener);
+        });
+        const stream = new Transform({
+          objectMode: true,
+          autoDestroy: true,
+          transform(chunk, enc, cb) {
+            const line = pretty2(chunk);
+            cb(null, line);
+          }
+        });
+        if (typeof opts.destination === "object" && typeof opts.destination.write === "function") {
+          destination2 = opts.destination;
+        } else {
+          destination2 = buildSafeSonicBoom({
+            dest: opts.destination || 1,
+            append: opts.append,
+            mkdir: opts.mkdir,
+            sync: opts.sync
+            // by default sonic will be async
+          });
+        }
+        source.on("unknown", function(line) {
+          destination2.write(line + "\n");
+        });
+        pump(source, stream, destination2);
+        return stream;
+      }, {
+        parse: "lines",
+        close(err, cb) {
+          destination2.on("close", () => {
+            cb(err);
+          });
+        }
+      });
+    }
+    module.exports = build;
+    module.exports.build = build;
+    module.exports.PinoPretty = build;
+    module.exports.prettyFactory = prettyFactory;
+    module.exports.colorizerFactory = colors;
+    module.exports.isColorSupported = isColorSupported;
+    module.exports.default = build;
+  }
+});
+
+// src/log/load-pino.ts
+function loadPino() {
+  return require_pino();
+}
+function loadPinoPretty() {
+  return require_pino_pretty();
+}
+var init_load_pino = __esm({
+  "src/log/load-pino.ts"() {
+    "use strict";
+  }
+});
+
+// src/log/logger.ts
+function resolveLevel(flagValue, env) {
+  const level = (flagValue ?? env["LOG_LEVEL"] ?? "warn").toLowerCase();
+  return LEVELS.includes(level) ? level : "warn";
+}
+function isValidLevel(level) {
+  return LEVELS.includes(level.toLowerCase());
+}
+function safeLine(line) {
+  return `${terminalSafe(line.trimEnd())}
+`;
+}
+function safeValues(value) {
+  if (typeof value === "string") return terminalSafe(value);
+  if (Array.isArray(value)) return value.map(safeValues);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [terminalSafe(k), safeValues(v)]));
+  }
+  return value;
+}
+function levelValue(level) {
+  return Object.hasOwn(LEVEL_VALUES, level) ? LEVEL_VALUES[level] : void 0;
+}
+function deferred(level, real) {
+  const threshold = levelValue(level) ?? Number.POSITIVE_INFINITY;
+  let created;
+  const target = () => created ??= real();
+  const method = (name) => {
+    if (LEVEL_VALUES[name] < threshold) return disabled;
+    return function log(...args) {
+      const logger = target();
+      logger[name].apply(logger, args);
+    };
+  };
+  return {
+    level,
+    fatal: method("fatal"),
+    error: method("error"),
+    warn: method("warn"),
+    info: method("info"),
+    debug: method("debug"),
+    trace: method("trace"),
+    isLevelEnabled: (name) => (levelValue(name) ?? Number.NEGATIVE_INFINITY) >= threshold,
+    child: (bindings) => deferred(level, () => target().child(bindings))
+  };
+}
+function createLogger(io, level) {
+  return deferred(level, () => {
+    const { pino } = loadPino();
+    const options = { level, base: null, redact: { paths: [...REDACT_PATHS], censor: "[redacted]" } };
+    if (io.stderr.isTTY === true && level !== "silent") {
+      const { prettyFactory } = loadPinoPretty();
+      const colorize = io.env["NO_COLOR"] === void 0 || io.env["NO_COLOR"] === "";
+      const pretty = prettyFactory({ colorize, ignore: "time" });
+      return pino(options, { write: (line) => void io.stderr.write(pretty(JSON.stringify(safeValues(JSON.parse(line))))) });
+    }
+    return pino(options, { write: (line) => void io.stderr.write(safeLine(line)) });
+  });
+}
+var quiet, SILENT_LOGGER, CREDENTIAL_KEYS2, REDACT_PATHS, LEVELS, LEVEL_VALUES, disabled;
+var init_logger = __esm({
+  "src/log/logger.ts"() {
+    "use strict";
+    init_model();
+    init_terminal_safe();
+    init_load_pino();
+    quiet = () => void 0;
+    SILENT_LOGGER = {
+      level: "silent",
+      fatal: quiet,
+      error: quiet,
+      warn: quiet,
+      info: quiet,
+      debug: quiet,
+      trace: quiet,
+      isLevelEnabled: () => false,
+      child: () => SILENT_LOGGER
+    };
+    CREDENTIAL_KEYS2 = ["authorization", "password", "authToken", "apiSecret"];
+    REDACT_PATHS = [
+      "headers.authorization",
+      "headers.Authorization",
+      "req.headers.authorization",
+      "request.headers.authorization",
+      ...CREDENTIAL_KEYS2.flatMap((key2) => [key2, `*.${key2}`]),
+      ...["sinkConfiguration", "sink_configuration"].flatMap(
+        (config) => [...SECRET_CONFIG_KEYS].flatMap((key2) => [`${config}.${key2}`, `*.${config}.${key2}`])
+      ),
+      // The form field of a create request holds the whole configuration as JSON text.
+      "SinkConfiguration",
+      "*.SinkConfiguration"
+    ];
+    LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+    LEVEL_VALUES = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 };
+    disabled = () => void 0;
   }
 });
 
@@ -55480,7 +59094,7 @@ function credentialsOf(authorization) {
   const pair = Buffer.from(match[1] ?? "", "base64").toString("utf8");
   return [pair, pair.slice(pair.indexOf(":") + 1)];
 }
-var HttpTransport;
+var EVENTS_API, HttpTransport;
 var init_transport = __esm({
   "src/twilio/transport.ts"() {
     "use strict";
@@ -55488,6 +59102,7 @@ var init_transport = __esm({
     init_files();
     init_errors3();
     init_retry();
+    EVENTS_API = { name: "Events API", variable: "TWILIO_EVENTS_BASE_URL" };
     HttpTransport = class {
       constructor(s) {
         this.s = s;
@@ -55607,7 +59222,7 @@ var init_transport = __esm({
        */
       cancelledError(req, mayHaveArrived) {
         const reason = this.cancel?.signal.reason;
-        const base = reason instanceof SinkopsError ? reason : new SinkopsError("DEADLINE", `${req.method} ${this.pathOnly(req)} to the Events API was cancelled: ${describeTransportError(reason)}.`, { cause: reason });
+        const base = reason instanceof SinkopsError ? reason : new SinkopsError("DEADLINE", `${req.method} ${this.pathOnly(req)} to the ${this.s.api.name} was cancelled: ${describeTransportError(reason)}.`, { cause: reason });
         const hint = mayHaveArrived && !req.idempotent ? outcomeHint(req) : void 0;
         return hint === void 0 ? base : new SinkopsError(base.code, base.message, { details: [...base.details, hint], cause: base });
       }
@@ -55655,10 +59270,10 @@ var init_transport = __esm({
         const hint = req.idempotent ? [] : [outcomeHint(req)];
         return new SinkopsError(
           "TWILIO_API",
-          `The Events API's answer to ${req.method} ${this.pathOnly(req)} is larger than ${formatBytes(this.s.maxResponseBytes)}; sinkops stopped reading it.`,
+          `The ${this.s.api.name}'s answer to ${req.method} ${this.pathOnly(req)} is larger than ${formatBytes(this.s.maxResponseBytes)}; sinkops stopped reading it.`,
           {
             details: [
-              "No answer of the Events API comes near that size (a page of 1,000 sinks is about 1 MB): check TWILIO_EVENTS_BASE_URL and any proxy in between.",
+              `No answer of the ${this.s.api.name} comes near that size (a page of 1,000 resources is about 1 MB): check ${this.s.api.variable} and any proxy in between.`,
               ...hint
             ]
           }
@@ -55670,7 +59285,7 @@ var init_transport = __esm({
           return JSON.parse(text2);
         } catch {
           if (status >= 300) return void 0;
-          throw new SinkopsError("TWILIO_API", `Unexpected response from the Events API: ${req.method} ${this.pathOnly(req)} answered HTTP ${status} with a body that is not JSON.`);
+          throw new SinkopsError("TWILIO_API", `Unexpected response from the ${this.s.api.name}: ${req.method} ${this.pathOnly(req)} answered HTTP ${status} with a body that is not JSON.`);
         }
       }
       pathOnly(req) {
@@ -55691,7 +59306,7 @@ var init_transport = __esm({
         const after = attempts > 1 ? ` (after ${attempts} attempts)` : "";
         return new SinkopsError(
           "NETWORK",
-          `Could not reach the Twilio Events API at ${this.s.origin}: ${req.method} ${this.pathOnly(req)} failed: ${describeTransportError(failure.error)}${after}.`,
+          `Could not reach the Twilio ${this.s.api.name} at ${this.s.origin}: ${req.method} ${this.pathOnly(req)} failed: ${describeTransportError(failure.error)}${after}.`,
           { cause: failure.error, details: hint }
         );
       }
@@ -55703,7 +59318,7 @@ var init_transport = __esm({
 import { setTimeout as delay } from "node:timers/promises";
 function openConnection(config, options = {}) {
   const origin = new URL(config.baseUrl).origin;
-  const logger = options.logger ?? (0, import_pino.pino)({ level: "silent" });
+  const logger = options.logger ?? SILENT_LOGGER;
   let ownPool;
   let dispatcher;
   if (options.dispatcher === void 0) {
@@ -55721,6 +59336,7 @@ function openConnection(config, options = {}) {
   const transport = new HttpTransport({
     dispatcher,
     origin,
+    api: config.api ?? EVENTS_API,
     authorization: `Basic ${credentials}`,
     userAgent: options.userAgent ?? `sinkops/${VERSION2}`,
     timeoutMs: config.timeoutMs,
@@ -55743,12 +59359,12 @@ function openConnection(config, options = {}) {
     }
   };
 }
-var import_pino, import_undici, POOL_CONNECTIONS, KEEP_ALIVE_MS;
+var import_undici, POOL_CONNECTIONS, KEEP_ALIVE_MS;
 var init_connection = __esm({
   "src/twilio/connection.ts"() {
     "use strict";
-    import_pino = __toESM(require_pino(), 1);
     import_undici = __toESM(require_undici(), 1);
+    init_logger();
     init_version();
     init_config2();
     init_transport();
@@ -56620,7 +60236,7 @@ function renderAccountsMarkdown(view, options) {
   const failedRow = (a) => `| ${codeSpan(a.name)} | | | | | | failed: ${escapeMarkdown(a.error?.message ?? "")} |
 `;
   const tableHead = "| Account | Create | Update | Replace | Delete | Blocked | |\n|---|---|---|---|---|---|---|\n";
-  const quiet = unchanged.length === 0 ? "" : `${unchanged.length} account${unchanged.length === 1 ? "" : "s"} without changes: ${unchanged.slice(0, 50).map((a) => codeSpan(a.name)).join(", ")}${unchanged.length > 50 ? `, and ${unchanged.length - 50} more` : ""}.
+  const quiet2 = unchanged.length === 0 ? "" : `${unchanged.length} account${unchanged.length === 1 ? "" : "s"} without changes: ${unchanged.slice(0, 50).map((a) => codeSpan(a.name)).join(", ")}${unchanged.length > 50 ? `, and ${unchanged.length - 50} more` : ""}.
 
 `;
   const fullPlan = `Run \`sinkops plan\` for the full plan${context.runUrl === void 0 ? "" : `, or see the job summary and artifacts of [the workflow run](${context.runUrl})`}.`;
@@ -56632,7 +60248,7 @@ function renderAccountsMarkdown(view, options) {
 ` }));
   const keptRows = /* @__PURE__ */ new Set();
   const keptDetails = /* @__PURE__ */ new Map();
-  let used = title.length + warning.length + headline2.length + footer.length + quiet.length + reserve + tableHead.length + 1;
+  let used = title.length + warning.length + headline2.length + footer.length + quiet2.length + reserve + tableHead.length + 1;
   const keepRow = (i) => {
     const cost = rowItems[i]?.length ?? 0;
     if (used + cost <= limit) {
@@ -56664,7 +60280,7 @@ function renderAccountsMarkdown(view, options) {
   const note = rowsLeft + detailsLeft === 0 ? "" : `> **Note:** this plan was shortened to ${limit} characters, to fit GitHub's limit: ${rowsLeft > 0 ? `${rowsLeft} table rows and ` : ""}the details of ${detailsLeft} account${detailsLeft === 1 ? "" : "s"} left out. ${fullPlan}
 
 `;
-  return title + warning + headline2 + table + quiet + note + details + footer;
+  return title + warning + headline2 + table + quiet2 + note + details + footer;
 }
 var init_accounts2 = __esm({
   "src/render/accounts.ts"() {
@@ -56771,7 +60387,8 @@ var init_accounts_api = __esm({
             username: config.username,
             password: config.password,
             timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-            maxRetries: config.maxRetries ?? DEFAULT_MAX_RETRIES
+            maxRetries: config.maxRetries ?? DEFAULT_MAX_RETRIES,
+            api: { name: "Accounts API", variable: "TWILIO_API_BASE_URL" }
           },
           options
         );
@@ -62902,3509 +66519,6 @@ Next: edit ${show("sinks/example-webhook.yaml")}, then run sinkops validate${dir
   }
 });
 
-// node_modules/colorette/index.cjs
-var require_colorette = __commonJS({
-  "node_modules/colorette/index.cjs"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var tty = __require("tty");
-    function _interopNamespace(e) {
-      if (e && e.__esModule) return e;
-      var n = /* @__PURE__ */ Object.create(null);
-      if (e) {
-        Object.keys(e).forEach(function(k) {
-          if (k !== "default") {
-            var d = Object.getOwnPropertyDescriptor(e, k);
-            Object.defineProperty(n, k, d.get ? d : {
-              enumerable: true,
-              get: function() {
-                return e[k];
-              }
-            });
-          }
-        });
-      }
-      n["default"] = e;
-      return Object.freeze(n);
-    }
-    var tty__namespace = /* @__PURE__ */ _interopNamespace(tty);
-    var {
-      env = {},
-      argv = [],
-      platform = ""
-    } = typeof process === "undefined" ? {} : process;
-    var isDisabled = "NO_COLOR" in env || argv.includes("--no-color");
-    var isForced = "FORCE_COLOR" in env || argv.includes("--color");
-    var isWindows2 = platform === "win32";
-    var isDumbTerminal = env.TERM === "dumb";
-    var isCompatibleTerminal = tty__namespace && tty__namespace.isatty && tty__namespace.isatty(1) && env.TERM && !isDumbTerminal;
-    var isCI = "CI" in env && ("GITHUB_ACTIONS" in env || "GITLAB_CI" in env || "CIRCLECI" in env);
-    var isColorSupported = !isDisabled && (isForced || isWindows2 && !isDumbTerminal || isCompatibleTerminal || isCI);
-    var replaceClose = (index, string, close, replace, head = string.substring(0, index) + replace, tail = string.substring(index + close.length), next = tail.indexOf(close)) => head + (next < 0 ? tail : replaceClose(next, tail, close, replace));
-    var clearBleed = (index, string, open2, close, replace) => index < 0 ? open2 + string + close : open2 + replaceClose(index, string, close, replace) + close;
-    var filterEmpty = (open2, close, replace = open2, at3 = open2.length + 1) => (string) => string || !(string === "" || string === void 0) ? clearBleed(
-      ("" + string).indexOf(close, at3),
-      string,
-      open2,
-      close,
-      replace
-    ) : "";
-    var init = (open2, close, replace) => filterEmpty(`\x1B[${open2}m`, `\x1B[${close}m`, replace);
-    var colors = {
-      reset: init(0, 0),
-      bold: init(1, 22, "\x1B[22m\x1B[1m"),
-      dim: init(2, 22, "\x1B[22m\x1B[2m"),
-      italic: init(3, 23),
-      underline: init(4, 24),
-      inverse: init(7, 27),
-      hidden: init(8, 28),
-      strikethrough: init(9, 29),
-      black: init(30, 39),
-      red: init(31, 39),
-      green: init(32, 39),
-      yellow: init(33, 39),
-      blue: init(34, 39),
-      magenta: init(35, 39),
-      cyan: init(36, 39),
-      white: init(37, 39),
-      gray: init(90, 39),
-      bgBlack: init(40, 49),
-      bgRed: init(41, 49),
-      bgGreen: init(42, 49),
-      bgYellow: init(43, 49),
-      bgBlue: init(44, 49),
-      bgMagenta: init(45, 49),
-      bgCyan: init(46, 49),
-      bgWhite: init(47, 49),
-      blackBright: init(90, 39),
-      redBright: init(91, 39),
-      greenBright: init(92, 39),
-      yellowBright: init(93, 39),
-      blueBright: init(94, 39),
-      magentaBright: init(95, 39),
-      cyanBright: init(96, 39),
-      whiteBright: init(97, 39),
-      bgBlackBright: init(100, 49),
-      bgRedBright: init(101, 49),
-      bgGreenBright: init(102, 49),
-      bgYellowBright: init(103, 49),
-      bgBlueBright: init(104, 49),
-      bgMagentaBright: init(105, 49),
-      bgCyanBright: init(106, 49),
-      bgWhiteBright: init(107, 49)
-    };
-    var createColors = ({ useColor: useColor2 = isColorSupported } = {}) => useColor2 ? colors : Object.keys(colors).reduce(
-      (colors2, key2) => ({ ...colors2, [key2]: String }),
-      {}
-    );
-    var {
-      reset,
-      bold,
-      dim,
-      italic,
-      underline,
-      inverse,
-      hidden,
-      strikethrough,
-      black,
-      red,
-      green,
-      yellow,
-      blue,
-      magenta,
-      cyan,
-      white,
-      gray,
-      bgBlack,
-      bgRed,
-      bgGreen,
-      bgYellow,
-      bgBlue,
-      bgMagenta,
-      bgCyan,
-      bgWhite,
-      blackBright,
-      redBright,
-      greenBright,
-      yellowBright,
-      blueBright,
-      magentaBright,
-      cyanBright,
-      whiteBright,
-      bgBlackBright,
-      bgRedBright,
-      bgGreenBright,
-      bgYellowBright,
-      bgBlueBright,
-      bgMagentaBright,
-      bgCyanBright,
-      bgWhiteBright
-    } = createColors();
-    exports.bgBlack = bgBlack;
-    exports.bgBlackBright = bgBlackBright;
-    exports.bgBlue = bgBlue;
-    exports.bgBlueBright = bgBlueBright;
-    exports.bgCyan = bgCyan;
-    exports.bgCyanBright = bgCyanBright;
-    exports.bgGreen = bgGreen;
-    exports.bgGreenBright = bgGreenBright;
-    exports.bgMagenta = bgMagenta;
-    exports.bgMagentaBright = bgMagentaBright;
-    exports.bgRed = bgRed;
-    exports.bgRedBright = bgRedBright;
-    exports.bgWhite = bgWhite;
-    exports.bgWhiteBright = bgWhiteBright;
-    exports.bgYellow = bgYellow;
-    exports.bgYellowBright = bgYellowBright;
-    exports.black = black;
-    exports.blackBright = blackBright;
-    exports.blue = blue;
-    exports.blueBright = blueBright;
-    exports.bold = bold;
-    exports.createColors = createColors;
-    exports.cyan = cyan;
-    exports.cyanBright = cyanBright;
-    exports.dim = dim;
-    exports.gray = gray;
-    exports.green = green;
-    exports.greenBright = greenBright;
-    exports.hidden = hidden;
-    exports.inverse = inverse;
-    exports.isColorSupported = isColorSupported;
-    exports.italic = italic;
-    exports.magenta = magenta;
-    exports.magentaBright = magentaBright;
-    exports.red = red;
-    exports.redBright = redBright;
-    exports.reset = reset;
-    exports.strikethrough = strikethrough;
-    exports.underline = underline;
-    exports.white = white;
-    exports.whiteBright = whiteBright;
-    exports.yellow = yellow;
-    exports.yellowBright = yellowBright;
-  }
-});
-
-// node_modules/wrappy/wrappy.js
-var require_wrappy = __commonJS({
-  "node_modules/wrappy/wrappy.js"(exports, module) {
-    module.exports = wrappy;
-    function wrappy(fn, cb) {
-      if (fn && cb) return wrappy(fn)(cb);
-      if (typeof fn !== "function")
-        throw new TypeError("need wrapper function");
-      Object.keys(fn).forEach(function(k) {
-        wrapper[k] = fn[k];
-      });
-      return wrapper;
-      function wrapper() {
-        var args = new Array(arguments.length);
-        for (var i = 0; i < args.length; i++) {
-          args[i] = arguments[i];
-        }
-        var ret = fn.apply(this, args);
-        var cb2 = args[args.length - 1];
-        if (typeof ret === "function" && ret !== cb2) {
-          Object.keys(cb2).forEach(function(k) {
-            ret[k] = cb2[k];
-          });
-        }
-        return ret;
-      }
-    }
-  }
-});
-
-// node_modules/once/once.js
-var require_once = __commonJS({
-  "node_modules/once/once.js"(exports, module) {
-    var wrappy = require_wrappy();
-    module.exports = wrappy(once);
-    module.exports.strict = wrappy(onceStrict);
-    once.proto = once(function() {
-      Object.defineProperty(Function.prototype, "once", {
-        value: function() {
-          return once(this);
-        },
-        configurable: true
-      });
-      Object.defineProperty(Function.prototype, "onceStrict", {
-        value: function() {
-          return onceStrict(this);
-        },
-        configurable: true
-      });
-    });
-    function once(fn) {
-      var f = function() {
-        if (f.called) return f.value;
-        f.called = true;
-        return f.value = fn.apply(this, arguments);
-      };
-      f.called = false;
-      return f;
-    }
-    function onceStrict(fn) {
-      var f = function() {
-        if (f.called)
-          throw new Error(f.onceError);
-        f.called = true;
-        return f.value = fn.apply(this, arguments);
-      };
-      var name = fn.name || "Function wrapped with `once`";
-      f.onceError = name + " shouldn't be called more than once";
-      f.called = false;
-      return f;
-    }
-  }
-});
-
-// node_modules/end-of-stream/index.js
-var require_end_of_stream = __commonJS({
-  "node_modules/end-of-stream/index.js"(exports, module) {
-    var once = require_once();
-    var noop = function() {
-    };
-    var qnt = global.Bare ? queueMicrotask : process.nextTick.bind(process);
-    var isRequest = function(stream) {
-      return stream.setHeader && typeof stream.abort === "function";
-    };
-    var isChildProcess = function(stream) {
-      return stream.stdio && Array.isArray(stream.stdio) && stream.stdio.length === 3;
-    };
-    var eos = function(stream, opts, callback) {
-      if (typeof opts === "function") return eos(stream, null, opts);
-      if (!opts) opts = {};
-      callback = once(callback || noop);
-      var ws = stream._writableState;
-      var rs = stream._readableState;
-      var readable = opts.readable || opts.readable !== false && stream.readable;
-      var writable = opts.writable || opts.writable !== false && stream.writable;
-      var cancelled = false;
-      var onlegacyfinish = function() {
-        if (!stream.writable) onfinish();
-      };
-      var onfinish = function() {
-        writable = false;
-        if (!readable) callback.call(stream);
-      };
-      var onend = function() {
-        readable = false;
-        if (!writable) callback.call(stream);
-      };
-      var onexit = function(exitCode) {
-        callback.call(stream, exitCode ? new Error("exited with error code: " + exitCode) : null);
-      };
-      var onerror = function(err) {
-        callback.call(stream, err);
-      };
-      var onclose = function() {
-        qnt(onclosenexttick);
-      };
-      var onclosenexttick = function() {
-        if (cancelled) return;
-        if (readable && !(rs && (rs.ended && !rs.destroyed))) return callback.call(stream, new Error("premature close"));
-        if (writable && !(ws && (ws.ended && !ws.destroyed))) return callback.call(stream, new Error("premature close"));
-      };
-      var onrequest = function() {
-        stream.req.on("finish", onfinish);
-      };
-      if (isRequest(stream)) {
-        stream.on("complete", onfinish);
-        stream.on("abort", onclose);
-        if (stream.req) onrequest();
-        else stream.on("request", onrequest);
-      } else if (writable && !ws) {
-        stream.on("end", onlegacyfinish);
-        stream.on("close", onlegacyfinish);
-      }
-      if (isChildProcess(stream)) stream.on("exit", onexit);
-      stream.on("end", onend);
-      stream.on("finish", onfinish);
-      if (opts.error !== false) stream.on("error", onerror);
-      stream.on("close", onclose);
-      return function() {
-        cancelled = true;
-        stream.removeListener("complete", onfinish);
-        stream.removeListener("abort", onclose);
-        stream.removeListener("request", onrequest);
-        if (stream.req) stream.req.removeListener("finish", onfinish);
-        stream.removeListener("end", onlegacyfinish);
-        stream.removeListener("close", onlegacyfinish);
-        stream.removeListener("finish", onfinish);
-        stream.removeListener("exit", onexit);
-        stream.removeListener("end", onend);
-        stream.removeListener("error", onerror);
-        stream.removeListener("close", onclose);
-      };
-    };
-    module.exports = eos;
-  }
-});
-
-// node_modules/pump/index.js
-var require_pump = __commonJS({
-  "node_modules/pump/index.js"(exports, module) {
-    var once = require_once();
-    var eos = require_end_of_stream();
-    var fs;
-    try {
-      fs = __require("fs");
-    } catch (e) {
-    }
-    var noop = function() {
-    };
-    var ancient = typeof process === "undefined" ? false : /^v?\.0/.test(process.version);
-    var isFn = function(fn) {
-      return typeof fn === "function";
-    };
-    var isFS = function(stream) {
-      if (!ancient) return false;
-      if (!fs) return false;
-      return (stream instanceof (fs.ReadStream || noop) || stream instanceof (fs.WriteStream || noop)) && isFn(stream.close);
-    };
-    var isRequest = function(stream) {
-      return stream.setHeader && isFn(stream.abort);
-    };
-    var destroyer = function(stream, reading, writing, callback) {
-      callback = once(callback);
-      var closed = false;
-      stream.on("close", function() {
-        closed = true;
-      });
-      eos(stream, { readable: reading, writable: writing }, function(err) {
-        if (err) return callback(err);
-        closed = true;
-        callback();
-      });
-      var destroyed = false;
-      return function(err) {
-        if (closed) return;
-        if (destroyed) return;
-        destroyed = true;
-        if (isFS(stream)) return stream.close(noop);
-        if (isRequest(stream)) return stream.abort();
-        if (isFn(stream.destroy)) return stream.destroy();
-        callback(err || new Error("stream was destroyed"));
-      };
-    };
-    var call = function(fn) {
-      fn();
-    };
-    var pipe = function(from, to) {
-      return from.pipe(to);
-    };
-    var pump = function() {
-      var streams = Array.prototype.slice.call(arguments);
-      var callback = isFn(streams[streams.length - 1] || noop) && streams.pop() || noop;
-      if (Array.isArray(streams[0])) streams = streams[0];
-      if (streams.length < 2) throw new Error("pump requires two streams per minimum");
-      var error;
-      var destroys = streams.map(function(stream, i) {
-        var reading = i < streams.length - 1;
-        var writing = i > 0;
-        return destroyer(stream, reading, writing, function(err) {
-          if (!error) error = err;
-          if (err) destroys.forEach(call);
-          if (reading) return;
-          destroys.forEach(call);
-          callback(error);
-        });
-      });
-      return streams.reduce(pipe);
-    };
-    module.exports = pump;
-  }
-});
-
-// node_modules/split2/index.js
-var require_split2 = __commonJS({
-  "node_modules/split2/index.js"(exports, module) {
-    "use strict";
-    var { Transform } = __require("stream");
-    var { StringDecoder } = __require("string_decoder");
-    var kLast = /* @__PURE__ */ Symbol("last");
-    var kDecoder = /* @__PURE__ */ Symbol("decoder");
-    function transform(chunk, enc, cb) {
-      let list2;
-      if (this.overflow) {
-        const buf = this[kDecoder].write(chunk);
-        list2 = buf.split(this.matcher);
-        if (list2.length === 1) return cb();
-        list2.shift();
-        this.overflow = false;
-      } else {
-        this[kLast] += this[kDecoder].write(chunk);
-        list2 = this[kLast].split(this.matcher);
-      }
-      this[kLast] = list2.pop();
-      for (let i = 0; i < list2.length; i++) {
-        try {
-          push(this, this.mapper(list2[i]));
-        } catch (error) {
-          return cb(error);
-        }
-      }
-      this.overflow = this[kLast].length > this.maxLength;
-      if (this.overflow && !this.skipOverflow) {
-        cb(new Error("maximum buffer reached"));
-        return;
-      }
-      cb();
-    }
-    function flush(cb) {
-      this[kLast] += this[kDecoder].end();
-      if (this[kLast]) {
-        try {
-          push(this, this.mapper(this[kLast]));
-        } catch (error) {
-          return cb(error);
-        }
-      }
-      cb();
-    }
-    function push(self, val) {
-      if (val !== void 0) {
-        self.push(val);
-      }
-    }
-    function noop(incoming) {
-      return incoming;
-    }
-    function split(matcher, mapper, options) {
-      matcher = matcher || /\r?\n/;
-      mapper = mapper || noop;
-      options = options || {};
-      switch (arguments.length) {
-        case 1:
-          if (typeof matcher === "function") {
-            mapper = matcher;
-            matcher = /\r?\n/;
-          } else if (typeof matcher === "object" && !(matcher instanceof RegExp) && !matcher[Symbol.split]) {
-            options = matcher;
-            matcher = /\r?\n/;
-          }
-          break;
-        case 2:
-          if (typeof matcher === "function") {
-            options = mapper;
-            mapper = matcher;
-            matcher = /\r?\n/;
-          } else if (typeof mapper === "object") {
-            options = mapper;
-            mapper = noop;
-          }
-      }
-      options = Object.assign({}, options);
-      options.autoDestroy = true;
-      options.transform = transform;
-      options.flush = flush;
-      options.readableObjectMode = true;
-      const stream = new Transform(options);
-      stream[kLast] = "";
-      stream[kDecoder] = new StringDecoder("utf8");
-      stream.matcher = matcher;
-      stream.mapper = mapper;
-      stream.maxLength = options.maxLength;
-      stream.skipOverflow = options.skipOverflow || false;
-      stream.overflow = false;
-      stream._destroy = function(err, cb) {
-        this._writableState.errorEmitted = false;
-        cb(err);
-      };
-      return stream;
-    }
-    module.exports = split;
-  }
-});
-
-// node_modules/pino-abstract-transport/index.js
-var require_pino_abstract_transport = __commonJS({
-  "node_modules/pino-abstract-transport/index.js"(exports, module) {
-    "use strict";
-    var metadata = /* @__PURE__ */ Symbol.for("pino.metadata");
-    var split = require_split2();
-    var { Duplex } = __require("stream");
-    var { parentPort, workerData } = __require("worker_threads");
-    function createDeferred() {
-      let resolve12;
-      let reject;
-      const promise = new Promise((_resolve, _reject) => {
-        resolve12 = _resolve;
-        reject = _reject;
-      });
-      promise.resolve = resolve12;
-      promise.reject = reject;
-      return promise;
-    }
-    module.exports = function build(fn, opts = {}) {
-      const waitForConfig = opts.expectPinoConfig === true && workerData?.workerData?.pinoWillSendConfig === true;
-      const parseLines = opts.parse === "lines";
-      const parseLine = typeof opts.parseLine === "function" ? opts.parseLine : JSON.parse;
-      const close = opts.close || defaultClose;
-      const stream = split(function(line) {
-        let value;
-        try {
-          value = parseLine(line);
-        } catch (error) {
-          this.emit("unknown", line, error);
-          return;
-        }
-        if (value === null) {
-          this.emit("unknown", line, "Null value ignored");
-          return;
-        }
-        if (typeof value !== "object") {
-          value = {
-            data: value,
-            time: Date.now()
-          };
-        }
-        if (stream[metadata]) {
-          stream.lastTime = value.time;
-          stream.lastLevel = value.level;
-          stream.lastObj = value;
-        }
-        if (parseLines) {
-          return line;
-        }
-        return value;
-      }, { autoDestroy: true });
-      stream._destroy = function(err, cb) {
-        const promise = close(err, cb);
-        if (promise && typeof promise.then === "function") {
-          promise.then(cb, cb);
-        }
-      };
-      if (opts.expectPinoConfig === true && workerData?.workerData?.pinoWillSendConfig !== true) {
-        setImmediate(() => {
-          stream.emit("error", new Error("This transport is not compatible with the current version of pino. Please upgrade pino to the latest version."));
-        });
-      }
-      if (opts.metadata !== false) {
-        stream[metadata] = true;
-        stream.lastTime = 0;
-        stream.lastLevel = 0;
-        stream.lastObj = null;
-      }
-      if (waitForConfig) {
-        let pinoConfig = {};
-        const configReceived = createDeferred();
-        parentPort.on("message", function handleMessage(message3) {
-          if (message3.code === "PINO_CONFIG") {
-            pinoConfig = message3.config;
-            configReceived.resolve();
-            parentPort.off("message", handleMessage);
-          }
-        });
-        Object.defineProperties(stream, {
-          levels: {
-            get() {
-              return pinoConfig.levels;
-            }
-          },
-          messageKey: {
-            get() {
-              return pinoConfig.messageKey;
-            }
-          },
-          errorKey: {
-            get() {
-              return pinoConfig.errorKey;
-            }
-          }
-        });
-        return configReceived.then(finish);
-      }
-      return finish();
-      function finish() {
-        let res = fn(stream);
-        if (res && typeof res.catch === "function") {
-          res.catch((err) => {
-            stream.destroy(err);
-          });
-          res = null;
-        } else if (opts.enablePipelining && res) {
-          return Duplex.from({ writable: stream, readable: res });
-        }
-        return stream;
-      }
-    };
-    function defaultClose(err, cb) {
-      process.nextTick(cb, err);
-    }
-  }
-});
-
-// node_modules/pino-pretty/lib/constants.js
-var require_constants7 = __commonJS({
-  "node_modules/pino-pretty/lib/constants.js"(exports, module) {
-    "use strict";
-    module.exports = {
-      DATE_FORMAT: "yyyy-mm-dd HH:MM:ss.l o",
-      DATE_FORMAT_SIMPLE: "HH:MM:ss.l",
-      /**
-       * @type {K_ERROR_LIKE_KEYS}
-       */
-      ERROR_LIKE_KEYS: ["err", "error"],
-      MESSAGE_KEY: "msg",
-      LEVEL_KEY: "level",
-      LEVEL_LABEL: "levelLabel",
-      TIMESTAMP_KEY: "time",
-      LEVELS: {
-        default: "USERLVL",
-        60: "FATAL",
-        50: "ERROR",
-        40: "WARN",
-        30: "INFO",
-        20: "DEBUG",
-        10: "TRACE"
-      },
-      LEVEL_NAMES: {
-        fatal: 60,
-        error: 50,
-        warn: 40,
-        info: 30,
-        debug: 20,
-        trace: 10
-      },
-      // Object keys that probably came from a logger like Pino or Bunyan.
-      LOGGER_KEYS: [
-        "pid",
-        "hostname",
-        "name",
-        "level",
-        "time",
-        "timestamp",
-        "caller"
-      ]
-    };
-  }
-});
-
-// node_modules/pino-pretty/lib/utils/get-level-label-data.js
-var require_get_level_label_data = __commonJS({
-  "node_modules/pino-pretty/lib/utils/get-level-label-data.js"(exports, module) {
-    "use strict";
-    module.exports = getLevelLabelData;
-    var { LEVELS: LEVELS2, LEVEL_NAMES } = require_constants7();
-    function getLevelLabelData(useOnlyCustomProps, customLevels, customLevelNames) {
-      const levels = useOnlyCustomProps ? customLevels || LEVELS2 : Object.assign({}, LEVELS2, customLevels);
-      const levelNames = useOnlyCustomProps ? customLevelNames || LEVEL_NAMES : Object.assign({}, LEVEL_NAMES, customLevelNames);
-      return function(level) {
-        let levelNum = "default";
-        if (Number.isInteger(+level)) {
-          levelNum = Object.prototype.hasOwnProperty.call(levels, level) ? level : levelNum;
-        } else {
-          levelNum = Object.prototype.hasOwnProperty.call(levelNames, level.toLowerCase()) ? levelNames[level.toLowerCase()] : levelNum;
-        }
-        return [levels[levelNum], levelNum];
-      };
-    }
-  }
-});
-
-// node_modules/pino-pretty/lib/colors.js
-var require_colors = __commonJS({
-  "node_modules/pino-pretty/lib/colors.js"(exports, module) {
-    "use strict";
-    var nocolor = (input2) => input2;
-    var plain = {
-      default: nocolor,
-      60: nocolor,
-      50: nocolor,
-      40: nocolor,
-      30: nocolor,
-      20: nocolor,
-      10: nocolor,
-      message: nocolor,
-      greyMessage: nocolor,
-      property: nocolor
-    };
-    var { createColors } = require_colorette();
-    var getLevelLabelData = require_get_level_label_data();
-    var availableColors = createColors({ useColor: true });
-    var { white, bgRed, red, yellow, green, blue, gray, cyan, magenta } = availableColors;
-    var colored = {
-      default: white,
-      60: bgRed,
-      50: red,
-      40: yellow,
-      30: green,
-      20: blue,
-      10: gray,
-      message: cyan,
-      greyMessage: gray,
-      property: magenta
-    };
-    function resolveCustomColoredColorizer(customColors) {
-      return customColors.reduce(
-        function(agg, [level, color]) {
-          agg[level] = typeof availableColors[color] === "function" ? availableColors[color] : white;
-          return agg;
-        },
-        { default: white, message: cyan, greyMessage: gray, property: magenta }
-      );
-    }
-    function colorizeLevel(useOnlyCustomProps) {
-      return function(level, colorizer, { customLevels, customLevelNames } = {}) {
-        const [levelStr, levelNum] = getLevelLabelData(useOnlyCustomProps, customLevels, customLevelNames)(level);
-        return Object.prototype.hasOwnProperty.call(colorizer, levelNum) ? colorizer[levelNum](levelStr) : colorizer.default(levelStr);
-      };
-    }
-    function plainColorizer(useOnlyCustomProps) {
-      const newPlainColorizer = colorizeLevel(useOnlyCustomProps);
-      const customColoredColorizer = function(level, opts) {
-        return newPlainColorizer(level, plain, opts);
-      };
-      customColoredColorizer.message = plain.message;
-      customColoredColorizer.greyMessage = plain.greyMessage;
-      customColoredColorizer.property = plain.property;
-      customColoredColorizer.colors = createColors({ useColor: false });
-      return customColoredColorizer;
-    }
-    function coloredColorizer(useOnlyCustomProps) {
-      const newColoredColorizer = colorizeLevel(useOnlyCustomProps);
-      const customColoredColorizer = function(level, opts) {
-        return newColoredColorizer(level, colored, opts);
-      };
-      customColoredColorizer.message = colored.message;
-      customColoredColorizer.property = colored.property;
-      customColoredColorizer.greyMessage = colored.greyMessage;
-      customColoredColorizer.colors = availableColors;
-      return customColoredColorizer;
-    }
-    function customColoredColorizerFactory(customColors, useOnlyCustomProps) {
-      const onlyCustomColored = resolveCustomColoredColorizer(customColors);
-      const customColored = useOnlyCustomProps ? onlyCustomColored : Object.assign({}, colored, onlyCustomColored);
-      const colorizeLevelCustom = colorizeLevel(useOnlyCustomProps);
-      const customColoredColorizer = function(level, opts) {
-        return colorizeLevelCustom(level, customColored, opts);
-      };
-      customColoredColorizer.colors = availableColors;
-      customColoredColorizer.message = customColoredColorizer.message || customColored.message;
-      customColoredColorizer.property = customColoredColorizer.property || customColored.property;
-      customColoredColorizer.greyMessage = customColoredColorizer.greyMessage || customColored.greyMessage;
-      return customColoredColorizer;
-    }
-    module.exports = function getColorizer(useColors = false, customColors, useOnlyCustomProps) {
-      if (useColors && customColors !== void 0) {
-        return customColoredColorizerFactory(customColors, useOnlyCustomProps);
-      } else if (useColors) {
-        return coloredColorizer(useOnlyCustomProps);
-      }
-      return plainColorizer(useOnlyCustomProps);
-    };
-  }
-});
-
-// node_modules/pino-pretty/node_modules/sonic-boom/index.js
-var require_sonic_boom2 = __commonJS({
-  "node_modules/pino-pretty/node_modules/sonic-boom/index.js"(exports, module) {
-    "use strict";
-    var fs = __require("node:fs");
-    var EventEmitter2 = __require("node:events");
-    var inherits = __require("node:util").inherits;
-    var path5 = __require("node:path");
-    var assert = __require("node:assert");
-    var sleep = require_atomic_sleep();
-    var BUSY_WRITE_TIMEOUT = 100;
-    var kEmptyBuffer = Buffer.allocUnsafe(0);
-    var MAX_WRITE = 16 * 1024;
-    var kContentModeBuffer = "buffer";
-    var kContentModeUtf8 = "utf8";
-    var kFlush = /* @__PURE__ */ Symbol("kFlush");
-    var kFlushSyncIdle = 0;
-    var kFlushSyncRetry = 1;
-    var kFlushSyncInWriteEvent = 2;
-    var kFlushSyncInFlight = 3;
-    function isIgnorableFsyncError(err) {
-      switch (err?.code) {
-        case "EBADF":
-        case "EINVAL":
-        case "ENOTSUP":
-        case "EOPNOTSUPP":
-        case "EROFS":
-          return true;
-        default:
-          return false;
-      }
-    }
-    var [major, minor] = (process.versions.node || "0.0").split(".").map(Number);
-    var kCopyBuffer = major >= 22 && minor >= 7;
-    function openFile(file, sonic) {
-      sonic._opening = true;
-      sonic._writing = true;
-      sonic._asyncDrainScheduled = false;
-      function fileOpened(err, fd) {
-        if (err) {
-          sonic._reopening = false;
-          sonic._writing = false;
-          sonic._opening = false;
-          if (sonic.sync) {
-            process.nextTick(() => {
-              if (sonic.listenerCount("error") > 0) {
-                sonic.emit("error", err);
-              }
-            });
-          } else {
-            sonic.emit("error", err);
-          }
-          return;
-        }
-        const reopening = sonic._reopening;
-        sonic.fd = fd;
-        sonic.file = file;
-        sonic._reopening = false;
-        sonic._opening = false;
-        sonic._writing = false;
-        if (sonic.sync) {
-          process.nextTick(() => sonic.emit("ready"));
-        } else {
-          sonic.emit("ready");
-        }
-        if (sonic.destroyed) {
-          return;
-        }
-        if (!sonic._writing && (sonic._len > sonic.minLength || sonic._flushPending)) {
-          sonic._actualWrite();
-        } else if (reopening && !sonic._writing) {
-          process.nextTick(emitDrain, sonic);
-        }
-      }
-      const flags = sonic.append ? "a" : "w";
-      const mode = sonic.mode;
-      if (sonic.sync) {
-        try {
-          if (sonic.mkdir) fs.mkdirSync(path5.dirname(file), { recursive: true });
-          const fd = fs.openSync(file, flags, mode);
-          fileOpened(null, fd);
-        } catch (err) {
-          fileOpened(err);
-          throw err;
-        }
-      } else if (sonic.mkdir) {
-        fs.mkdir(path5.dirname(file), { recursive: true }, (err) => {
-          if (err) return fileOpened(err);
-          fs.open(file, flags, mode, fileOpened);
-        });
-      } else {
-        fs.open(file, flags, mode, fileOpened);
-      }
-    }
-    function SonicBoom(opts) {
-      if (!(this instanceof SonicBoom)) {
-        return new SonicBoom(opts);
-      }
-      let { fd, dest, minLength, maxLength, maxWrite, periodicFlush, sync, append = true, mkdir: mkdir5, retryEAGAIN, maxWriteRetries, fsync, contentMode, mode } = opts || {};
-      fd = fd || dest;
-      this._len = 0;
-      this.fd = -1;
-      this._bufs = [];
-      this._lens = [];
-      this._writing = false;
-      this._ending = false;
-      this._reopening = false;
-      this._asyncDrainScheduled = false;
-      this._flushPending = 0;
-      this._flushInProgress = 0;
-      this._emittingFlush = false;
-      this._emittingWrite = false;
-      this._retryTimer = null;
-      this._hwm = Math.max(minLength || 0, 16387);
-      this.file = null;
-      this.destroyed = false;
-      this.minLength = minLength || 0;
-      this.maxLength = maxLength || 0;
-      this.maxWrite = maxWrite || MAX_WRITE;
-      this._periodicFlush = periodicFlush || 0;
-      this._periodicFlushTimer = void 0;
-      this.sync = sync || false;
-      this.writable = true;
-      this._fsync = fsync || false;
-      this.append = append || false;
-      this.mode = mode;
-      this.retryEAGAIN = retryEAGAIN || (() => true);
-      this.maxWriteRetries = maxWriteRetries || 0;
-      this._writeRetries = 0;
-      this.mkdir = mkdir5 || false;
-      let fsWriteSync;
-      let fsWrite;
-      if (contentMode === kContentModeBuffer) {
-        this._writingBuf = kEmptyBuffer;
-        this.write = writeBuffer;
-        this.flush = flushBuffer;
-        this.flushSync = flushBufferSync;
-        this._actualWrite = actualWriteBuffer;
-        fsWriteSync = () => fs.writeSync(this.fd, this._writingBuf);
-        fsWrite = () => fs.write(this.fd, this._writingBuf, this.release);
-      } else if (contentMode === void 0 || contentMode === kContentModeUtf8) {
-        this._writingBuf = "";
-        this.write = write;
-        this.flush = flush;
-        this.flushSync = flushSync;
-        this._actualWrite = actualWrite;
-        fsWriteSync = () => {
-          if (Buffer.isBuffer(this._writingBuf)) {
-            return fs.writeSync(this.fd, this._writingBuf);
-          }
-          return fs.writeSync(this.fd, this._writingBuf, "utf8");
-        };
-        fsWrite = () => {
-          if (Buffer.isBuffer(this._writingBuf)) {
-            return fs.write(this.fd, this._writingBuf, this.release);
-          }
-          return fs.write(this.fd, this._writingBuf, "utf8", this.release);
-        };
-      } else {
-        throw new Error(`SonicBoom supports "${kContentModeUtf8}" and "${kContentModeBuffer}", but passed ${contentMode}`);
-      }
-      if (typeof fd === "number") {
-        this.fd = fd;
-        process.nextTick(() => this.emit("ready"));
-      } else if (typeof fd === "string") {
-        openFile(fd, this);
-      } else {
-        throw new Error("SonicBoom supports only file descriptors and files");
-      }
-      if (this.minLength >= this.maxWrite) {
-        throw new Error(`minLength should be smaller than maxWrite (${this.maxWrite})`);
-      }
-      this.release = (err, n) => {
-        if (err) {
-          const isRetryableErr = err.code === "EAGAIN" || err.code === "EBUSY";
-          if (isRetryableErr) {
-            this._writeRetries++;
-          }
-          const retriesExhausted = this.maxWriteRetries > 0 && this._writeRetries > this.maxWriteRetries;
-          if (isRetryableErr && !retriesExhausted && this.retryEAGAIN(err, this._writingBuf.length, this._len - this._writingBuf.length)) {
-            if (this.sync) {
-              try {
-                sleep(BUSY_WRITE_TIMEOUT);
-                this.release(void 0, 0);
-              } catch (err2) {
-                this.release(err2);
-              }
-            } else {
-              this._retryTimer = setTimeout(() => {
-                this._retryTimer = null;
-                fsWrite();
-              }, BUSY_WRITE_TIMEOUT);
-            }
-          } else {
-            this._writing = false;
-            this.emit("error", err);
-          }
-          return;
-        }
-        if (n > 0) {
-          this._writeRetries = 0;
-        }
-        const releasedBufObj = releaseWritingBuf(this._writingBuf, this._len, n);
-        this._len = releasedBufObj.len;
-        this._writingBuf = releasedBufObj.writingBuf;
-        this._emittingWrite = true;
-        try {
-          this.emit("write", n);
-        } finally {
-          this._emittingWrite = false;
-        }
-        if (this.destroyed) {
-          this._writing = false;
-          if (this._flushPending > 0) {
-            if (this._len === 0) {
-              scheduleDrain(this);
-            } else {
-              this.emit(kFlush, new Error("SonicBoom destroyed"));
-            }
-          }
-          return;
-        }
-        if (this._writingBuf.length) {
-          if (!this.sync) {
-            fsWrite();
-            return;
-          }
-          try {
-            do {
-              const n2 = fsWriteSync();
-              const releasedBufObj2 = releaseWritingBuf(this._writingBuf, this._len, n2);
-              this._len = releasedBufObj2.len;
-              this._writingBuf = releasedBufObj2.writingBuf;
-            } while (this._writingBuf.length);
-          } catch (err2) {
-            this.release(err2);
-            return;
-          }
-        }
-        if (this._fsync) {
-          fs.fsyncSync(this.fd);
-        }
-        const len = this._len;
-        if (this._reopening) {
-          this._writing = false;
-          this._reopening = false;
-          this.reopen();
-        } else if (len > 0 && (len > this.minLength || this._flushPending)) {
-          this._actualWrite();
-        } else if (this._ending) {
-          if (len > 0) {
-            this._actualWrite();
-          } else {
-            this._writing = false;
-            finishEnding(this);
-          }
-        } else {
-          this._writing = false;
-          scheduleDrain(this);
-        }
-      };
-      this.on("newListener", function(name) {
-        if (name === "drain" || name === kFlush) {
-          this._asyncDrainScheduled = false;
-        }
-      });
-      if (this._periodicFlush !== 0) {
-        this._periodicFlushTimer = setInterval(() => {
-          if (this._flushPending === 0 && this._flushInProgress === 0) {
-            this.flush(null);
-          }
-        }, this._periodicFlush);
-        this._periodicFlushTimer.unref();
-      }
-    }
-    function releaseWritingBuf(writingBuf, len, n) {
-      if (typeof writingBuf === "string") {
-        writingBuf = Buffer.from(writingBuf);
-      }
-      len = Math.max(len - n, 0);
-      writingBuf = writingBuf.subarray(n);
-      return { writingBuf, len };
-    }
-    function scheduleDrain(sonic) {
-      if (sonic.sync) {
-        if (!sonic._asyncDrainScheduled) {
-          sonic._asyncDrainScheduled = true;
-          process.nextTick(emitDrain, sonic);
-        }
-      } else {
-        emitDrain(sonic);
-      }
-    }
-    function emitDrain(sonic) {
-      const hasListeners = sonic.listenerCount("drain") > 0 || sonic.listenerCount(kFlush) > 0;
-      if (!hasListeners) return;
-      sonic._asyncDrainScheduled = false;
-      if (sonic._writing) return;
-      emitFlush(sonic);
-      if (sonic._writing || sonic.destroyed) return;
-      if (sonic.listenerCount("drain") > 0) {
-        sonic.emit("drain");
-      }
-    }
-    function emitFlush(sonic) {
-      if (sonic._emittingFlush) return;
-      sonic._emittingFlush = true;
-      try {
-        sonic.emit(kFlush);
-      } finally {
-        sonic._emittingFlush = false;
-      }
-    }
-    function finishEnding(sonic) {
-      if (!sonic._ending || sonic._writing || sonic.destroyed) return;
-      if (sonic._len > 0) {
-        sonic._actualWrite();
-        return;
-      }
-      if (sonic._flushPending > 0) emitFlush(sonic);
-      if (sonic._flushPending === 0 && sonic._flushInProgress === 0 && !sonic._writing && sonic._len === 0) {
-        actualClose(sonic);
-      }
-    }
-    inherits(SonicBoom, EventEmitter2);
-    function mergeBuf(bufs, len) {
-      if (bufs.length === 0) {
-        return kEmptyBuffer;
-      }
-      if (bufs.length === 1) {
-        return bufs[0];
-      }
-      return Buffer.concat(bufs, len);
-    }
-    function write(data) {
-      if (this.destroyed) {
-        throw new Error("SonicBoom destroyed");
-      }
-      data = "" + data;
-      const dataLen = Buffer.byteLength(data);
-      const len = this._len + dataLen;
-      const bufs = this._bufs;
-      if (this.maxLength && len > this.maxLength) {
-        this.emit("drop", data);
-        return this._len < this._hwm;
-      }
-      if (bufs.length === 0 || Buffer.byteLength(bufs[bufs.length - 1]) + dataLen > this.maxWrite) {
-        bufs.push(data);
-      } else {
-        bufs[bufs.length - 1] += data;
-      }
-      this._len = len;
-      if (!this._writing && this._len >= this.minLength) {
-        this._actualWrite();
-      }
-      return this._len < this._hwm;
-    }
-    function writeBuffer(data) {
-      if (this.destroyed) {
-        throw new Error("SonicBoom destroyed");
-      }
-      const len = this._len + data.length;
-      const bufs = this._bufs;
-      const lens = this._lens;
-      if (this.maxLength && len > this.maxLength) {
-        this.emit("drop", data);
-        return this._len < this._hwm;
-      }
-      if (bufs.length === 0 || lens[lens.length - 1] + data.length > this.maxWrite) {
-        bufs.push([data]);
-        lens.push(data.length);
-      } else {
-        bufs[bufs.length - 1].push(data);
-        lens[lens.length - 1] += data.length;
-      }
-      this._len = len;
-      if (!this._writing && this._len >= this.minLength) {
-        this._actualWrite();
-      }
-      return this._len < this._hwm;
-    }
-    function callFlushCallbackOnDrain(cb) {
-      this._flushPending++;
-      let waiting = true;
-      let completed = false;
-      let flushing = false;
-      const stopWaiting = () => {
-        if (!waiting) return false;
-        waiting = false;
-        this.off(kFlush, onDrain);
-        this.off("error", onError);
-        return true;
-      };
-      const complete = (err, finish = true) => {
-        if (completed) return;
-        completed = true;
-        if (flushing) this._flushInProgress--;
-        try {
-          cb(err);
-        } finally {
-          if (finish) finishEnding(this);
-        }
-      };
-      const onDrain = (err) => {
-        if (!stopWaiting()) return;
-        this._flushPending--;
-        if (err) {
-          complete(err, false);
-          return;
-        }
-        this._flushInProgress++;
-        flushing = true;
-        if (!this._fsync && !this.destroyed) {
-          try {
-            fs.fsync(this.fd, (err2) => {
-              if (isIgnorableFsyncError(err2)) {
-                complete();
-                return;
-              }
-              complete(err2);
-            });
-          } catch (err2) {
-            complete(err2);
-          }
-        } else {
-          complete();
-        }
-      };
-      const onError = (err) => {
-        if (!stopWaiting()) return;
-        this._flushPending--;
-        complete(err, false);
-      };
-      this.once(kFlush, onDrain);
-      this.once("error", onError);
-    }
-    function flush(cb) {
-      if (cb != null && typeof cb !== "function") {
-        throw new Error("flush cb must be a function");
-      }
-      if (this.destroyed) {
-        const error = new Error("SonicBoom destroyed");
-        if (cb) {
-          cb(error);
-          return;
-        }
-        throw error;
-      }
-      if (this.minLength <= 0 && !this._writing && this._len === 0) {
-        cb?.();
-        return;
-      }
-      if (cb) {
-        callFlushCallbackOnDrain.call(this, cb);
-      }
-      if (this._writing) {
-        return;
-      }
-      if (this._bufs.length === 0) {
-        this._bufs.push("");
-      }
-      this._actualWrite();
-    }
-    function flushBuffer(cb) {
-      if (cb != null && typeof cb !== "function") {
-        throw new Error("flush cb must be a function");
-      }
-      if (this.destroyed) {
-        const error = new Error("SonicBoom destroyed");
-        if (cb) {
-          cb(error);
-          return;
-        }
-        throw error;
-      }
-      if (this.minLength <= 0 && !this._writing && this._len === 0) {
-        cb?.();
-        return;
-      }
-      if (cb) {
-        callFlushCallbackOnDrain.call(this, cb);
-      }
-      if (this._writing) {
-        return;
-      }
-      if (this._bufs.length === 0) {
-        this._bufs.push([]);
-        this._lens.push(0);
-      }
-      this._actualWrite();
-    }
-    SonicBoom.prototype.reopen = function(file) {
-      if (this.destroyed) {
-        throw new Error("SonicBoom destroyed");
-      }
-      if (this._opening) {
-        this.once("ready", () => {
-          if (!this.destroyed) this.reopen(file);
-        });
-        return;
-      }
-      if (this._ending) {
-        return;
-      }
-      if (!this.file) {
-        throw new Error("Unable to reopen a file descriptor, you must pass a file to SonicBoom");
-      }
-      if (file) {
-        this.file = file;
-      }
-      this._reopening = true;
-      if (this._writing) {
-        return;
-      }
-      const fd = this.fd;
-      this.once("ready", () => {
-        if (fd !== this.fd) {
-          fs.close(fd, (err) => {
-            if (err) {
-              return this.emit("error", err);
-            }
-          });
-        }
-      });
-      openFile(this.file, this);
-    };
-    SonicBoom.prototype.end = function() {
-      if (this.destroyed) {
-        throw new Error("SonicBoom destroyed");
-      }
-      if (this._opening) {
-        this.once("ready", () => {
-          if (!this.destroyed) this.end();
-        });
-        return;
-      }
-      if (this._ending) {
-        return;
-      }
-      this._ending = true;
-      if (this._writing) {
-        return;
-      }
-      if (this._len > 0 && this.fd >= 0) {
-        this._actualWrite();
-      } else {
-        finishEnding(this);
-      }
-    };
-    function beginFlushSync(sonic) {
-      if (sonic.destroyed) {
-        throw new Error("SonicBoom destroyed");
-      }
-      if (sonic.fd < 0) {
-        throw new Error("sonic boom is not ready yet");
-      }
-      if (!sonic._writing || sonic._opening) {
-        return kFlushSyncIdle;
-      }
-      if (sonic._retryTimer !== null) {
-        clearTimeout(sonic._retryTimer);
-        sonic._retryTimer = null;
-        return kFlushSyncRetry;
-      }
-      if (sonic._emittingWrite) {
-        return kFlushSyncInWriteEvent;
-      }
-      return kFlushSyncInFlight;
-    }
-    function endFlushSyncRetry(sonic) {
-      sonic._writing = false;
-      process.nextTick(() => {
-        if (sonic.destroyed || sonic._writing) return;
-        if (sonic._reopening) {
-          sonic._reopening = false;
-          sonic.reopen();
-        } else if (sonic._ending) {
-          finishEnding(sonic);
-        } else if (sonic._len > 0 && (sonic._len > sonic.minLength || sonic._flushPending)) {
-          sonic._actualWrite();
-        } else {
-          emitDrain(sonic);
-        }
-      });
-    }
-    function flushSync() {
-      const state = beginFlushSync(this);
-      try {
-        if (state !== kFlushSyncInFlight && this._writingBuf.length > 0) {
-          this._bufs.unshift(this._writingBuf);
-          this._writingBuf = "";
-        }
-        let buf = "";
-        while (this._bufs.length || buf.length) {
-          if (buf.length <= 0) {
-            buf = this._bufs[0];
-          }
-          try {
-            const n = Buffer.isBuffer(buf) ? fs.writeSync(this.fd, buf) : fs.writeSync(this.fd, buf, "utf8");
-            this._writeRetries = 0;
-            const releasedBufObj = releaseWritingBuf(buf, this._len, n);
-            buf = releasedBufObj.writingBuf;
-            this._len = releasedBufObj.len;
-            if (buf.length <= 0) {
-              this._bufs.shift();
-            }
-          } catch (err) {
-            const shouldRetry = err.code === "EAGAIN" || err.code === "EBUSY";
-            if (shouldRetry) {
-              this._writeRetries++;
-            }
-            const retriesExhausted = this.maxWriteRetries > 0 && this._writeRetries > this.maxWriteRetries;
-            if (!shouldRetry || retriesExhausted || !this.retryEAGAIN(err, buf.length, this._len - buf.length)) {
-              throw err;
-            }
-            sleep(BUSY_WRITE_TIMEOUT);
-          }
-        }
-      } finally {
-        if (state === kFlushSyncRetry) endFlushSyncRetry(this);
-      }
-      try {
-        fs.fsyncSync(this.fd);
-      } catch {
-      }
-    }
-    function flushBufferSync() {
-      const state = beginFlushSync(this);
-      try {
-        if (state !== kFlushSyncInFlight && this._writingBuf.length > 0) {
-          this._bufs.unshift([this._writingBuf]);
-          this._lens.unshift(this._writingBuf.length);
-          this._writingBuf = kEmptyBuffer;
-        }
-        let buf = kEmptyBuffer;
-        while (this._bufs.length || buf.length) {
-          if (buf.length <= 0) {
-            buf = mergeBuf(this._bufs[0], this._lens[0]);
-          }
-          try {
-            const n = fs.writeSync(this.fd, buf);
-            this._writeRetries = 0;
-            buf = buf.subarray(n);
-            this._len = Math.max(this._len - n, 0);
-            if (buf.length <= 0) {
-              this._bufs.shift();
-              this._lens.shift();
-            }
-          } catch (err) {
-            const shouldRetry = err.code === "EAGAIN" || err.code === "EBUSY";
-            if (shouldRetry) {
-              this._writeRetries++;
-            }
-            const retriesExhausted = this.maxWriteRetries > 0 && this._writeRetries > this.maxWriteRetries;
-            if (!shouldRetry || retriesExhausted || !this.retryEAGAIN(err, buf.length, this._len - buf.length)) {
-              throw err;
-            }
-            sleep(BUSY_WRITE_TIMEOUT);
-          }
-        }
-      } finally {
-        if (state === kFlushSyncRetry) endFlushSyncRetry(this);
-      }
-    }
-    SonicBoom.prototype.destroy = function() {
-      if (this.destroyed) {
-        return;
-      }
-      const opening = this._opening;
-      actualClose(this);
-      if (opening && this._flushPending > 0) {
-        this.emit("error", new Error("SonicBoom destroyed"));
-      }
-    };
-    function actualWrite() {
-      const release = this.release;
-      this._writing = true;
-      this._writingBuf = this._writingBuf.length ? this._writingBuf : this._bufs.shift() || "";
-      if (this.sync) {
-        try {
-          const written = Buffer.isBuffer(this._writingBuf) ? fs.writeSync(this.fd, this._writingBuf) : fs.writeSync(this.fd, this._writingBuf, "utf8");
-          release(null, written);
-        } catch (err) {
-          release(err);
-        }
-      } else {
-        fs.write(this.fd, this._writingBuf, release);
-      }
-    }
-    function actualWriteBuffer() {
-      const release = this.release;
-      this._writing = true;
-      this._writingBuf = this._writingBuf.length ? this._writingBuf : mergeBuf(this._bufs.shift(), this._lens.shift());
-      if (this.sync) {
-        try {
-          const written = fs.writeSync(this.fd, this._writingBuf);
-          release(null, written);
-        } catch (err) {
-          release(err);
-        }
-      } else {
-        if (kCopyBuffer) {
-          this._writingBuf = Buffer.from(this._writingBuf);
-        }
-        fs.write(this.fd, this._writingBuf, release);
-      }
-    }
-    function actualClose(sonic) {
-      if (sonic.destroyed) {
-        return;
-      }
-      if (sonic.fd === -1) {
-        sonic.destroyed = true;
-        sonic.once("ready", () => {
-          sonic.destroyed = false;
-          actualClose(sonic);
-        });
-        return;
-      }
-      if (sonic._periodicFlushTimer !== void 0) {
-        clearInterval(sonic._periodicFlushTimer);
-      }
-      sonic.destroyed = true;
-      sonic._bufs = [];
-      sonic._lens = [];
-      if (sonic._retryTimer !== null) {
-        clearTimeout(sonic._retryTimer);
-        sonic._retryTimer = null;
-        sonic._writing = false;
-      }
-      if (sonic._flushPending > 0 && !sonic._writing) {
-        sonic.emit(kFlush, new Error("SonicBoom destroyed"));
-      }
-      assert(typeof sonic.fd === "number", `sonic.fd must be a number, got ${typeof sonic.fd}`);
-      try {
-        fs.fsync(sonic.fd, closeWrapped);
-      } catch {
-      }
-      function closeWrapped() {
-        if (sonic.fd !== 1 && sonic.fd !== 2) {
-          fs.close(sonic.fd, done);
-        } else {
-          done();
-        }
-      }
-      function done(err) {
-        if (err) {
-          sonic.emit("error", err);
-          return;
-        }
-        if (sonic._ending && !sonic._writing) {
-          sonic.emit("finish");
-        }
-        sonic.emit("close");
-      }
-    }
-    SonicBoom.SonicBoom = SonicBoom;
-    SonicBoom.default = SonicBoom;
-    module.exports = SonicBoom;
-  }
-});
-
-// node_modules/pino-pretty/lib/utils/noop.js
-var require_noop = __commonJS({
-  "node_modules/pino-pretty/lib/utils/noop.js"(exports, module) {
-    "use strict";
-    module.exports = function noop() {
-    };
-  }
-});
-
-// node_modules/pino-pretty/lib/utils/build-safe-sonic-boom.js
-var require_build_safe_sonic_boom = __commonJS({
-  "node_modules/pino-pretty/lib/utils/build-safe-sonic-boom.js"(exports, module) {
-    "use strict";
-    module.exports = buildSafeSonicBoom;
-    var { isMainThread } = __require("node:worker_threads");
-    var SonicBoom = require_sonic_boom2();
-    var noop = require_noop();
-    function buildSafeSonicBoom(opts) {
-      const stream = new SonicBoom(opts);
-      stream.on("error", filterBrokenPipe);
-      if (!opts.sync && isMainThread) {
-        setupOnExit(stream);
-      }
-      return stream;
-      function filterBrokenPipe(err) {
-        if (err.code === "EPIPE") {
-          stream.write = noop;
-          stream.end = noop;
-          stream.flushSync = noop;
-          stream.destroy = noop;
-          return;
-        }
-        stream.removeListener("error", filterBrokenPipe);
-      }
-    }
-    function setupOnExit(stream) {
-      if (global.WeakRef && global.WeakMap && global.FinalizationRegistry) {
-        const onExit = require_on_exit_leak_free();
-        onExit.register(stream, autoEnd);
-        stream.on("close", function() {
-          onExit.unregister(stream);
-        });
-      }
-    }
-    function autoEnd(stream, eventName) {
-      if (stream.destroyed) {
-        return;
-      }
-      if (eventName === "beforeExit") {
-        stream.flush();
-        stream.on("drain", function() {
-          stream.end();
-        });
-      } else {
-        stream.flushSync();
-      }
-    }
-  }
-});
-
-// node_modules/pino-pretty/lib/utils/is-valid-date.js
-var require_is_valid_date = __commonJS({
-  "node_modules/pino-pretty/lib/utils/is-valid-date.js"(exports, module) {
-    "use strict";
-    module.exports = isValidDate;
-    function isValidDate(date) {
-      return date instanceof Date && !Number.isNaN(date.getTime());
-    }
-  }
-});
-
-// node_modules/pino-pretty/lib/utils/create-date.js
-var require_create_date = __commonJS({
-  "node_modules/pino-pretty/lib/utils/create-date.js"(exports, module) {
-    "use strict";
-    module.exports = createDate;
-    var isValidDate = require_is_valid_date();
-    function createDate(epoch) {
-      let date = new Date(epoch);
-      if (isValidDate(date)) {
-        return date;
-      }
-      date = /* @__PURE__ */ new Date(+epoch);
-      return date;
-    }
-  }
-});
-
-// node_modules/pino-pretty/lib/utils/split-property-key.js
-var require_split_property_key = __commonJS({
-  "node_modules/pino-pretty/lib/utils/split-property-key.js"(exports, module) {
-    "use strict";
-    module.exports = splitPropertyKey;
-    function splitPropertyKey(key2) {
-      const result = [];
-      let backslash = false;
-      let segment = "";
-      for (let i = 0; i < key2.length; i++) {
-        const c = key2.charAt(i);
-        if (c === "\\") {
-          backslash = true;
-          continue;
-        }
-        if (backslash) {
-          backslash = false;
-          segment += c;
-          continue;
-        }
-        if (c === ".") {
-          result.push(segment);
-          segment = "";
-          continue;
-        }
-        segment += c;
-      }
-      if (segment.length) {
-        result.push(segment);
-      }
-      return result;
-    }
-  }
-});
-
-// node_modules/pino-pretty/lib/utils/get-property-value.js
-var require_get_property_value = __commonJS({
-  "node_modules/pino-pretty/lib/utils/get-property-value.js"(exports, module) {
-    "use strict";
-    module.exports = getPropertyValue;
-    var splitPropertyKey = require_split_property_key();
-    function getPropertyValue(obj, property) {
-      const props = Array.isArray(property) ? property : splitPropertyKey(property);
-      for (const prop of props) {
-        if (!Object.prototype.hasOwnProperty.call(obj, prop)) {
-          return;
-        }
-        obj = obj[prop];
-      }
-      return obj;
-    }
-  }
-});
-
-// node_modules/pino-pretty/lib/utils/delete-log-property.js
-var require_delete_log_property = __commonJS({
-  "node_modules/pino-pretty/lib/utils/delete-log-property.js"(exports, module) {
-    "use strict";
-    module.exports = deleteLogProperty;
-    var getPropertyValue = require_get_property_value();
-    var splitPropertyKey = require_split_property_key();
-    function deleteLogProperty(log, property) {
-      const props = splitPropertyKey(property);
-      const propToDelete = props.pop();
-      log = getPropertyValue(log, props);
-      if (log !== null && typeof log === "object" && Object.prototype.hasOwnProperty.call(log, propToDelete)) {
-        delete log[propToDelete];
-      }
-    }
-  }
-});
-
-// node_modules/fast-copy/dist/cjs/index.cjs
-var require_cjs = __commonJS({
-  "node_modules/fast-copy/dist/cjs/index.cjs"(exports) {
-    "use strict";
-    var MaxDepthExceededError = class extends RangeError {
-      constructor(maxDepth) {
-        super(`Maximum copy depth of ${String(maxDepth)} exceeded; the value copied is nested too deeply.`);
-        this.maxDepth = maxDepth;
-        this.name = "MaxDepthExceededError";
-      }
-    };
-    var toStringFunction = Function.prototype.toString;
-    var toStringObject = Object.prototype.toString;
-    function getCleanClone(prototype) {
-      if (!prototype) {
-        return /* @__PURE__ */ Object.create(null);
-      }
-      const Constructor = prototype.constructor;
-      if (Constructor === Object) {
-        return prototype === Object.prototype ? {} : Object.create(prototype);
-      }
-      if (typeof Constructor === "function" && ~toStringFunction.call(Constructor).indexOf("[native code]")) {
-        try {
-          return new Constructor();
-        } catch (_a) {
-        }
-      }
-      return Object.create(prototype);
-    }
-    function getTag(value) {
-      const stringTag = value[Symbol.toStringTag];
-      if (stringTag) {
-        return stringTag;
-      }
-      const type = toStringObject.call(value);
-      return type.substring(8, type.length - 1);
-    }
-    var sliceTypedArray = Object.getPrototypeOf(Int8Array.prototype).slice;
-    function copyOwnDescriptor(original, clone, property, state) {
-      const ownDescriptor = Object.getOwnPropertyDescriptor(original, property) || {
-        configurable: true,
-        enumerable: true,
-        value: original[property],
-        writable: true
-      };
-      const descriptor = ownDescriptor.get || ownDescriptor.set ? ownDescriptor : {
-        configurable: ownDescriptor.configurable,
-        enumerable: ownDescriptor.enumerable,
-        value: state.copier(ownDescriptor.value, state),
-        writable: ownDescriptor.writable
-      };
-      try {
-        Object.defineProperty(clone, property, descriptor);
-      } catch (_a) {
-        clone[property] = descriptor.get ? descriptor.get() : descriptor.value;
-      }
-    }
-    function copyOwnPropertiesStrict(value, clone, state, names, start) {
-      for (let index = start; index < names.length; ++index) {
-        copyOwnDescriptor(value, clone, names[index], state);
-      }
-      for (const symbol of Object.getOwnPropertySymbols(value)) {
-        copyOwnDescriptor(value, clone, symbol, state);
-      }
-      return clone;
-    }
-    function copyArray(array, state) {
-      const clone = new state.Constructor();
-      state.cache.set(array, clone);
-      for (let index = 0; index < array.length; ++index) {
-        clone[index] = state.copier(array[index], state);
-      }
-      return clone;
-    }
-    function copyArrayStrict(array, state) {
-      const clone = new state.Constructor();
-      state.cache.set(array, clone);
-      return copyOwnPropertiesStrict(array, clone, state, Object.getOwnPropertyNames(array), 0);
-    }
-    function copyArrayBuffer(arrayBuffer, state) {
-      if (ArrayBuffer.isView(arrayBuffer)) {
-        return sliceTypedArray.call(arrayBuffer, 0);
-      }
-      if (arrayBuffer.resizable || arrayBuffer.growable) {
-        const maxByteLength = arrayBuffer.maxByteLength;
-        const clone = new state.Constructor(arrayBuffer.byteLength, { maxByteLength });
-        new Uint8Array(clone).set(new Uint8Array(arrayBuffer));
-        return clone;
-      }
-      if (!arrayBuffer.byteLength && getTag(arrayBuffer) === "SharedArrayBuffer") {
-        return new state.Constructor(0);
-      }
-      return arrayBuffer.slice(0);
-    }
-    function copyArrayBufferStrict(arrayBuffer, state) {
-      const clone = copyArrayBuffer(arrayBuffer, state);
-      state.cache.set(arrayBuffer, clone);
-      const start = ArrayBuffer.isView(clone) ? clone.length || 0 : 0;
-      return copyOwnPropertiesStrict(arrayBuffer, clone, state, Object.getOwnPropertyNames(arrayBuffer), start);
-    }
-    function copyBlob(blob, _state) {
-      return blob.slice(0, blob.size, blob.type);
-    }
-    var copyBlobStrict = createStrictHandler(copyBlob);
-    function copyDataView(dataView, state) {
-      return new state.Constructor(state.copier(dataView.buffer, state), dataView.byteOffset, dataView.byteLength);
-    }
-    function copyDataViewStrict(dataView, state) {
-      const { buffer } = dataView;
-      const { cache, Constructor } = state;
-      const bufferCopied = cache.has(buffer);
-      const bufferClone = bufferCopied ? cache.get(buffer) : state.copier(buffer, state);
-      if (!bufferCopied && cache.has(dataView)) {
-        return cache.get(dataView);
-      }
-      const clone = new Constructor(bufferClone, dataView.byteOffset, dataView.byteLength);
-      state.cache.set(dataView, clone);
-      return copyOwnPropertiesStrict(dataView, clone, state, Object.getOwnPropertyNames(dataView), 0);
-    }
-    function copyDate(date, state) {
-      return new state.Constructor(date.getTime());
-    }
-    var copyDateStrict = createStrictHandler(copyDate);
-    function copyMap(map, state) {
-      const clone = new state.Constructor();
-      state.cache.set(map, clone);
-      for (const [key2, value] of map) {
-        clone.set(key2, state.copier(value, state));
-      }
-      return clone;
-    }
-    function copyMapStrict(map, state) {
-      return copyOwnPropertiesStrict(map, copyMap(map, state), state, Object.getOwnPropertyNames(map), 0);
-    }
-    function copyObject(object, state) {
-      const clone = getCleanClone(state.prototype);
-      state.cache.set(object, clone);
-      for (const key2 of Object.keys(object)) {
-        if (key2 === "__proto__") {
-          Object.defineProperty(clone, key2, {
-            configurable: true,
-            enumerable: true,
-            value: state.copier(object[key2], state),
-            writable: true
-          });
-        } else {
-          clone[key2] = state.copier(object[key2], state);
-        }
-      }
-      for (const symbol of Object.getOwnPropertySymbols(object)) {
-        if (Object.prototype.propertyIsEnumerable.call(object, symbol)) {
-          clone[symbol] = state.copier(object[symbol], state);
-        }
-      }
-      return clone;
-    }
-    function copyObjectStrict(object, state) {
-      const clone = getCleanClone(state.prototype);
-      state.cache.set(object, clone);
-      return copyOwnPropertiesStrict(object, clone, state, Object.getOwnPropertyNames(object), 0);
-    }
-    function copyPrimitiveWrapper(primitiveObject, state) {
-      return new state.Constructor(primitiveObject.valueOf());
-    }
-    var copyPrimitiveWrapperStrict = createStrictHandler(copyPrimitiveWrapper);
-    function copyRegExp(regExp, state) {
-      const clone = new state.Constructor(regExp.source, regExp.flags);
-      clone.lastIndex = regExp.lastIndex;
-      return clone;
-    }
-    var copyRegExpStrict = createStrictHandler(copyRegExp);
-    function copySelf(value, _state) {
-      return value;
-    }
-    function copySet(set, state) {
-      const clone = new state.Constructor();
-      state.cache.set(set, clone);
-      for (const value of set) {
-        clone.add(state.copier(value, state));
-      }
-      return clone;
-    }
-    function copySetStrict(set, state) {
-      return copyOwnPropertiesStrict(set, copySet(set, state), state, Object.getOwnPropertyNames(set), 0);
-    }
-    function createStrictHandler(handler) {
-      return (value, state) => {
-        const clone = handler(value, state);
-        state.cache.set(value, clone);
-        return copyOwnPropertiesStrict(value, clone, state, Object.getOwnPropertyNames(value), 0);
-      };
-    }
-    function copyStringStrict(string, state) {
-      const clone = copyPrimitiveWrapper(string, state);
-      state.cache.set(string, clone);
-      const { length } = string;
-      const names = Object.getOwnPropertyNames(string);
-      const start = names[length] === "length" ? length + 1 : length;
-      return copyOwnPropertiesStrict(string, clone, state, names, start);
-    }
-    var DEFAULT_MAX_DEPTH = 1e3;
-    function createDefaultCache() {
-      return /* @__PURE__ */ new WeakMap();
-    }
-    function getOptions({ createCache: createCacheOverride, maxDepth, methods: methodsOverride, strict }) {
-      const defaultMethods = {
-        array: strict ? copyArrayStrict : copyArray,
-        arrayBuffer: strict ? copyArrayBufferStrict : copyArrayBuffer,
-        asyncGenerator: copySelf,
-        blob: strict ? copyBlobStrict : copyBlob,
-        dataView: strict ? copyDataViewStrict : copyDataView,
-        date: strict ? copyDateStrict : copyDate,
-        error: copySelf,
-        generator: copySelf,
-        map: strict ? copyMapStrict : copyMap,
-        object: strict ? copyObjectStrict : copyObject,
-        regExp: strict ? copyRegExpStrict : copyRegExp,
-        set: strict ? copySetStrict : copySet
-      };
-      const methods = methodsOverride ? Object.assign(defaultMethods, methodsOverride) : defaultMethods;
-      const copiers = getTagSpecificCopiers(methods, strict);
-      const createCache = createCacheOverride || createDefaultCache;
-      if (!copiers.Object || !copiers.Array) {
-        throw new Error("An object and array copier must be provided.");
-      }
-      return {
-        createCache,
-        copiers,
-        maxDepth: maxDepth == null ? DEFAULT_MAX_DEPTH : maxDepth,
-        methods,
-        strict: Boolean(strict)
-      };
-    }
-    function getTagSpecificCopiers(methods, strict) {
-      const copyPrimitive = strict ? copyPrimitiveWrapperStrict : copyPrimitiveWrapper;
-      return Object.assign(/* @__PURE__ */ Object.create(null), {
-        Arguments: methods.object,
-        Array: methods.array,
-        ArrayBuffer: methods.arrayBuffer,
-        AsyncGenerator: methods.asyncGenerator,
-        BigInt64Array: methods.arrayBuffer,
-        BigUint64Array: methods.arrayBuffer,
-        Blob: methods.blob,
-        Boolean: copyPrimitive,
-        DataView: methods.dataView,
-        Date: methods.date,
-        Error: methods.error,
-        Float32Array: methods.arrayBuffer,
-        Float64Array: methods.arrayBuffer,
-        Generator: methods.generator,
-        Int8Array: methods.arrayBuffer,
-        Int16Array: methods.arrayBuffer,
-        Int32Array: methods.arrayBuffer,
-        Map: methods.map,
-        Number: copyPrimitive,
-        Object: methods.object,
-        Promise: copySelf,
-        RegExp: methods.regExp,
-        Set: methods.set,
-        SharedArrayBuffer: methods.arrayBuffer,
-        String: strict ? copyStringStrict : copyPrimitiveWrapper,
-        WeakMap: copySelf,
-        WeakSet: copySelf,
-        Uint8Array: methods.arrayBuffer,
-        Uint8ClampedArray: methods.arrayBuffer,
-        Uint16Array: methods.arrayBuffer,
-        Uint32Array: methods.arrayBuffer
-      });
-    }
-    function createCopier(options = {}) {
-      const { createCache, copiers, maxDepth } = getOptions(options);
-      const { Array: copyArray2, Object: copyObject2 } = copiers;
-      function copier(value, state) {
-        state.prototype = state.Constructor = void 0;
-        if (!value || typeof value !== "object") {
-          return value;
-        }
-        if (state.cache.has(value)) {
-          return state.cache.get(value);
-        }
-        if (++state.depth > maxDepth) {
-          throw new MaxDepthExceededError(maxDepth);
-        }
-        state.prototype = Object.getPrototypeOf(value);
-        state.Constructor = state.prototype && state.prototype.constructor;
-        let clone;
-        if (!state.Constructor || state.Constructor === Object) {
-          clone = copyObject2(value, state);
-        } else if (Array.isArray(value)) {
-          clone = copyArray2(value, state);
-        } else {
-          const tagSpecificCopier = copiers[getTag(value)];
-          if (tagSpecificCopier) {
-            clone = tagSpecificCopier(value, state);
-          } else {
-            clone = typeof value.then === "function" ? value : copyObject2(value, state);
-          }
-        }
-        --state.depth;
-        return clone;
-      }
-      return function copy2(value) {
-        return copier(value, {
-          Constructor: void 0,
-          cache: createCache(),
-          copier,
-          depth: 0,
-          prototype: void 0
-        });
-      };
-    }
-    var copyStrict = createCopier({ strict: true });
-    var copy = createCopier();
-    exports.MaxDepthExceededError = MaxDepthExceededError;
-    exports.copy = copy;
-    exports.copyStrict = copyStrict;
-    exports.createCopier = createCopier;
-  }
-});
-
-// node_modules/pino-pretty/lib/utils/filter-log.js
-var require_filter_log = __commonJS({
-  "node_modules/pino-pretty/lib/utils/filter-log.js"(exports, module) {
-    "use strict";
-    module.exports = filterLog;
-    var { createCopier } = require_cjs();
-    var fastCopy = createCopier({});
-    var deleteLogProperty = require_delete_log_property();
-    var getPropertyValue = require_get_property_value();
-    var splitPropertyKey = require_split_property_key();
-    function hasLogProperty(log, property) {
-      const props = splitPropertyKey(property);
-      if (props.length === 0) {
-        return false;
-      }
-      let current = log;
-      for (const prop of props) {
-        if (current === null || typeof current !== "object" || !Object.prototype.hasOwnProperty.call(current, prop)) {
-          return false;
-        }
-        current = current[prop];
-      }
-      return true;
-    }
-    function setLogProperty(log, property, value) {
-      const props = splitPropertyKey(property);
-      const last = props.pop();
-      let current = log;
-      for (const prop of props) {
-        if (current[prop] === null || typeof current[prop] !== "object") {
-          current[prop] = {};
-        }
-        current = current[prop];
-      }
-      current[last] = value;
-    }
-    function filterLog({ log, context }) {
-      const { ignoreKeys, includeKeys } = context;
-      const logCopy = fastCopy(log);
-      if (includeKeys) {
-        const logIncluded = {};
-        includeKeys.forEach((key2) => {
-          if (hasLogProperty(logCopy, key2)) {
-            setLogProperty(logIncluded, key2, getPropertyValue(logCopy, key2));
-          }
-        });
-        return logIncluded;
-      }
-      ignoreKeys.forEach((ignoreKey) => {
-        deleteLogProperty(logCopy, ignoreKey);
-      });
-      return logCopy;
-    }
-  }
-});
-
-// node_modules/dateformat/lib/dateformat.js
-var require_dateformat = __commonJS({
-  "node_modules/dateformat/lib/dateformat.js"(exports, module) {
-    "use strict";
-    function _typeof(obj) {
-      "@babel/helpers - typeof";
-      if (typeof Symbol === "function" && typeof Symbol.iterator === "symbol") {
-        _typeof = function _typeof2(obj2) {
-          return typeof obj2;
-        };
-      } else {
-        _typeof = function _typeof2(obj2) {
-          return obj2 && typeof Symbol === "function" && obj2.constructor === Symbol && obj2 !== Symbol.prototype ? "symbol" : typeof obj2;
-        };
-      }
-      return _typeof(obj);
-    }
-    (function(global2) {
-      var _arguments = arguments;
-      var dateFormat = /* @__PURE__ */ (function() {
-        var token = /d{1,4}|D{3,4}|m{1,4}|yy(?:yy)?|([HhMsTt])\1?|W{1,2}|[LlopSZN]|"[^"]*"|'[^']*'/g;
-        var timezone = /\b(?:[PMCEA][SDP]T|(?:Pacific|Mountain|Central|Eastern|Atlantic) (?:Standard|Daylight|Prevailing) Time|(?:GMT|UTC)(?:[-+]\d{4})?)\b/g;
-        var timezoneClip = /[^-+\dA-Z]/g;
-        return function(date, mask, utc, gmt) {
-          if (_arguments.length === 1 && kindOf2(date) === "string" && !/\d/.test(date)) {
-            mask = date;
-            date = void 0;
-          }
-          date = date || date === 0 ? date : /* @__PURE__ */ new Date();
-          if (!(date instanceof Date)) {
-            date = new Date(date);
-          }
-          if (isNaN(date)) {
-            throw TypeError("Invalid date");
-          }
-          mask = String(dateFormat.masks[mask] || mask || dateFormat.masks["default"]);
-          var maskSlice = mask.slice(0, 4);
-          if (maskSlice === "UTC:" || maskSlice === "GMT:") {
-            mask = mask.slice(4);
-            utc = true;
-            if (maskSlice === "GMT:") {
-              gmt = true;
-            }
-          }
-          var _ = function _2() {
-            return utc ? "getUTC" : "get";
-          };
-          var _d = function d() {
-            return date[_() + "Date"]();
-          };
-          var D = function D2() {
-            return date[_() + "Day"]();
-          };
-          var _m = function m() {
-            return date[_() + "Month"]();
-          };
-          var y = function y2() {
-            return date[_() + "FullYear"]();
-          };
-          var _H = function H() {
-            return date[_() + "Hours"]();
-          };
-          var _M = function M() {
-            return date[_() + "Minutes"]();
-          };
-          var _s = function s() {
-            return date[_() + "Seconds"]();
-          };
-          var _L = function L() {
-            return date[_() + "Milliseconds"]();
-          };
-          var _o = function o() {
-            return utc ? 0 : date.getTimezoneOffset();
-          };
-          var _W = function W() {
-            return getWeek(date);
-          };
-          var _N = function N() {
-            return getDayOfWeek(date);
-          };
-          var flags = { d: function d() {
-            return _d();
-          }, dd: function dd() {
-            return pad(_d());
-          }, ddd: function ddd() {
-            return dateFormat.i18n.dayNames[D()];
-          }, DDD: function DDD() {
-            return getDayName({ y: y(), m: _m(), d: _d(), _: _(), dayName: dateFormat.i18n.dayNames[D()], short: true });
-          }, dddd: function dddd() {
-            return dateFormat.i18n.dayNames[D() + 7];
-          }, DDDD: function DDDD() {
-            return getDayName({ y: y(), m: _m(), d: _d(), _: _(), dayName: dateFormat.i18n.dayNames[D() + 7] });
-          }, m: function m() {
-            return _m() + 1;
-          }, mm: function mm() {
-            return pad(_m() + 1);
-          }, mmm: function mmm() {
-            return dateFormat.i18n.monthNames[_m()];
-          }, mmmm: function mmmm() {
-            return dateFormat.i18n.monthNames[_m() + 12];
-          }, yy: function yy() {
-            return String(y()).slice(2);
-          }, yyyy: function yyyy() {
-            return pad(y(), 4);
-          }, h: function h() {
-            return _H() % 12 || 12;
-          }, hh: function hh() {
-            return pad(_H() % 12 || 12);
-          }, H: function H() {
-            return _H();
-          }, HH: function HH() {
-            return pad(_H());
-          }, M: function M() {
-            return _M();
-          }, MM: function MM() {
-            return pad(_M());
-          }, s: function s() {
-            return _s();
-          }, ss: function ss() {
-            return pad(_s());
-          }, l: function l() {
-            return pad(_L(), 3);
-          }, L: function L() {
-            return pad(Math.floor(_L() / 10));
-          }, t: function t() {
-            return _H() < 12 ? dateFormat.i18n.timeNames[0] : dateFormat.i18n.timeNames[1];
-          }, tt: function tt() {
-            return _H() < 12 ? dateFormat.i18n.timeNames[2] : dateFormat.i18n.timeNames[3];
-          }, T: function T() {
-            return _H() < 12 ? dateFormat.i18n.timeNames[4] : dateFormat.i18n.timeNames[5];
-          }, TT: function TT() {
-            return _H() < 12 ? dateFormat.i18n.timeNames[6] : dateFormat.i18n.timeNames[7];
-          }, Z: function Z() {
-            return gmt ? "GMT" : utc ? "UTC" : (String(date).match(timezone) || [""]).pop().replace(timezoneClip, "").replace(/GMT\+0000/g, "UTC");
-          }, o: function o() {
-            return (_o() > 0 ? "-" : "+") + pad(Math.floor(Math.abs(_o()) / 60) * 100 + Math.abs(_o()) % 60, 4);
-          }, p: function p() {
-            return (_o() > 0 ? "-" : "+") + pad(Math.floor(Math.abs(_o()) / 60), 2) + ":" + pad(Math.floor(Math.abs(_o()) % 60), 2);
-          }, S: function S() {
-            return ["th", "st", "nd", "rd"][_d() % 10 > 3 ? 0 : (_d() % 100 - _d() % 10 != 10) * _d() % 10];
-          }, W: function W() {
-            return _W();
-          }, WW: function WW() {
-            return pad(_W());
-          }, N: function N() {
-            return _N();
-          } };
-          return mask.replace(token, function(match) {
-            if (match in flags) {
-              return flags[match]();
-            }
-            return match.slice(1, match.length - 1);
-          });
-        };
-      })();
-      dateFormat.masks = { default: "ddd mmm dd yyyy HH:MM:ss", shortDate: "m/d/yy", paddedShortDate: "mm/dd/yyyy", mediumDate: "mmm d, yyyy", longDate: "mmmm d, yyyy", fullDate: "dddd, mmmm d, yyyy", shortTime: "h:MM TT", mediumTime: "h:MM:ss TT", longTime: "h:MM:ss TT Z", isoDate: "yyyy-mm-dd", isoTime: "HH:MM:ss", isoDateTime: "yyyy-mm-dd'T'HH:MM:sso", isoUtcDateTime: "UTC:yyyy-mm-dd'T'HH:MM:ss'Z'", expiresHeaderFormat: "ddd, dd mmm yyyy HH:MM:ss Z" };
-      dateFormat.i18n = { dayNames: ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"], monthNames: ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"], timeNames: ["a", "p", "am", "pm", "A", "P", "AM", "PM"] };
-      var pad = function pad2(val, len) {
-        val = String(val);
-        len = len || 2;
-        while (val.length < len) {
-          val = "0" + val;
-        }
-        return val;
-      };
-      var getDayName = function getDayName2(_ref) {
-        var y = _ref.y, m = _ref.m, d = _ref.d, _ = _ref._, dayName = _ref.dayName, _ref$short = _ref["short"], _short = _ref$short === void 0 ? false : _ref$short;
-        var today = /* @__PURE__ */ new Date();
-        var yesterday = /* @__PURE__ */ new Date();
-        yesterday.setDate(yesterday[_ + "Date"]() - 1);
-        var tomorrow = /* @__PURE__ */ new Date();
-        tomorrow.setDate(tomorrow[_ + "Date"]() + 1);
-        var today_d = function today_d2() {
-          return today[_ + "Date"]();
-        };
-        var today_m = function today_m2() {
-          return today[_ + "Month"]();
-        };
-        var today_y = function today_y2() {
-          return today[_ + "FullYear"]();
-        };
-        var yesterday_d = function yesterday_d2() {
-          return yesterday[_ + "Date"]();
-        };
-        var yesterday_m = function yesterday_m2() {
-          return yesterday[_ + "Month"]();
-        };
-        var yesterday_y = function yesterday_y2() {
-          return yesterday[_ + "FullYear"]();
-        };
-        var tomorrow_d = function tomorrow_d2() {
-          return tomorrow[_ + "Date"]();
-        };
-        var tomorrow_m = function tomorrow_m2() {
-          return tomorrow[_ + "Month"]();
-        };
-        var tomorrow_y = function tomorrow_y2() {
-          return tomorrow[_ + "FullYear"]();
-        };
-        if (today_y() === y && today_m() === m && today_d() === d) {
-          return _short ? "Tdy" : "Today";
-        } else if (yesterday_y() === y && yesterday_m() === m && yesterday_d() === d) {
-          return _short ? "Ysd" : "Yesterday";
-        } else if (tomorrow_y() === y && tomorrow_m() === m && tomorrow_d() === d) {
-          return _short ? "Tmw" : "Tomorrow";
-        }
-        return dayName;
-      };
-      var getWeek = function getWeek2(date) {
-        var targetThursday = new Date(date.getFullYear(), date.getMonth(), date.getDate());
-        targetThursday.setDate(targetThursday.getDate() - (targetThursday.getDay() + 6) % 7 + 3);
-        var firstThursday = new Date(targetThursday.getFullYear(), 0, 4);
-        firstThursday.setDate(firstThursday.getDate() - (firstThursday.getDay() + 6) % 7 + 3);
-        var ds = targetThursday.getTimezoneOffset() - firstThursday.getTimezoneOffset();
-        targetThursday.setHours(targetThursday.getHours() - ds);
-        var weekDiff = (targetThursday - firstThursday) / (864e5 * 7);
-        return 1 + Math.floor(weekDiff);
-      };
-      var getDayOfWeek = function getDayOfWeek2(date) {
-        var dow = date.getDay();
-        if (dow === 0) {
-          dow = 7;
-        }
-        return dow;
-      };
-      var kindOf2 = function kindOf3(val) {
-        if (val === null) {
-          return "null";
-        }
-        if (val === void 0) {
-          return "undefined";
-        }
-        if (_typeof(val) !== "object") {
-          return _typeof(val);
-        }
-        if (Array.isArray(val)) {
-          return "array";
-        }
-        return {}.toString.call(val).slice(8, -1).toLowerCase();
-      };
-      if (typeof define === "function" && define.amd) {
-        define(function() {
-          return dateFormat;
-        });
-      } else if ((typeof exports === "undefined" ? "undefined" : _typeof(exports)) === "object") {
-        module.exports = dateFormat;
-      } else {
-        global2.dateFormat = dateFormat;
-      }
-    })(void 0);
-  }
-});
-
-// node_modules/pino-pretty/lib/utils/format-time.js
-var require_format_time = __commonJS({
-  "node_modules/pino-pretty/lib/utils/format-time.js"(exports, module) {
-    "use strict";
-    module.exports = formatTime;
-    var {
-      DATE_FORMAT,
-      DATE_FORMAT_SIMPLE
-    } = require_constants7();
-    var dateformat = require_dateformat();
-    var createDate = require_create_date();
-    var isValidDate = require_is_valid_date();
-    function formatTime(epoch, translateTime = false) {
-      if (translateTime === false) {
-        return epoch;
-      }
-      const instant = createDate(epoch);
-      if (!isValidDate(instant)) {
-        return epoch;
-      }
-      if (translateTime === true) {
-        return dateformat(instant, DATE_FORMAT_SIMPLE);
-      }
-      const upperFormat = translateTime.toUpperCase();
-      if (upperFormat === "SYS:STANDARD") {
-        return dateformat(instant, DATE_FORMAT);
-      }
-      const prefix = upperFormat.substr(0, 4);
-      if (prefix === "SYS:" || prefix === "UTC:") {
-        if (prefix === "UTC:") {
-          return dateformat(instant, translateTime);
-        }
-        return dateformat(instant, translateTime.slice(4));
-      }
-      return dateformat(instant, `UTC:${translateTime}`);
-    }
-  }
-});
-
-// node_modules/pino-pretty/lib/utils/handle-custom-levels-names-opts.js
-var require_handle_custom_levels_names_opts = __commonJS({
-  "node_modules/pino-pretty/lib/utils/handle-custom-levels-names-opts.js"(exports, module) {
-    "use strict";
-    module.exports = handleCustomLevelsNamesOpts;
-    function handleCustomLevelsNamesOpts(cLevels) {
-      if (!cLevels) return {};
-      if (typeof cLevels === "string") {
-        return cLevels.split(",").reduce((agg, value, idx) => {
-          const [levelName, levelNum = idx] = value.split(":");
-          agg[levelName.toLowerCase()] = levelNum;
-          return agg;
-        }, {});
-      } else if (Object.prototype.toString.call(cLevels) === "[object Object]") {
-        return Object.keys(cLevels).reduce((agg, levelName) => {
-          agg[levelName.toLowerCase()] = cLevels[levelName];
-          return agg;
-        }, {});
-      } else {
-        return {};
-      }
-    }
-  }
-});
-
-// node_modules/pino-pretty/lib/utils/handle-custom-levels-opts.js
-var require_handle_custom_levels_opts = __commonJS({
-  "node_modules/pino-pretty/lib/utils/handle-custom-levels-opts.js"(exports, module) {
-    "use strict";
-    module.exports = handleCustomLevelsOpts;
-    function handleCustomLevelsOpts(cLevels) {
-      if (!cLevels) return {};
-      if (typeof cLevels === "string") {
-        return cLevels.split(",").reduce(
-          (agg, value, idx) => {
-            const [levelName, levelNum = idx] = value.split(":");
-            agg[levelNum] = levelName.toUpperCase();
-            return agg;
-          },
-          { default: "USERLVL" }
-        );
-      } else if (Object.prototype.toString.call(cLevels) === "[object Object]") {
-        return Object.keys(cLevels).reduce((agg, levelName) => {
-          agg[cLevels[levelName]] = levelName.toUpperCase();
-          return agg;
-        }, { default: "USERLVL" });
-      } else {
-        return {};
-      }
-    }
-  }
-});
-
-// node_modules/pino-pretty/lib/utils/interpret-conditionals.js
-var require_interpret_conditionals = __commonJS({
-  "node_modules/pino-pretty/lib/utils/interpret-conditionals.js"(exports, module) {
-    "use strict";
-    module.exports = interpretConditionals;
-    var getPropertyValue = require_get_property_value();
-    function interpretConditionals(messageFormat, log) {
-      messageFormat = messageFormat.replace(/{if (.*?)}([\s\S]*?){end}/g, replacer);
-      messageFormat = messageFormat.replace(/{if (.*?)}/g, "");
-      messageFormat = messageFormat.replace(/{end}/g, "");
-      messageFormat = messageFormat.replace(/[^\S\r\n]+/g, " ");
-      messageFormat = messageFormat.replace(/\n[^\S\r\n]*\n/g, "\n");
-      return messageFormat.trim();
-      function replacer(_, key2, value) {
-        const propertyValue = getPropertyValue(log, key2);
-        if (propertyValue && value.includes(key2)) {
-          return value.replace(new RegExp("{" + key2 + "}", "g"), propertyValue);
-        } else {
-          return "";
-        }
-      }
-    }
-  }
-});
-
-// node_modules/pino-pretty/lib/utils/is-object.js
-var require_is_object = __commonJS({
-  "node_modules/pino-pretty/lib/utils/is-object.js"(exports, module) {
-    "use strict";
-    module.exports = isObject;
-    function isObject(input2) {
-      return Object.prototype.toString.apply(input2) === "[object Object]";
-    }
-  }
-});
-
-// node_modules/pino-pretty/lib/utils/join-lines-with-indentation.js
-var require_join_lines_with_indentation = __commonJS({
-  "node_modules/pino-pretty/lib/utils/join-lines-with-indentation.js"(exports, module) {
-    "use strict";
-    module.exports = joinLinesWithIndentation;
-    function joinLinesWithIndentation({ input: input2, ident = "    ", eol = "\n" }) {
-      const lines = input2.split(/\r?\n/);
-      for (let i = 1; i < lines.length; i += 1) {
-        lines[i] = ident + lines[i];
-      }
-      return lines.join(eol);
-    }
-  }
-});
-
-// node_modules/pino-pretty/lib/utils/parse-factory-options.js
-var require_parse_factory_options = __commonJS({
-  "node_modules/pino-pretty/lib/utils/parse-factory-options.js"(exports, module) {
-    "use strict";
-    module.exports = parseFactoryOptions;
-    var {
-      LEVEL_NAMES
-    } = require_constants7();
-    var colors = require_colors();
-    var handleCustomLevelsOpts = require_handle_custom_levels_opts();
-    var handleCustomLevelsNamesOpts = require_handle_custom_levels_names_opts();
-    var handleLevelLabelData = require_get_level_label_data();
-    function parseFactoryOptions(options) {
-      const EOL = options.crlf ? "\r\n" : "\n";
-      const IDENT = "    ";
-      const {
-        customPrettifiers,
-        errorLikeObjectKeys,
-        hideObject,
-        levelFirst,
-        levelKey,
-        levelLabel,
-        messageFormat,
-        messageKey,
-        minimumLevel,
-        singleLine,
-        timestampKey,
-        translateTime
-      } = options;
-      const errorProps = options.errorProps.split(",");
-      const useOnlyCustomProps = options.useOnlyCustomProps;
-      const customLevels = handleCustomLevelsOpts(options.customLevels);
-      const customLevelNames = handleCustomLevelsNamesOpts(options.customLevels);
-      const getLevelLabelData = handleLevelLabelData(useOnlyCustomProps, customLevels, customLevelNames);
-      let customColors;
-      if (options.customColors) {
-        if (typeof options.customColors === "string") {
-          customColors = options.customColors.split(",").reduce((agg, value) => {
-            const [level, color] = value.split(":");
-            const condition = useOnlyCustomProps ? options.customLevels : customLevelNames[level] !== void 0;
-            const levelNum = condition ? customLevelNames[level] : LEVEL_NAMES[level];
-            const colorIdx = levelNum !== void 0 ? levelNum : level;
-            agg.push([colorIdx, color]);
-            return agg;
-          }, []);
-        } else if (typeof options.customColors === "object") {
-          customColors = Object.keys(options.customColors).reduce((agg, value) => {
-            const [level, color] = [value, options.customColors[value]];
-            const condition = useOnlyCustomProps ? options.customLevels : customLevelNames[level] !== void 0;
-            const levelNum = condition ? customLevelNames[level] : LEVEL_NAMES[level];
-            const colorIdx = levelNum !== void 0 ? levelNum : level;
-            agg.push([colorIdx, color]);
-            return agg;
-          }, []);
-        } else {
-          throw new Error("options.customColors must be of type string or object.");
-        }
-      }
-      const customProperties = { customLevels, customLevelNames };
-      if (useOnlyCustomProps === true && !options.customLevels) {
-        customProperties.customLevels = void 0;
-        customProperties.customLevelNames = void 0;
-      }
-      const includeKeys = options.include !== void 0 ? new Set(options.include.split(",")) : void 0;
-      const ignoreKeys = !includeKeys && options.ignore ? new Set(options.ignore.split(",")) : void 0;
-      const colorizer = colors(options.colorize, customColors, useOnlyCustomProps);
-      const objectColorizer = options.colorizeObjects ? colorizer : colors(false, [], false);
-      return {
-        EOL,
-        IDENT,
-        colorizer,
-        customColors,
-        customLevelNames,
-        customLevels,
-        customPrettifiers,
-        customProperties,
-        errorLikeObjectKeys,
-        errorProps,
-        getLevelLabelData,
-        hideObject,
-        ignoreKeys,
-        includeKeys,
-        levelFirst,
-        levelKey,
-        levelLabel,
-        messageFormat,
-        messageKey,
-        minimumLevel,
-        objectColorizer,
-        singleLine,
-        timestampKey,
-        translateTime,
-        useOnlyCustomProps
-      };
-    }
-  }
-});
-
-// node_modules/fast-safe-stringify/index.js
-var require_fast_safe_stringify = __commonJS({
-  "node_modules/fast-safe-stringify/index.js"(exports, module) {
-    module.exports = stringify;
-    stringify.default = stringify;
-    stringify.stable = deterministicStringify;
-    stringify.stableStringify = deterministicStringify;
-    var LIMIT_REPLACE_NODE = "[...]";
-    var CIRCULAR_REPLACE_NODE = "[Circular]";
-    var arr = [];
-    var replacerStack = [];
-    function defaultOptions2() {
-      return {
-        depthLimit: Number.MAX_SAFE_INTEGER,
-        edgesLimit: Number.MAX_SAFE_INTEGER
-      };
-    }
-    function stringify(obj, replacer, spacer, options) {
-      if (typeof options === "undefined") {
-        options = defaultOptions2();
-      }
-      decirc(obj, "", 0, [], void 0, 0, options);
-      var res;
-      try {
-        if (replacerStack.length === 0) {
-          res = JSON.stringify(obj, replacer, spacer);
-        } else {
-          res = JSON.stringify(obj, replaceGetterValues(replacer), spacer);
-        }
-      } catch (_) {
-        return JSON.stringify("[unable to serialize, circular reference is too complex to analyze]");
-      } finally {
-        while (arr.length !== 0) {
-          var part = arr.pop();
-          if (part.length === 4) {
-            Object.defineProperty(part[0], part[1], part[3]);
-          } else {
-            part[0][part[1]] = part[2];
-          }
-        }
-      }
-      return res;
-    }
-    function setReplace(replace, val, k, parent) {
-      var propertyDescriptor = Object.getOwnPropertyDescriptor(parent, k);
-      if (propertyDescriptor.get !== void 0) {
-        if (propertyDescriptor.configurable) {
-          Object.defineProperty(parent, k, { value: replace });
-          arr.push([parent, k, val, propertyDescriptor]);
-        } else {
-          replacerStack.push([val, k, replace]);
-        }
-      } else {
-        parent[k] = replace;
-        arr.push([parent, k, val]);
-      }
-    }
-    function decirc(val, k, edgeIndex, stack, parent, depth, options) {
-      depth += 1;
-      var i;
-      if (typeof val === "object" && val !== null) {
-        for (i = 0; i < stack.length; i++) {
-          if (stack[i] === val) {
-            setReplace(CIRCULAR_REPLACE_NODE, val, k, parent);
-            return;
-          }
-        }
-        if (typeof options.depthLimit !== "undefined" && depth > options.depthLimit) {
-          setReplace(LIMIT_REPLACE_NODE, val, k, parent);
-          return;
-        }
-        if (typeof options.edgesLimit !== "undefined" && edgeIndex + 1 > options.edgesLimit) {
-          setReplace(LIMIT_REPLACE_NODE, val, k, parent);
-          return;
-        }
-        stack.push(val);
-        if (Array.isArray(val)) {
-          for (i = 0; i < val.length; i++) {
-            decirc(val[i], i, i, stack, val, depth, options);
-          }
-        } else {
-          var keys = Object.keys(val);
-          for (i = 0; i < keys.length; i++) {
-            var key2 = keys[i];
-            decirc(val[key2], key2, i, stack, val, depth, options);
-          }
-        }
-        stack.pop();
-      }
-    }
-    function compareFunction(a, b) {
-      if (a < b) {
-        return -1;
-      }
-      if (a > b) {
-        return 1;
-      }
-      return 0;
-    }
-    function deterministicStringify(obj, replacer, spacer, options) {
-      if (typeof options === "undefined") {
-        options = defaultOptions2();
-      }
-      var tmp = deterministicDecirc(obj, "", 0, [], void 0, 0, options) || obj;
-      var res;
-      try {
-        if (replacerStack.length === 0) {
-          res = JSON.stringify(tmp, replacer, spacer);
-        } else {
-          res = JSON.stringify(tmp, replaceGetterValues(replacer), spacer);
-        }
-      } catch (_) {
-        return JSON.stringify("[unable to serialize, circular reference is too complex to analyze]");
-      } finally {
-        while (arr.length !== 0) {
-          var part = arr.pop();
-          if (part.length === 4) {
-            Object.defineProperty(part[0], part[1], part[3]);
-          } else {
-            part[0][part[1]] = part[2];
-          }
-        }
-      }
-      return res;
-    }
-    function deterministicDecirc(val, k, edgeIndex, stack, parent, depth, options) {
-      depth += 1;
-      var i;
-      if (typeof val === "object" && val !== null) {
-        for (i = 0; i < stack.length; i++) {
-          if (stack[i] === val) {
-            setReplace(CIRCULAR_REPLACE_NODE, val, k, parent);
-            return;
-          }
-        }
-        try {
-          if (typeof val.toJSON === "function") {
-            return;
-          }
-        } catch (_) {
-          return;
-        }
-        if (typeof options.depthLimit !== "undefined" && depth > options.depthLimit) {
-          setReplace(LIMIT_REPLACE_NODE, val, k, parent);
-          return;
-        }
-        if (typeof options.edgesLimit !== "undefined" && edgeIndex + 1 > options.edgesLimit) {
-          setReplace(LIMIT_REPLACE_NODE, val, k, parent);
-          return;
-        }
-        stack.push(val);
-        if (Array.isArray(val)) {
-          for (i = 0; i < val.length; i++) {
-            deterministicDecirc(val[i], i, i, stack, val, depth, options);
-          }
-        } else {
-          var tmp = {};
-          var keys = Object.keys(val).sort(compareFunction);
-          for (i = 0; i < keys.length; i++) {
-            var key2 = keys[i];
-            deterministicDecirc(val[key2], key2, i, stack, val, depth, options);
-            tmp[key2] = val[key2];
-          }
-          if (typeof parent !== "undefined") {
-            arr.push([parent, k, val]);
-            parent[k] = tmp;
-          } else {
-            return tmp;
-          }
-        }
-        stack.pop();
-      }
-    }
-    function replaceGetterValues(replacer) {
-      replacer = typeof replacer !== "undefined" ? replacer : function(k, v) {
-        return v;
-      };
-      return function(key2, val) {
-        if (replacerStack.length > 0) {
-          for (var i = 0; i < replacerStack.length; i++) {
-            var part = replacerStack[i];
-            if (part[1] === key2 && part[0] === val) {
-              val = part[2];
-              replacerStack.splice(i, 1);
-              break;
-            }
-          }
-        }
-        return replacer.call(this, key2, val);
-      };
-    }
-  }
-});
-
-// node_modules/pino-pretty/lib/utils/strip-unsafe-control-chars.js
-var require_strip_unsafe_control_chars = __commonJS({
-  "node_modules/pino-pretty/lib/utils/strip-unsafe-control-chars.js"(exports, module) {
-    "use strict";
-    module.exports = stripUnsafeControlChars;
-    var unsafeControlChars = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
-    function stripUnsafeControlChars(input2) {
-      return String(input2).replace(unsafeControlChars, "");
-    }
-  }
-});
-
-// node_modules/pino-pretty/lib/utils/prettify-error.js
-var require_prettify_error = __commonJS({
-  "node_modules/pino-pretty/lib/utils/prettify-error.js"(exports, module) {
-    "use strict";
-    module.exports = prettifyError;
-    var joinLinesWithIndentation = require_join_lines_with_indentation();
-    var stripUnsafeControlChars = require_strip_unsafe_control_chars();
-    function prettifyError({ keyName, lines, eol, ident, sanitizeStack = true }) {
-      let result = "";
-      const joinedLines = joinLinesWithIndentation({ input: lines, ident, eol });
-      const safeKeyName = stripUnsafeControlChars(keyName);
-      const splitLines = `${ident}${safeKeyName}: ${joinedLines}${eol}`.split(eol);
-      for (let j = 0; j < splitLines.length; j += 1) {
-        if (j !== 0) result += eol;
-        const line = splitLines[j];
-        if (/^\s*"stack"/.test(line)) {
-          const matches = /^(\s*"stack":)\s*(".*"),?$/.exec(line);
-          if (matches && matches.length === 3) {
-            const indentSize = /^\s*/.exec(line)[0].length + 4;
-            const indentation = " ".repeat(indentSize);
-            const stackMessage = matches[2];
-            const parsedStack = JSON.parse(stackMessage);
-            const stack = sanitizeStack ? stripUnsafeControlChars(parsedStack) : parsedStack;
-            result += matches[1] + eol + indentation + stack.replace(/\n/g, eol + indentation);
-          } else {
-            result += line;
-          }
-        } else {
-          result += line;
-        }
-      }
-      return result;
-    }
-  }
-});
-
-// node_modules/pino-pretty/lib/utils/prettify-object.js
-var require_prettify_object = __commonJS({
-  "node_modules/pino-pretty/lib/utils/prettify-object.js"(exports, module) {
-    "use strict";
-    module.exports = prettifyObject;
-    var {
-      LOGGER_KEYS
-    } = require_constants7();
-    var stringifySafe = require_fast_safe_stringify();
-    var joinLinesWithIndentation = require_join_lines_with_indentation();
-    var prettifyError = require_prettify_error();
-    var stripUnsafeControlChars = require_strip_unsafe_control_chars();
-    function prettifyObject({
-      log,
-      excludeLoggerKeys = true,
-      skipKeys = [],
-      context
-    }) {
-      const {
-        EOL: eol,
-        IDENT: ident,
-        customPrettifiers,
-        errorLikeObjectKeys: errorLikeKeys,
-        objectColorizer,
-        singleLine,
-        colorizer
-      } = context;
-      const keysToIgnore = [].concat(skipKeys);
-      if (excludeLoggerKeys === true) Array.prototype.push.apply(keysToIgnore, LOGGER_KEYS);
-      let result = "";
-      const { plain, errors } = Object.entries(log).reduce(({ plain: plain2, errors: errors2 }, [k, v]) => {
-        if (keysToIgnore.includes(k) === false) {
-          const pretty = typeof customPrettifiers[k] === "function" ? customPrettifiers[k](v, k, log, { colors: colorizer.colors }) : v;
-          if (errorLikeKeys.includes(k)) {
-            errors2[k] = pretty;
-          } else {
-            plain2[k] = pretty;
-          }
-        }
-        return { plain: plain2, errors: errors2 };
-      }, { plain: {}, errors: {} });
-      if (singleLine) {
-        if (Object.keys(plain).length > 0) {
-          result += objectColorizer.greyMessage(stringifySafe(plain));
-        }
-        result += eol;
-        result = result.replace(/\\\\/gi, "\\");
-      } else {
-        Object.entries(plain).forEach(([keyName, keyValue]) => {
-          let lines = typeof customPrettifiers[keyName] === "function" ? keyValue : stringifySafe(keyValue, null, 2);
-          if (lines === void 0) return;
-          lines = lines.replace(/\\\\/gi, "\\");
-          const joinedLines = joinLinesWithIndentation({ input: lines, ident, eol });
-          const safeKeyName = stripUnsafeControlChars(keyName);
-          result += `${ident}${objectColorizer.property(safeKeyName)}:${joinedLines.startsWith(eol) ? "" : " "}${joinedLines}${eol}`;
-        });
-      }
-      Object.entries(errors).forEach(([keyName, keyValue]) => {
-        const hasCustomPrettifier = typeof customPrettifiers[keyName] === "function";
-        const lines = hasCustomPrettifier ? keyValue : stringifySafe(keyValue, null, 2);
-        if (lines === void 0) return;
-        result += prettifyError({ keyName, lines, eol, ident, sanitizeStack: !hasCustomPrettifier });
-      });
-      return result;
-    }
-  }
-});
-
-// node_modules/pino-pretty/lib/utils/prettify-error-log.js
-var require_prettify_error_log = __commonJS({
-  "node_modules/pino-pretty/lib/utils/prettify-error-log.js"(exports, module) {
-    "use strict";
-    module.exports = prettifyErrorLog;
-    var {
-      LOGGER_KEYS
-    } = require_constants7();
-    var isObject = require_is_object();
-    var joinLinesWithIndentation = require_join_lines_with_indentation();
-    var prettifyObject = require_prettify_object();
-    var stripUnsafeControlChars = require_strip_unsafe_control_chars();
-    function prettifyErrorLog({ log, context }) {
-      const {
-        EOL: eol,
-        IDENT: ident,
-        errorProps: errorProperties,
-        messageKey
-      } = context;
-      const stack = stripUnsafeControlChars(log.stack);
-      const joinedLines = joinLinesWithIndentation({ input: stack, ident, eol });
-      let result = `${ident}${joinedLines}${eol}`;
-      if (errorProperties.length > 0) {
-        const excludeProperties = LOGGER_KEYS.concat(messageKey, "type", "stack");
-        let propertiesToPrint;
-        if (errorProperties[0] === "*") {
-          propertiesToPrint = Object.keys(log).filter((k) => excludeProperties.includes(k) === false);
-        } else {
-          propertiesToPrint = errorProperties.filter((k) => excludeProperties.includes(k) === false);
-        }
-        for (let i = 0; i < propertiesToPrint.length; i += 1) {
-          const key2 = propertiesToPrint[i];
-          if (key2 in log === false) continue;
-          const safeKey = stripUnsafeControlChars(key2);
-          if (isObject(log[key2])) {
-            const prettifiedObject = prettifyObject({
-              log: log[key2],
-              excludeLoggerKeys: false,
-              context: {
-                ...context,
-                IDENT: ident + ident
-              }
-            });
-            result = `${result}${ident}${safeKey}: {${eol}${prettifiedObject}${ident}}${eol}`;
-            continue;
-          }
-          const value = stripUnsafeControlChars(log[key2]);
-          result = `${result}${ident}${safeKey}: ${value}${eol}`;
-        }
-      }
-      return result;
-    }
-  }
-});
-
-// node_modules/pino-pretty/lib/utils/prettify-level.js
-var require_prettify_level = __commonJS({
-  "node_modules/pino-pretty/lib/utils/prettify-level.js"(exports, module) {
-    "use strict";
-    module.exports = prettifyLevel;
-    var getPropertyValue = require_get_property_value();
-    function prettifyLevel({ log, context }) {
-      const {
-        colorizer,
-        customLevels,
-        customLevelNames,
-        levelKey,
-        getLevelLabelData
-      } = context;
-      const prettifier = context.customPrettifiers?.level;
-      const output = getPropertyValue(log, levelKey);
-      if (output === void 0) return void 0;
-      const labelColorized = colorizer(output, { customLevels, customLevelNames });
-      if (prettifier) {
-        const [label] = getLevelLabelData(output);
-        return prettifier(output, levelKey, log, { label, labelColorized, colors: colorizer.colors });
-      }
-      return labelColorized;
-    }
-  }
-});
-
-// node_modules/pino-pretty/lib/utils/prettify-message.js
-var require_prettify_message = __commonJS({
-  "node_modules/pino-pretty/lib/utils/prettify-message.js"(exports, module) {
-    "use strict";
-    module.exports = prettifyMessage;
-    var {
-      LEVELS: LEVELS2
-    } = require_constants7();
-    var getPropertyValue = require_get_property_value();
-    var interpretConditionals = require_interpret_conditionals();
-    var stripUnsafeControlChars = require_strip_unsafe_control_chars();
-    function prettifyMessage({ log, context }) {
-      const {
-        colorizer,
-        customLevels,
-        levelKey,
-        levelLabel,
-        messageFormat,
-        messageKey,
-        useOnlyCustomProps
-      } = context;
-      if (messageFormat && typeof messageFormat === "string") {
-        const parsedMessageFormat = interpretConditionals(messageFormat, log);
-        const message3 = String(parsedMessageFormat).replace(
-          /{([^{}]+)}/g,
-          function(match, p1) {
-            let level;
-            if (p1 === levelLabel && (level = getPropertyValue(log, levelKey)) !== void 0) {
-              const condition = useOnlyCustomProps ? customLevels === void 0 : customLevels[level] === void 0;
-              return condition ? LEVELS2[level] : customLevels[level];
-            }
-            const value = getPropertyValue(log, p1);
-            return value !== void 0 ? value : "";
-          }
-        );
-        return colorizer.message(stripUnsafeControlChars(message3));
-      }
-      if (messageFormat && typeof messageFormat === "function") {
-        const msg = messageFormat(log, messageKey, levelLabel, { colors: colorizer.colors });
-        return colorizer.message(msg);
-      }
-      if (messageKey in log === false) return void 0;
-      if (typeof log[messageKey] !== "string" && typeof log[messageKey] !== "number" && typeof log[messageKey] !== "boolean") return void 0;
-      return colorizer.message(stripUnsafeControlChars(log[messageKey]));
-    }
-  }
-});
-
-// node_modules/pino-pretty/lib/utils/prettify-metadata.js
-var require_prettify_metadata = __commonJS({
-  "node_modules/pino-pretty/lib/utils/prettify-metadata.js"(exports, module) {
-    "use strict";
-    module.exports = prettifyMetadata;
-    var stripUnsafeControlChars = require_strip_unsafe_control_chars();
-    function prettifyMetadata({ log, context }) {
-      const { customPrettifiers: prettifiers, colorizer } = context;
-      let line = "";
-      if (log.name || log.pid || log.hostname) {
-        line += "(";
-        if (log.name) {
-          line += prettifiers.name ? prettifiers.name(log.name, "name", log, { colors: colorizer.colors }) : stripUnsafeControlChars(log.name);
-        }
-        if (log.pid) {
-          const prettyPid = prettifiers.pid ? prettifiers.pid(log.pid, "pid", log, { colors: colorizer.colors }) : stripUnsafeControlChars(log.pid);
-          if (log.name && log.pid) {
-            line += "/" + prettyPid;
-          } else {
-            line += prettyPid;
-          }
-        }
-        if (log.hostname) {
-          const prettyHostname = prettifiers.hostname ? prettifiers.hostname(log.hostname, "hostname", log, { colors: colorizer.colors }) : stripUnsafeControlChars(log.hostname);
-          line += `${line === "(" ? "on" : " on"} ${prettyHostname}`;
-        }
-        line += ")";
-      }
-      if (log.caller) {
-        const prettyCaller = prettifiers.caller ? prettifiers.caller(log.caller, "caller", log, { colors: colorizer.colors }) : stripUnsafeControlChars(log.caller);
-        line += `${line === "" ? "" : " "}<${prettyCaller}>`;
-      }
-      if (line === "") {
-        return void 0;
-      } else {
-        return line;
-      }
-    }
-  }
-});
-
-// node_modules/pino-pretty/lib/utils/prettify-time.js
-var require_prettify_time = __commonJS({
-  "node_modules/pino-pretty/lib/utils/prettify-time.js"(exports, module) {
-    "use strict";
-    module.exports = prettifyTime;
-    var formatTime = require_format_time();
-    var stripUnsafeControlChars = require_strip_unsafe_control_chars();
-    function prettifyTime({ log, context }) {
-      const {
-        timestampKey,
-        translateTime: translateFormat
-      } = context;
-      const prettifier = context.customPrettifiers?.time;
-      let time = null;
-      if (timestampKey in log) {
-        time = log[timestampKey];
-      } else if ("timestamp" in log) {
-        time = log.timestamp;
-      }
-      if (time === null) return void 0;
-      const output = translateFormat ? formatTime(time, translateFormat) : time;
-      return prettifier ? prettifier(output) : `[${stripUnsafeControlChars(output)}]`;
-    }
-  }
-});
-
-// node_modules/pino-pretty/lib/utils/index.js
-var require_utils3 = __commonJS({
-  "node_modules/pino-pretty/lib/utils/index.js"(exports, module) {
-    "use strict";
-    module.exports = {
-      buildSafeSonicBoom: require_build_safe_sonic_boom(),
-      createDate: require_create_date(),
-      deleteLogProperty: require_delete_log_property(),
-      filterLog: require_filter_log(),
-      formatTime: require_format_time(),
-      getPropertyValue: require_get_property_value(),
-      handleCustomLevelsNamesOpts: require_handle_custom_levels_names_opts(),
-      handleCustomLevelsOpts: require_handle_custom_levels_opts(),
-      interpretConditionals: require_interpret_conditionals(),
-      isObject: require_is_object(),
-      isValidDate: require_is_valid_date(),
-      joinLinesWithIndentation: require_join_lines_with_indentation(),
-      noop: require_noop(),
-      parseFactoryOptions: require_parse_factory_options(),
-      prettifyErrorLog: require_prettify_error_log(),
-      prettifyError: require_prettify_error(),
-      prettifyLevel: require_prettify_level(),
-      prettifyMessage: require_prettify_message(),
-      prettifyMetadata: require_prettify_metadata(),
-      prettifyObject: require_prettify_object(),
-      prettifyTime: require_prettify_time(),
-      splitPropertyKey: require_split_property_key(),
-      stripUnsafeControlChars: require_strip_unsafe_control_chars(),
-      getLevelLabelData: require_get_level_label_data()
-    };
-  }
-});
-
-// node_modules/secure-json-parse/index.js
-var require_secure_json_parse = __commonJS({
-  "node_modules/secure-json-parse/index.js"(exports, module) {
-    "use strict";
-    var hasBuffer = typeof Buffer !== "undefined";
-    var suspectProtoRx = /"(?:_|\\u005[Ff])(?:_|\\u005[Ff])(?:p|\\u0070)(?:r|\\u0072)(?:o|\\u006[Ff])(?:t|\\u0074)(?:o|\\u006[Ff])(?:_|\\u005[Ff])(?:_|\\u005[Ff])"\s*:/;
-    var suspectConstructorRx = /"(?:c|\\u0063)(?:o|\\u006[Ff])(?:n|\\u006[Ee])(?:s|\\u0073)(?:t|\\u0074)(?:r|\\u0072)(?:u|\\u0075)(?:c|\\u0063)(?:t|\\u0074)(?:o|\\u006[Ff])(?:r|\\u0072)"\s*:/;
-    function _parse(text2, reviver, options) {
-      if (options == null) {
-        if (reviver !== null && typeof reviver === "object") {
-          options = reviver;
-          reviver = void 0;
-        }
-      }
-      if (hasBuffer && Buffer.isBuffer(text2)) {
-        text2 = text2.toString();
-      }
-      if (text2 && text2.charCodeAt(0) === 65279) {
-        text2 = text2.slice(1);
-      }
-      const obj = JSON.parse(text2, reviver);
-      if (obj === null || typeof obj !== "object") {
-        return obj;
-      }
-      const protoAction = options && options.protoAction || "error";
-      const constructorAction = options && options.constructorAction || "error";
-      if (protoAction === "ignore" && constructorAction === "ignore") {
-        return obj;
-      }
-      if (protoAction !== "ignore" && constructorAction !== "ignore") {
-        if (suspectProtoRx.test(text2) === false && suspectConstructorRx.test(text2) === false) {
-          return obj;
-        }
-      } else if (protoAction !== "ignore" && constructorAction === "ignore") {
-        if (suspectProtoRx.test(text2) === false) {
-          return obj;
-        }
-      } else {
-        if (suspectConstructorRx.test(text2) === false) {
-          return obj;
-        }
-      }
-      return filter(obj, { protoAction, constructorAction, safe: options && options.safe });
-    }
-    function filter(obj, { protoAction = "error", constructorAction = "error", safe } = {}) {
-      let next = [obj];
-      while (next.length) {
-        const nodes = next;
-        next = [];
-        for (const node of nodes) {
-          if (protoAction !== "ignore" && Object.prototype.hasOwnProperty.call(node, "__proto__")) {
-            if (safe === true) {
-              return null;
-            } else if (protoAction === "error") {
-              throw new SyntaxError("Object contains forbidden prototype property");
-            }
-            delete node.__proto__;
-          }
-          if (constructorAction !== "ignore" && Object.prototype.hasOwnProperty.call(node, "constructor") && node.constructor !== null && typeof node.constructor === "object" && Object.prototype.hasOwnProperty.call(node.constructor, "prototype")) {
-            if (safe === true) {
-              return null;
-            } else if (constructorAction === "error") {
-              throw new SyntaxError("Object contains forbidden prototype property");
-            }
-            delete node.constructor;
-          }
-          for (const key2 in node) {
-            const value = node[key2];
-            if (value && typeof value === "object") {
-              next.push(value);
-            }
-          }
-        }
-      }
-      return obj;
-    }
-    function parse(text2, reviver, options) {
-      const { stackTraceLimit } = Error;
-      Error.stackTraceLimit = 0;
-      try {
-        return _parse(text2, reviver, options);
-      } finally {
-        Error.stackTraceLimit = stackTraceLimit;
-      }
-    }
-    function safeParse(text2, reviver) {
-      const { stackTraceLimit } = Error;
-      Error.stackTraceLimit = 0;
-      let result;
-      try {
-        result = _parse(text2, reviver, { safe: true });
-      } catch {
-        result = void 0;
-      } finally {
-        Error.stackTraceLimit = stackTraceLimit;
-      }
-      return result;
-    }
-    module.exports = parse;
-    module.exports.default = parse;
-    module.exports.parse = parse;
-    module.exports.safeParse = safeParse;
-    module.exports.scan = filter;
-  }
-});
-
-// node_modules/pino-pretty/lib/pretty.js
-var require_pretty = __commonJS({
-  "node_modules/pino-pretty/lib/pretty.js"(exports, module) {
-    "use strict";
-    module.exports = pretty;
-    var sjs = require_secure_json_parse();
-    var isObject = require_is_object();
-    var prettifyErrorLog = require_prettify_error_log();
-    var prettifyLevel = require_prettify_level();
-    var prettifyMessage = require_prettify_message();
-    var prettifyMetadata = require_prettify_metadata();
-    var prettifyObject = require_prettify_object();
-    var prettifyTime = require_prettify_time();
-    var filterLog = require_filter_log();
-    var {
-      LEVELS: LEVELS2,
-      LEVEL_KEY,
-      LEVEL_NAMES
-    } = require_constants7();
-    var jsonParser = (input2) => {
-      try {
-        return { value: sjs.parse(input2, { protoAction: "remove" }) };
-      } catch (err) {
-        return { err };
-      }
-    };
-    function pretty(inputData) {
-      let log;
-      if (!isObject(inputData)) {
-        const parsed = jsonParser(inputData);
-        if (parsed.err || !isObject(parsed.value)) {
-          return inputData + this.EOL;
-        }
-        log = parsed.value;
-      } else {
-        log = inputData;
-      }
-      if (this.minimumLevel) {
-        let condition;
-        if (this.useOnlyCustomProps) {
-          condition = this.customLevels;
-        } else {
-          condition = this.customLevelNames[this.minimumLevel] !== void 0;
-        }
-        let minimum;
-        if (condition) {
-          minimum = this.customLevelNames[this.minimumLevel];
-        } else {
-          minimum = LEVEL_NAMES[this.minimumLevel];
-        }
-        if (!minimum) {
-          minimum = typeof this.minimumLevel === "string" ? LEVEL_NAMES[this.minimumLevel] : LEVEL_NAMES[LEVELS2[this.minimumLevel].toLowerCase()];
-        }
-        const level = log[this.levelKey === void 0 ? LEVEL_KEY : this.levelKey];
-        if (level < minimum) return;
-      }
-      const prettifiedMessage = prettifyMessage({ log, context: this.context });
-      if (this.ignoreKeys || this.includeKeys) {
-        log = filterLog({ log, context: this.context });
-      }
-      const prettifiedLevel = prettifyLevel({
-        log,
-        context: {
-          ...this.context,
-          // This is odd. The colorizer ends up relying on the value of
-          // `customProperties` instead of the original `customLevels` and
-          // `customLevelNames`.
-          ...this.context.customProperties
-        }
-      });
-      const prettifiedMetadata = prettifyMetadata({ log, context: this.context });
-      const prettifiedTime = prettifyTime({ log, context: this.context });
-      let line = "";
-      if (this.levelFirst && prettifiedLevel) {
-        line = `${prettifiedLevel}`;
-      }
-      if (prettifiedTime && line === "") {
-        line = `${prettifiedTime}`;
-      } else if (prettifiedTime) {
-        line = `${line} ${prettifiedTime}`;
-      }
-      if (!this.levelFirst && prettifiedLevel) {
-        if (line.length > 0) {
-          line = `${line} ${prettifiedLevel}`;
-        } else {
-          line = prettifiedLevel;
-        }
-      }
-      if (prettifiedMetadata) {
-        if (line.length > 0) {
-          line = `${line} ${prettifiedMetadata}:`;
-        } else {
-          line = prettifiedMetadata;
-        }
-      }
-      if (line.endsWith(":") === false && line !== "") {
-        line += ":";
-      }
-      if (prettifiedMessage !== void 0) {
-        if (line.length > 0) {
-          line = `${line} ${prettifiedMessage}`;
-        } else {
-          line = prettifiedMessage;
-        }
-      }
-      if (line.length > 0 && !this.singleLine) {
-        line += this.EOL;
-      }
-      if (log.type === "Error" && typeof log.stack === "string") {
-        const prettifiedErrorLog = prettifyErrorLog({ log, context: this.context });
-        if (this.singleLine) line += this.EOL;
-        line += prettifiedErrorLog;
-      } else if (this.hideObject === false) {
-        const skipKeys = [
-          this.messageKey,
-          this.levelKey,
-          this.timestampKey
-        ].map((key2) => key2.replaceAll(/\\/g, "")).filter((key2) => {
-          return typeof log[key2] === "string" || typeof log[key2] === "number" || typeof log[key2] === "boolean";
-        });
-        const prettifiedObject = prettifyObject({
-          log,
-          skipKeys,
-          context: this.context
-        });
-        if (this.singleLine && !/^\s$/.test(prettifiedObject)) {
-          line += " ";
-        }
-        line += prettifiedObject;
-      }
-      return line;
-    }
-  }
-});
-
-// node_modules/pino-pretty/index.js
-var require_pino_pretty = __commonJS({
-  "node_modules/pino-pretty/index.js"(exports, module) {
-    "use strict";
-    var { isColorSupported } = require_colorette();
-    var pump = require_pump();
-    var { Transform } = __require("node:stream");
-    var abstractTransport = require_pino_abstract_transport();
-    var colors = require_colors();
-    var {
-      ERROR_LIKE_KEYS,
-      LEVEL_KEY,
-      LEVEL_LABEL,
-      MESSAGE_KEY,
-      TIMESTAMP_KEY
-    } = require_constants7();
-    var {
-      buildSafeSonicBoom,
-      parseFactoryOptions
-    } = require_utils3();
-    var pretty = require_pretty();
-    var defaultOptions2 = {
-      colorize: isColorSupported,
-      colorizeObjects: true,
-      crlf: false,
-      customColors: null,
-      customLevels: null,
-      customPrettifiers: {},
-      errorLikeObjectKeys: ERROR_LIKE_KEYS,
-      errorProps: "",
-      hideObject: false,
-      ignore: "hostname",
-      include: void 0,
-      levelFirst: false,
-      levelKey: LEVEL_KEY,
-      levelLabel: LEVEL_LABEL,
-      messageFormat: null,
-      messageKey: MESSAGE_KEY,
-      minimumLevel: void 0,
-      singleLine: false,
-      timestampKey: TIMESTAMP_KEY,
-      translateTime: true,
-      useOnlyCustomProps: true
-    };
-    function normalizeBoolean(value) {
-      if (value === "true") return true;
-      if (value === "false") return false;
-      return value;
-    }
-    function normalizeBooleanOptions(options) {
-      const normalized = { ...options };
-      const booleanOptions = [
-        "colorize",
-        "colorizeObjects",
-        "crlf",
-        "hideObject",
-        "levelFirst",
-        "singleLine",
-        "useOnlyCustomProps"
-      ];
-      for (const key2 of booleanOptions) {
-        if (key2 in normalized) {
-          normalized[key2] = normalizeBoolean(normalized[key2]);
-        }
-      }
-      if ("translateTime" in normalized && (normalized.translateTime === "true" || normalized.translateTime === "false")) {
-        normalized.translateTime = normalizeBoolean(normalized.translateTime);
-      }
-      return normalized;
-    }
-    function prettyFactory(options) {
-      const mergedOptions = Object.assign({}, defaultOptions2, options);
-      const normalizedOptions = normalizeBooleanOptions(mergedOptions);
-      const context = parseFactoryOptions(normalizedOptions);
-      return pretty.bind({ ...context, context });
-    }
-    function build(opts = {}) {
-      let pretty2 = prettyFactory(opts);
-      let destination2;
-      return abstractTransport(function(source) {
-        source.on("message", function pinoConfigListener(message3) {
-          if (!message3 || message3.code !== "PINO_CONFIG") return;
-          Object.assign(opts, {
-            messageKey: message3.config.messageKey,
-            errorLikeObjectKeys: Array.from(/* @__PURE__ */ new Set([...opts.errorLikeObjectKeys || ERROR_LIKE_KEYS, message3.config.errorKey])),
-            customLevels: message3.config.levels.values
-          });
-          pretty2 = prettyFactory(opts);
-          source.off("message", pinoConfigListener);
-        });
-        const stream = new Transform({
-          objectMode: true,
-          autoDestroy: true,
-          transform(chunk, enc, cb) {
-            const line = pretty2(chunk);
-            cb(null, line);
-          }
-        });
-        if (typeof opts.destination === "object" && typeof opts.destination.write === "function") {
-          destination2 = opts.destination;
-        } else {
-          destination2 = buildSafeSonicBoom({
-            dest: opts.destination || 1,
-            append: opts.append,
-            mkdir: opts.mkdir,
-            sync: opts.sync
-            // by default sonic will be async
-          });
-        }
-        source.on("unknown", function(line) {
-          destination2.write(line + "\n");
-        });
-        pump(source, stream, destination2);
-        return stream;
-      }, {
-        parse: "lines",
-        close(err, cb) {
-          destination2.on("close", () => {
-            cb(err);
-          });
-        }
-      });
-    }
-    module.exports = build;
-    module.exports.build = build;
-    module.exports.PinoPretty = build;
-    module.exports.prettyFactory = prettyFactory;
-    module.exports.colorizerFactory = colors;
-    module.exports.isColorSupported = isColorSupported;
-    module.exports.default = build;
-  }
-});
-
 // action/main.ts
 init_io();
 
@@ -66468,103 +66582,13 @@ var COMMANDS = [
 init_did_you_mean();
 init_errors();
 init_io();
-import { parseArgs } from "node:util";
-
-// src/log/logger.ts
-init_model();
-init_terminal_safe();
-
-// src/log/load-pino.ts
-function loadPino() {
-  return require_pino();
-}
-function loadPinoPretty() {
-  return require_pino_pretty();
-}
-
-// src/log/logger.ts
-var CREDENTIAL_KEYS2 = ["authorization", "password", "authToken", "apiSecret"];
-var REDACT_PATHS = [
-  "headers.authorization",
-  "headers.Authorization",
-  "req.headers.authorization",
-  "request.headers.authorization",
-  ...CREDENTIAL_KEYS2.flatMap((key2) => [key2, `*.${key2}`]),
-  ...["sinkConfiguration", "sink_configuration"].flatMap(
-    (config) => [...SECRET_CONFIG_KEYS].flatMap((key2) => [`${config}.${key2}`, `*.${config}.${key2}`])
-  ),
-  // The form field of a create request holds the whole configuration as JSON text.
-  "SinkConfiguration",
-  "*.SinkConfiguration"
-];
-var LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
-function resolveLevel(flagValue, env) {
-  const level = (flagValue ?? env["LOG_LEVEL"] ?? "warn").toLowerCase();
-  return LEVELS.includes(level) ? level : "warn";
-}
-function isValidLevel(level) {
-  return LEVELS.includes(level.toLowerCase());
-}
-function safeLine(line) {
-  return `${terminalSafe(line.trimEnd())}
-`;
-}
-function safeValues(value) {
-  if (typeof value === "string") return terminalSafe(value);
-  if (Array.isArray(value)) return value.map(safeValues);
-  if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [terminalSafe(k), safeValues(v)]));
-  }
-  return value;
-}
-var LEVEL_VALUES = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 };
-function levelValue(level) {
-  return Object.hasOwn(LEVEL_VALUES, level) ? LEVEL_VALUES[level] : void 0;
-}
-var disabled = () => void 0;
-function deferred(level, real) {
-  const threshold = levelValue(level) ?? Number.POSITIVE_INFINITY;
-  let created;
-  const target = () => created ??= real();
-  const method = (name) => {
-    if (LEVEL_VALUES[name] < threshold) return disabled;
-    return function log(...args) {
-      const logger = target();
-      logger[name].apply(logger, args);
-    };
-  };
-  return {
-    level,
-    fatal: method("fatal"),
-    error: method("error"),
-    warn: method("warn"),
-    info: method("info"),
-    debug: method("debug"),
-    trace: method("trace"),
-    isLevelEnabled: (name) => (levelValue(name) ?? Number.NEGATIVE_INFINITY) >= threshold,
-    child: (bindings) => deferred(level, () => target().child(bindings))
-  };
-}
-function createLogger(io, level) {
-  return deferred(level, () => {
-    const { pino: pino2 } = loadPino();
-    const options = { level, base: null, redact: { paths: [...REDACT_PATHS], censor: "[redacted]" } };
-    if (io.stderr.isTTY === true && level !== "silent") {
-      const { prettyFactory } = loadPinoPretty();
-      const colorize = io.env["NO_COLOR"] === void 0 || io.env["NO_COLOR"] === "";
-      const pretty = prettyFactory({ colorize, ignore: "time" });
-      return pino2(options, { write: (line) => void io.stderr.write(pretty(JSON.stringify(safeValues(JSON.parse(line))))) });
-    }
-    return pino2(options, { write: (line) => void io.stderr.write(safeLine(line)) });
-  });
-}
-
-// src/cli/main.ts
+init_logger();
 init_sensitive();
 init_secrets();
 init_terminal_safe();
 init_version();
 init_command();
+import { parseArgs } from "node:util";
 var GLOBAL_OPTIONS = {
   help: { type: "boolean", short: "h" },
   "log-level": { type: "string" }

@@ -21,6 +21,21 @@ export interface Logger {
   child(bindings: Bindings): Logger;
 }
 
+const quiet: LogFn = () => undefined;
+
+/** Logs nothing, and loads nothing: a client's logger when its caller gives none. */
+export const SILENT_LOGGER: Logger = {
+  level: 'silent',
+  fatal: quiet,
+  error: quiet,
+  warn: quiet,
+  info: quiet,
+  debug: quiet,
+  trace: quiet,
+  isLevelEnabled: () => false,
+  child: () => SILENT_LOGGER,
+};
+
 /** Credentials by name, wherever they appear in a logged object. */
 const CREDENTIAL_KEYS = ['authorization', 'password', 'authToken', 'apiSecret'] as const;
 

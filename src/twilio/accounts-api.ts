@@ -173,6 +173,7 @@ export class AccountsClient {
         password: config.password,
         timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
         maxRetries: config.maxRetries ?? DEFAULT_MAX_RETRIES,
+        api: { name: 'Accounts API', variable: 'TWILIO_API_BASE_URL' },
       },
       options,
     );

@@ -5,12 +5,11 @@
  * so the two cannot drift apart in how they send credentials or when they retry.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { pino } from 'pino';
 import { Pool, type Dispatcher } from 'undici';
-import type { Logger } from '../log/logger.js';
+import { SILENT_LOGGER, type Logger } from '../log/logger.js';
 import { VERSION } from '../version.js';
 import { DEFAULT_MAX_RESPONSE_BYTES } from './config.js';
-import { HttpTransport } from './transport.js';
+import { EVENTS_API, HttpTransport, type ApiIdentity } from './transport.js';
 
 /** The part of a client's configuration that the connection needs. */
 export interface ConnectionConfig {
@@ -22,6 +21,8 @@ export interface ConnectionConfig {
   readonly password: string;
   readonly timeoutMs: number;
   readonly maxRetries: number;
+  /** Which API, for messages (default the Events API). */
+  readonly api?: ApiIdentity;
 }
 
 export interface ConnectionOptions {
@@ -57,7 +58,7 @@ export interface Connection {
 
 export function openConnection(config: ConnectionConfig, options: ConnectionOptions = {}): Connection {
   const origin = new URL(config.baseUrl).origin;
-  const logger = options.logger ?? pino({ level: 'silent' });
+  const logger = options.logger ?? SILENT_LOGGER;
   // An injected dispatcher (MockAgent in tests) replaces the pool and stays the caller's to close.
   let ownPool: Pool | undefined;
   let dispatcher: Dispatcher;
@@ -77,6 +78,7 @@ export function openConnection(config: ConnectionConfig, options: ConnectionOpti
   const transport = new HttpTransport({
     dispatcher,
     origin,
+    api: config.api ?? EVENTS_API,
     authorization: `Basic ${credentials}`,
     userAgent: options.userAgent ?? `sinkops/${VERSION}`,
     timeoutMs: config.timeoutMs,

@@ -52,7 +52,19 @@ export interface TransportSettings {
   readonly maxResponseBytes: number;
   /** Cancels every request in flight and every wait between attempts (the CLI's `--deadline`). */
   readonly signal: AbortSignal | undefined;
+  /** Which of Twilio's APIs this is, for messages: its name and the variable that sets its origin. */
+  readonly api: ApiIdentity;
 }
+
+/** An API as messages name it. */
+export interface ApiIdentity {
+  /** `Events API`, `Accounts API`. */
+  readonly name: string;
+  /** The environment variable that sets its origin: `TWILIO_EVENTS_BASE_URL`. */
+  readonly variable: string;
+}
+
+export const EVENTS_API: ApiIdentity = { name: 'Events API', variable: 'TWILIO_EVENTS_BASE_URL' };
 
 /** A response body as undici gives it: a stream of Buffers that can be destroyed. */
 export type ResponseBody = AsyncIterable<Buffer> & { destroy(error?: Error): unknown; on?(event: 'error', listener: (error: Error) => void): unknown };
@@ -244,7 +256,7 @@ export class HttpTransport {
     const base =
       reason instanceof SinkopsError
         ? reason
-        : new SinkopsError('DEADLINE', `${req.method} ${this.pathOnly(req)} to the Events API was cancelled: ${describeTransportError(reason)}.`, { cause: reason });
+        : new SinkopsError('DEADLINE', `${req.method} ${this.pathOnly(req)} to the ${this.s.api.name} was cancelled: ${describeTransportError(reason)}.`, { cause: reason });
     const hint = mayHaveArrived && !req.idempotent ? outcomeHint(req) : undefined;
     return hint === undefined ? base : new SinkopsError(base.code, base.message, { details: [...base.details, hint], cause: base });
   }
@@ -294,10 +306,10 @@ export class HttpTransport {
     const hint = req.idempotent ? [] : [outcomeHint(req)];
     return new SinkopsError(
       'TWILIO_API',
-      `The Events API's answer to ${req.method} ${this.pathOnly(req)} is larger than ${formatBytes(this.s.maxResponseBytes)}; sinkops stopped reading it.`,
+      `The ${this.s.api.name}'s answer to ${req.method} ${this.pathOnly(req)} is larger than ${formatBytes(this.s.maxResponseBytes)}; sinkops stopped reading it.`,
       {
         details: [
-          'No answer of the Events API comes near that size (a page of 1,000 sinks is about 1 MB): check TWILIO_EVENTS_BASE_URL and any proxy in between.',
+          `No answer of the ${this.s.api.name} comes near that size (a page of 1,000 resources is about 1 MB): check ${this.s.api.variable} and any proxy in between.`,
           ...hint,
         ],
       },
@@ -310,7 +322,7 @@ export class HttpTransport {
       return JSON.parse(text) as unknown;
     } catch {
       if (status >= 300) return undefined;
-      throw new SinkopsError('TWILIO_API', `Unexpected response from the Events API: ${req.method} ${this.pathOnly(req)} answered HTTP ${status} with a body that is not JSON.`);
+      throw new SinkopsError('TWILIO_API', `Unexpected response from the ${this.s.api.name}: ${req.method} ${this.pathOnly(req)} answered HTTP ${status} with a body that is not JSON.`);
     }
   }
 
@@ -334,7 +346,7 @@ export class HttpTransport {
     const after = attempts > 1 ? ` (after ${attempts} attempts)` : '';
     return new SinkopsError(
       'NETWORK',
-      `Could not reach the Twilio Events API at ${this.s.origin}: ${req.method} ${this.pathOnly(req)} failed: ${describeTransportError(failure.error)}${after}.`,
+      `Could not reach the Twilio ${this.s.api.name} at ${this.s.origin}: ${req.method} ${this.pathOnly(req)} failed: ${describeTransportError(failure.error)}${after}.`,
       { cause: failure.error, details: hint },
     );
   }

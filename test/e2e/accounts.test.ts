@@ -265,6 +265,23 @@ describe('sinkops.yaml: named accounts and a fleet', { timeout: E2E_TEST_TIMEOUT
     expect(none.stderr).toMatch(/production/);
   });
 
+  it('validate checks sinkops.yaml and every folder it names; a broken sinkops.yaml is located and plans nothing', async () => {
+    const repo = await fleetRepo();
+    const ok = await runCli(['validate'], { cwd: repo, env: {} });
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toBe('OK: 3 sinks in 4 files\n');
+    const { writeFiles } = await import('./helpers/index.js');
+    await writeFiles(repo, { 'sinkops.yaml': CONFIG.replace('    dir: sinks/staging\n', '    dir: ../elsewhere\n    credentail: {}\n') });
+    const bad = await runCli(['validate'], { cwd: repo, env: {} });
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/^sinkops\.yaml:\d+:\d+: error: .*\.\./m);
+    expect(bad.stdout).toMatch(/^sinkops\.yaml:\d+:\d+: error: .*credentail.*did you mean/m);
+    const plan = await runCli(['plan'], { cwd: repo, env: { TWILIO_EVENTS_BASE_URL: 'http://127.0.0.1:9' } });
+    expect(plan.code).toBe(1);
+    expect(plan.stderr).toMatch(/sinkops\.yaml/);
+  });
+
   it('without sinkops.yaml the account options are refused, and everything else works as before', async () => {
     const { env } = await fleet();
     const repo = await writeRepo({ 'sinks/orders.yaml': webhook('orders', 'Orders', 'https://hooks.example.com/orders') });
