@@ -10983,13 +10983,13 @@ function where3(spot2) {
   return `${spot2.file}:${spot2.line}:${spot2.column}`;
 }
 function checkUniqueNames(parsed, entries2, out) {
-  const byName2 = /* @__PURE__ */ new Map();
+  const byName = /* @__PURE__ */ new Map();
   for (const entry of entries2) {
     const name = entry.value["name"];
     if (typeof name !== "string") continue;
-    byName2.set(name, [...byName2.get(name) ?? [], entry]);
+    byName.set(name, [...byName.get(name) ?? [], entry]);
   }
-  for (const [name, list2] of byName2) {
+  for (const [name, list2] of byName) {
     if (list2.length < 2) continue;
     const spots = list2.map((e) => spotOf(parsed, entryPath(e, "name")));
     list2.forEach((entry, i) => {
@@ -19783,7 +19783,7 @@ function planHash(plan2) {
   return sha256(canonicalJson({ plan_hash_version: 1, actions: acting, ...subscriptions.length === 0 ? {} : { subscriptions } }));
 }
 function accountsPlanHash(accounts) {
-  const entries2 = [...accounts].sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0).map((a) => [a.name, a.hash ?? "failed"]);
+  const entries2 = [...accounts].sort((a, b) => compareText2(a.name, b.name)).map((a) => [a.name, a.hash ?? "failed"]);
   return sha256(canonicalJson({ plan_hash_version: 1, accounts: entries2 }));
 }
 function parsePlanHash(text2, what) {
@@ -60036,114 +60036,17 @@ var init_planning_options = __esm({
   }
 });
 
-// src/apply/limiter.ts
-var AdaptiveLimiter;
-var init_limiter = __esm({
-  "src/apply/limiter.ts"() {
-    "use strict";
-    AdaptiveLimiter = class {
-      max;
-      #window;
-      #inFlight = 0;
-      #rateLimited = 0;
-      #waiting = [];
-      constructor(max) {
-        if (!Number.isInteger(max) || max < 1) throw new RangeError(`parallelism must be a positive integer, got ${max}`);
-        this.max = max;
-        this.#window = max;
-      }
-      /** How many permits may be held at once right now. */
-      get window() {
-        return this.#window;
-      }
-      get inFlight() {
-        return this.#inFlight;
-      }
-      /** How many rate-limit reports narrowed the window (echoes not counted). */
-      get rateLimitedCount() {
-        return this.#rateLimited;
-      }
-      /** Wire this to the client's option of the same name. */
-      onRateLimited() {
-        if (this.#inFlight > this.#window) return;
-        this.#window = Math.max(1, Math.floor(this.#window / 2));
-        this.#rateLimited += 1;
-      }
-      /** Resolves when a slot is free; FIFO, so actions start in plan order. */
-      acquire() {
-        return new Promise((resolve12) => {
-          this.#waiting.push(() => resolve12(this.#permit()));
-          this.#drain();
-        });
-      }
-      #permit() {
-        this.#inFlight += 1;
-        let released = false;
-        return {
-          release: (succeeded) => {
-            if (released) return;
-            released = true;
-            this.#inFlight -= 1;
-            if (succeeded) this.#window = Math.min(this.max, this.#window + 1);
-            this.#drain();
-          }
-        };
-      }
-      #drain() {
-        while (this.#inFlight < this.#window) {
-          const next = this.#waiting.shift();
-          if (next === void 0) return;
-          next();
-        }
-      }
-    };
-  }
-});
-
-// src/fleet/plan-accounts.ts
-async function planAccounts(targets2, o) {
-  const catalogue = sharedCatalogue();
-  return boundedMap(targets2, o.accountConcurrency, async (target) => {
-    const outcome = await planAccount(target, o, catalogue);
-    o.onPlanned?.(outcome);
-    return outcome;
-  });
-}
-async function planAccount(target, o, catalogue) {
-  let session;
-  try {
-    const limiter = new AdaptiveLimiter(o.parallelism);
-    const api = o.open(target.credentials(o.env), () => limiter.onRateLimited());
-    session = { api, close: () => api.close() };
-    const { plan: plan2, remote } = await computePlan(o.desiredFor(target), api, o.options, void 0, catalogue);
-    o.logger.debug({ account: target.name, remoteSinks: remote.sinks.length }, "account planned");
-    return { status: "planned", name: target.name, target, plan: plan2, remote, session, limiter };
-  } catch (e) {
-    await session?.close();
-    if (!isSinkopsError(e)) throw e;
-    o.logger.warn({ account: target.name, code: e.code }, "account could not be planned");
-    return { status: "failed", name: target.name, error: e };
-  }
-}
-var init_plan_accounts = __esm({
-  "src/fleet/plan-accounts.ts"() {
-    "use strict";
-    init_limiter();
-    init_bounded_map();
-    init_errors();
-    init_compute_plan();
-    init_read();
-  }
-});
-
 // src/render/accounts.ts
+function accountError(e) {
+  return { code: e.code, message: e.message, details: e.details };
+}
 function renderAccountsPlan(view, format, options) {
   if (format === "json") return renderAccountsJson(view, options);
   if (format === "markdown") return renderAccountsMarkdown(view, options);
   return renderAccountsText(view, options);
 }
 function planSaysSomething(plan2) {
-  return plan2.actions.some((a) => a.action !== "noop") || changesSubscriptions(plan2.subscriptions) || plan2.errors.length > 0;
+  return hasChanges(plan2) || plan2.errors.length > 0;
 }
 function totals(view) {
   const summary = Object.fromEntries(ACTION_KINDS.map((k) => [k, 0]));
@@ -60288,6 +60191,7 @@ var init_accounts2 = __esm({
     init_action();
     init_codec();
     init_plan_hash();
+    init_safety();
     init_plan_json();
     init_saved_plan();
     init_terminal_safe();
@@ -60522,7 +60426,7 @@ var init_model3 = __esm({
 
 // src/accounts/expand.ts
 function compareNames(a, b) {
-  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+  return compareText2(a.name, b.name);
 }
 function namedTarget(spec) {
   return {
@@ -60600,6 +60504,7 @@ var init_expand = __esm({
   "src/accounts/expand.ts"() {
     "use strict";
     init_errors();
+    init_order();
     init_accounts_api();
     init_credentials();
     init_glob();
@@ -60803,6 +60708,102 @@ var init_local = __esm({
   }
 });
 
+// src/apply/limiter.ts
+var AdaptiveLimiter;
+var init_limiter = __esm({
+  "src/apply/limiter.ts"() {
+    "use strict";
+    AdaptiveLimiter = class {
+      max;
+      #window;
+      #inFlight = 0;
+      #rateLimited = 0;
+      #waiting = [];
+      constructor(max) {
+        if (!Number.isInteger(max) || max < 1) throw new RangeError(`parallelism must be a positive integer, got ${max}`);
+        this.max = max;
+        this.#window = max;
+      }
+      /** How many permits may be held at once right now. */
+      get window() {
+        return this.#window;
+      }
+      get inFlight() {
+        return this.#inFlight;
+      }
+      /** How many rate-limit reports narrowed the window (echoes not counted). */
+      get rateLimitedCount() {
+        return this.#rateLimited;
+      }
+      /** Wire this to the client's option of the same name. */
+      onRateLimited() {
+        if (this.#inFlight > this.#window) return;
+        this.#window = Math.max(1, Math.floor(this.#window / 2));
+        this.#rateLimited += 1;
+      }
+      /** Resolves when a slot is free; FIFO, so actions start in plan order. */
+      acquire() {
+        return new Promise((resolve12) => {
+          this.#waiting.push(() => resolve12(this.#permit()));
+          this.#drain();
+        });
+      }
+      #permit() {
+        this.#inFlight += 1;
+        let released = false;
+        return {
+          release: (succeeded) => {
+            if (released) return;
+            released = true;
+            this.#inFlight -= 1;
+            if (succeeded) this.#window = Math.min(this.max, this.#window + 1);
+            this.#drain();
+          }
+        };
+      }
+      #drain() {
+        while (this.#inFlight < this.#window) {
+          const next = this.#waiting.shift();
+          if (next === void 0) return;
+          next();
+        }
+      }
+    };
+  }
+});
+
+// src/fleet/plan-accounts.ts
+async function planAccounts(targets2, o) {
+  const catalogue = sharedCatalogue();
+  return boundedMap(targets2, o.accountConcurrency, (target) => planAccount(target, o, catalogue));
+}
+async function planAccount(target, o, catalogue) {
+  let session;
+  try {
+    const limiter = new AdaptiveLimiter(o.parallelism);
+    const api = o.open(target.credentials(o.env), () => limiter.onRateLimited());
+    session = { api, close: () => api.close() };
+    const { plan: plan2, remote } = await computePlan(o.desiredFor(target), api, o.options, void 0, catalogue);
+    o.logger.debug({ account: target.name, remoteSinks: remote.sinks.length }, "account planned");
+    return { status: "planned", name: target.name, target, plan: plan2, remote, session, limiter };
+  } catch (e) {
+    await session?.close();
+    if (!isSinkopsError(e)) throw e;
+    o.logger.warn({ account: target.name, code: e.code }, "account could not be planned");
+    return { status: "failed", name: target.name, error: e };
+  }
+}
+var init_plan_accounts = __esm({
+  "src/fleet/plan-accounts.ts"() {
+    "use strict";
+    init_limiter();
+    init_bounded_map();
+    init_errors();
+    init_compute_plan();
+    init_read();
+  }
+});
+
 // src/desired/stamp.ts
 function codePoints(text2) {
   let n = 0;
@@ -60966,21 +60967,25 @@ async function openAccounts(ctx, config, o) {
       if (desired === void 0) throw new Error(`${target.dir} was not loaded`);
       return stamped(desired, target, secrets);
     };
+    const runFailures = failed.map((f) => ({ status: "failed", name: f.name, error: f.error }));
     return {
       targets: targets2,
-      failed: failed.map((f) => ({ status: "failed", name: f.name, error: f.error })),
+      failed: runFailures,
       accountConcurrency: concurrency,
       target: local === void 0 ? eventsBase : `local accounts (${local.displayPath})`,
       local: local !== void 0,
-      planning: (options) => ({
-        options,
-        accountConcurrency: concurrency,
-        parallelism: o.parallelism ?? 10,
-        env,
-        desiredFor,
-        open: (credentials, onRateLimited) => connector.open(credentials, { onRateLimited }),
-        logger
-      }),
+      plan: async (options) => {
+        const planned = await planAccounts(targets2, {
+          options,
+          accountConcurrency: concurrency,
+          parallelism: o.parallelism ?? 10,
+          env,
+          desiredFor,
+          open: (credentials, onRateLimited) => connector.open(credentials, { onRateLimited }),
+          logger
+        });
+        return [...runFailures, ...planned].sort((a, b) => compareText2(a.name, b.name));
+      },
       releaseLate: async (account, lease) => {
         const spare = connector.open(account.target.credentials(env), { signal: AbortSignal.timeout(RELEASE_TIMEOUT_MS) });
         try {
@@ -61007,6 +61012,8 @@ var init_many_accounts = __esm({
     init_select();
     init_connector();
     init_local();
+    init_plan_accounts();
+    init_order();
     init_stamp();
     init_model();
     init_errors();
@@ -61024,7 +61031,7 @@ import { writeFile as writeFile2 } from "node:fs/promises";
 import { resolve as resolve3 } from "node:path";
 function planViews(outcomes) {
   return outcomes.map(
-    (o) => o.status === "planned" ? { name: o.name, plan: o.plan } : { name: o.name, error: { code: o.error.code, message: o.error.message, details: o.error.details } }
+    (o) => o.status === "planned" ? { name: o.name, plan: o.plan } : { name: o.name, error: accountError(o.error) }
   );
 }
 function viewsHash(views) {
@@ -61057,7 +61064,7 @@ async function planManyAccounts(ctx, config, format, maxChars2) {
   let run2;
   try {
     run2 = await openAccounts(ctx, config, { signal: deadline.signal, purpose: "plan" });
-    const outcomes = [...run2.failed, ...await planAccounts(run2.targets, run2.planning(options))].sort(byName);
+    const outcomes = await run2.plan(options);
     const views = planViews(outcomes);
     const hash = viewsHash(views);
     io.stdout.write(renderAccountsPlan({ accounts: views, hash }, format, render2));
@@ -61089,16 +61096,12 @@ ${e.details.map((d) => `  ${d}
     deadline.stop();
   }
 }
-function byName(a, b) {
-  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
-}
 var init_plan_accounts2 = __esm({
   "src/cli/plan-accounts.ts"() {
     "use strict";
     init_annotations();
     init_run_context();
     init_io();
-    init_plan_accounts();
     init_plan_hash();
     init_safety();
     init_accounts2();
@@ -64207,7 +64210,7 @@ function renderAccountsResult(outcomes, format, dryRun) {
   if (format === "json") {
     const accounts = outcomes.map((o) => {
       if (o.status === "applied") return { name: o.name, status: o.status, ...JSON.parse(renderApplyResult(o.result, "json")), ...o.notes.length > 0 ? { notes: o.notes } : {} };
-      if (o.status === "failed") return { name: o.name, status: o.status, error: { code: o.error.code, message: o.error.message, details: o.error.details } };
+      if (o.status === "failed") return { name: o.name, status: o.status, error: accountError(o.error) };
       return { name: o.name, status: o.status };
     });
     return `${JSON.stringify({ format_version: APPLY_RESULT_FORMAT_VERSION, dry_run: dryRun, summary: totals2(outcomes), accounts }, null, 2)}
@@ -64248,6 +64251,7 @@ var init_render_results = __esm({
     "use strict";
     init_model4();
     init_render_result();
+    init_accounts2();
     init_markdown_escape();
     init_terminal_safe();
   }
@@ -64270,7 +64274,7 @@ async function applyManyAccounts(ctx, config, s) {
   try {
     const opened = await openAccounts(ctx, config, { signal: cancel, purpose: "apply", parallelism: s.parallelism });
     run2 = opened;
-    const outcomes = [...run2.failed, ...await planAccounts(run2.targets, run2.planning(options))].sort(byName);
+    const outcomes = await opened.plan(options);
     cancel.throwIfAborted();
     const views = planViews(outcomes);
     const hash = viewsHash(views);
@@ -64311,7 +64315,7 @@ async function applyManyAccounts(ctx, config, s) {
       },
       releaseLate: (account, lease) => opened.releaseLate(account, lease)
     });
-    const all = [...settled, ...applied].sort(byName);
+    const all = [...settled, ...applied].sort((a, b) => compareText2(a.name, b.name));
     if (human) io.stdout.write("\n");
     io.stdout.write(renderAccountsResult(all, s.format, s.dryRun));
     for (const o of all) {
@@ -64339,7 +64343,7 @@ var init_apply_accounts2 = __esm({
     init_progress();
     init_shard();
     init_apply_accounts();
-    init_plan_accounts();
+    init_order();
     init_render_results();
     init_errors();
     init_io();
@@ -64383,8 +64387,8 @@ async function loadSavedPlan(file, values, io, secrets) {
   const needsPins = pinnedTargets(saved).length > 0;
   const desired = needsLiterals || needsPins ? await loadDesiredOrFail(stringOption(values, "dir", "sinks"), io, secrets) : void 0;
   if (needsPins) assertPinned(saved, new Map(desired?.sinks.flatMap((s) => s.sid === void 0 ? [] : [[s.sid, s.name]])), file);
-  const byName2 = new Map(desired?.sinks.map((s) => [s.name, s]));
-  const resolved = resolveSecrets(saved, io.env, (name, key2) => byName2.get(name)?.sinkConfiguration[key2]?.value);
+  const byName = new Map(desired?.sinks.map((s) => [s.name, s]));
+  const resolved = resolveSecrets(saved, io.env, (name, key2) => byName.get(name)?.sinkConfiguration[key2]?.value);
   rememberSecrets(secrets, configurations(resolved.actions));
   return resolved;
 }
@@ -64580,6 +64584,7 @@ var init_accounts3 = __esm({
     init_file_name();
     init_shard();
     init_errors();
+    init_accounts2();
     init_terminal_safe();
     init_command();
     init_deadline();
@@ -64622,7 +64627,7 @@ var init_accounts3 = __esm({
             ...shards === void 0 ? {} : { shard: `${shardOf(t.name, shards)}/${shards}` }
           }));
           if (format === "json") {
-            const failures = run2.failed.map((f) => ({ name: f.name, error: { code: f.error.code, message: f.error.message } }));
+            const failures = run2.failed.map((f) => ({ name: f.name, error: accountError(f.error) }));
             io.stdout.write(`${JSON.stringify({ accounts, failures }, null, 2)}
 `);
           } else if (format === "github-matrix") {

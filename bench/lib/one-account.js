@@ -14,7 +14,7 @@ import { AccountConnector } from '../../dist/fleet/connector.js';
 import { planAccounts } from '../../dist/fleet/plan-accounts.js';
 import { FIXTURE_ENV } from './fixtures.js';
 import { FLEET, FLEET_DIR } from './fleet-fixtures.js';
-import { median, timed } from './measure.js';
+import { formatMs, median, timed } from './measure.js';
 
 /** What `sinkops apply` uses by default (src/cli/commands/apply.ts, src/plan/safety.ts). */
 const PARALLELISM = 10;
@@ -137,4 +137,22 @@ export async function applyCriticalPath(s) {
  */
 export function expectLine(output, line) {
   if (!output.includes(line)) throw new Error(`expected "${line}" in the output, got: ${output.slice(-300)}`);
+}
+
+/**
+ * The fleet rows' wall-time row: the ideal is one account's whole run (T1: start-up, files, the
+ * Accounts list, that account) and then, for every further round of `concurrency` accounts, one
+ * account's critical path; the target is within `slack` times it.
+ * @param {{ label: string, accounts: number, concurrency: number, t1: number, criticalMs: number, measuredMs: number, slack: number }} r
+ */
+export function idealWallRow(r) {
+  const rounds = Math.ceil(r.accounts / r.concurrency);
+  const ideal = r.t1 + (rounds - 1) * r.criticalMs;
+  return {
+    scenario: `${r.label}: wall, concurrency ${r.concurrency} (ideal = T1 ${formatMs(r.t1)} + (${rounds} - 1) rounds x C ${formatMs(r.criticalMs)})`,
+    measured: formatMs(r.measuredMs),
+    baseline: `ideal ${formatMs(ideal)}`,
+    target: `< ${formatMs(ideal * r.slack)} (${r.slack}x ideal)`,
+    pass: r.measuredMs < ideal * r.slack,
+  };
 }

@@ -20,8 +20,8 @@ import { join } from 'node:path';
 import { EMULATOR_ACCOUNT_SID } from '../../dist/emulator/index.js';
 import { startEmulatorProcess } from '../lib/emulator-process.js';
 import { calibrationAccount, FLEET, fleetAccounts, fleetEnv, memberAccount, namedSeedAccount, writeFleetRepo } from '../lib/fleet-fixtures.js';
-import { formatMs, mapLimit, median } from '../lib/measure.js';
-import { applyCriticalPath, expectLine, loadFleetDesired } from '../lib/one-account.js';
+import { mapLimit, median } from '../lib/measure.js';
+import { applyCriticalPath, expectLine, idealWallRow, loadFleetDesired } from '../lib/one-account.js';
 import { isAccountsList, perAccount } from '../lib/request-counts.js';
 import { runSinkops } from '../lib/sinkops-process.js';
 
@@ -95,8 +95,6 @@ export async function fleetApply(s) {
     const counts = perAccount(log, new Set(Array.from({ length: MEMBERS }, (_, k) => memberAccount(k).sid)), isAccountsList);
     const brokenCode = new RegExp(`^${BROKEN.name}: failed: .*\\((\\w+)\\)$`, 'm').exec(all.stdout)?.[1] ?? '?';
 
-    const rounds = Math.ceil(accounts / CONCURRENCY);
-    const ideal = t1 + (rounds - 1) * critical.ms;
     const label = `fleet apply ${accounts.toLocaleString('en')} accounts (${MEMBERS} x 1 update, 1 with a wrong token)`;
     return [
       {
@@ -106,13 +104,7 @@ export async function fleetApply(s) {
         target: `${MEMBERS} applied, ${BROKEN.name} failed and named, exit 1`,
         pass: all.code === 1 && updated === MEMBERS && updates === MEMBERS && counts.reached === MEMBERS && leases === 0 && brokenUntouched,
       },
-      {
-        scenario: `${label}: wall, concurrency ${CONCURRENCY} (ideal = T1 ${formatMs(t1)} + (${rounds} - 1) rounds x C ${formatMs(critical.ms)})`,
-        measured: formatMs(all.ms),
-        baseline: `ideal ${formatMs(ideal)}`,
-        target: `< ${formatMs(ideal * SLACK)} (${SLACK}x ideal)`,
-        pass: all.ms < ideal * SLACK,
-      },
+      idealWallRow({ label, accounts, concurrency: CONCURRENCY, t1, criticalMs: critical.ms, measuredMs: all.ms, slack: SLACK }),
     ];
   } finally {
     await emulator.close();

@@ -20,8 +20,8 @@ import { join } from 'node:path';
 import { EMULATOR_ACCOUNT_SID } from '../../dist/emulator/index.js';
 import { startEmulatorProcess } from '../lib/emulator-process.js';
 import { FLEET, fleetAccounts, fleetEnv, memberAccount, memberName, memberSid, SUBSCRIPTION_SCHEMAS, writeFleetRepo } from '../lib/fleet-fixtures.js';
-import { formatMs, median } from '../lib/measure.js';
-import { expectLine, loadFleetDesired, planCriticalPath } from '../lib/one-account.js';
+import { median } from '../lib/measure.js';
+import { expectLine, idealWallRow, loadFleetDesired, planCriticalPath } from '../lib/one-account.js';
 import { isAccountsList, isCatalogue, perAccount } from '../lib/request-counts.js';
 import { runSinkops } from '../lib/sinkops-process.js';
 
@@ -73,8 +73,6 @@ export async function fleetSubscriptions(s) {
     const schemas = log.filter((r) => r.path.startsWith('/v1/Schemas/')).length;
     const catalogueAccounts = new Set(log.filter(isCatalogue).map((r) => r.account)).size;
 
-    const rounds = Math.ceil(MEMBERS / CONCURRENCY);
-    const ideal = t1 + (rounds - 1) * critical.ms;
     const label = `fleet plan ${MEMBERS.toLocaleString('en')} accounts x ${SINKS} sinks x 1 subscription of 3 types (${fleet.changed} with updates)`;
     return [
       {
@@ -91,13 +89,7 @@ export async function fleetSubscriptions(s) {
         target: `once per plan: <= ${oneCatalogue}`,
         pass: types + schemas <= oneCatalogue,
       },
-      {
-        scenario: `${label}: wall, concurrency ${CONCURRENCY} (ideal = T1 ${formatMs(t1)} + (${rounds} - 1) rounds x C ${formatMs(critical.ms)})`,
-        measured: formatMs(all.ms),
-        baseline: `ideal ${formatMs(ideal)}`,
-        target: `< ${formatMs(ideal * SLACK)} (${SLACK}x ideal)`,
-        pass: all.ms < ideal * SLACK,
-      },
+      idealWallRow({ label, accounts: MEMBERS, concurrency: CONCURRENCY, t1, criticalMs: critical.ms, measuredMs: all.ms, slack: SLACK }),
     ];
   } finally {
     await emulator.close();

@@ -5,6 +5,7 @@
  * outage) is a failure named after it; the accounts and the other fleets go on.
  */
 import { SinkopsError, isSinkopsError } from '../errors.js';
+import { compareText } from '../plan/order.js';
 import { ACCOUNT_SID, type RemoteAccount } from '../twilio/accounts-api.js';
 import { resolveCredentials, type Env } from './credentials.js';
 import { globMatch } from './glob.js';
@@ -34,7 +35,7 @@ export interface Expansion {
 const NAME_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 function compareNames(a: { readonly name: string }, b: { readonly name: string }): number {
-  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+  return compareText(a.name, b.name);
 }
 
 function namedTarget(spec: NamedAccountSpec): AccountTarget {

@@ -10,7 +10,7 @@ import { inShard, type Shard } from '../accounts/shard.js';
 import type { RepoConfig } from '../accounts/model.js';
 import { applyAccounts, readyToApply } from '../fleet/apply-accounts.js';
 import type { AccountApplyOutcome, PlannedAccount } from '../fleet/model.js';
-import { planAccounts } from '../fleet/plan-accounts.js';
+import { compareText } from '../plan/order.js';
 import { accountDoneLine, renderAccountsResult } from '../fleet/render-results.js';
 import { SinkopsError } from '../errors.js';
 import { useColor } from '../io.js';
@@ -26,7 +26,7 @@ import { applyExitCode } from './exit-code.js';
 import { onApplyInterrupt } from './interrupt.js';
 import { leaseOptions } from './lease.js';
 import { openAccounts, type AccountsRun } from './many-accounts.js';
-import { byName, planViews, viewsHash } from './plan-accounts.js';
+import { planViews, viewsHash } from './plan-accounts.js';
 import { planOptionsFrom } from './planning-options.js';
 
 export interface ApplyAccountsSettings {
@@ -59,7 +59,7 @@ export async function applyManyAccounts(ctx: CommandContext, config: RepoConfig,
     const opened = await openAccounts(ctx, config, { signal: cancel, purpose: 'apply', parallelism: s.parallelism });
     run = opened;
     // Every selected account is planned, the shard's and the others': the reviewed hash covers them all.
-    const outcomes = [...run.failed, ...(await planAccounts(run.targets, run.planning(options)))].sort(byName);
+    const outcomes = await opened.plan(options);
     cancel.throwIfAborted();
     const views = planViews(outcomes);
     const hash = viewsHash(views);
@@ -99,7 +99,7 @@ export async function applyManyAccounts(ctx: CommandContext, config: RepoConfig,
       },
       releaseLate: (account: PlannedAccount, lease: Lease) => opened.releaseLate(account, lease),
     });
-    const all = [...settled, ...applied].sort(byName);
+    const all = [...settled, ...applied].sort((a, b) => compareText(a.name, b.name));
     if (human) io.stdout.write('\n');
     io.stdout.write(renderAccountsResult(all, s.format, s.dryRun));
     for (const o of all) {

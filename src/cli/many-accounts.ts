@@ -9,8 +9,9 @@ import { expandTargets } from '../accounts/expand.js';
 import { fleetsNeeded, selectTargets } from '../accounts/select.js';
 import { AccountConnector } from '../fleet/connector.js';
 import { openLocalAccounts } from '../fleet/local.js';
-import type { FailedAccount, PlannedAccount } from '../fleet/model.js';
-import type { PlanAccountsOptions } from '../fleet/plan-accounts.js';
+import type { AccountPlanOutcome, FailedAccount, PlannedAccount } from '../fleet/model.js';
+import { planAccounts } from '../fleet/plan-accounts.js';
+import { compareText } from '../plan/order.js';
 import type { Lease } from '../apply/lease.js';
 import { stampAccount } from '../desired/stamp.js';
 import { formatDiagnostic, hasErrors, type DesiredState } from '../desired/model.js';
@@ -31,8 +32,8 @@ export interface AccountsRun {
   /** For humans: the API origin, or the local account's state file. */
   readonly target: string;
   readonly local: boolean;
-  /** What planAccounts needs for this run's accounts. */
-  planning(options: PlanOptions): PlanAccountsOptions;
+  /** Every selected account planned (or failed: a fleet that could not be listed too), by name. */
+  plan(options: PlanOptions): Promise<AccountPlanOutcome[]>;
   /** Gives a lease back through a client of its own once the run's clients were cancelled. */
   releaseLate(account: PlannedAccount, lease: Lease): Promise<void>;
   close(): Promise<void>;
@@ -135,21 +136,25 @@ export async function openAccounts(ctx: CommandContext, config: RepoConfig, o: O
       if (desired === undefined) throw new Error(`${target.dir} was not loaded`);
       return stamped(desired, target, secrets);
     };
+    const runFailures: FailedAccount[] = failed.map((f) => ({ status: 'failed', name: f.name, error: f.error }));
     return {
       targets,
-      failed: failed.map((f) => ({ status: 'failed', name: f.name, error: f.error })),
+      failed: runFailures,
       accountConcurrency: concurrency,
       target: local === undefined ? eventsBase : `local accounts (${local.displayPath})`,
       local: local !== undefined,
-      planning: (options) => ({
-        options,
-        accountConcurrency: concurrency,
-        parallelism: o.parallelism ?? 10,
-        env,
-        desiredFor,
-        open: (credentials, onRateLimited) => connector.open(credentials, { onRateLimited }),
-        logger,
-      }),
+      plan: async (options) => {
+        const planned = await planAccounts(targets, {
+          options,
+          accountConcurrency: concurrency,
+          parallelism: o.parallelism ?? 10,
+          env,
+          desiredFor,
+          open: (credentials, onRateLimited) => connector.open(credentials, { onRateLimited }),
+          logger,
+        });
+        return [...runFailures, ...planned].sort((a, b) => compareText(a.name, b.name));
+      },
       releaseLate: async (account, lease) => {
         const spare = connector.open(account.target.credentials(env), { signal: AbortSignal.timeout(RELEASE_TIMEOUT_MS) });
         try {

@@ -9,11 +9,10 @@ import { resolve } from 'node:path';
 import { planErrorsAsWorkflowCommands } from '../github/annotations.js';
 import { runContextFromEnv } from '../github/run-context.js';
 import { useColor } from '../io.js';
-import { planAccounts } from '../fleet/plan-accounts.js';
 import type { AccountPlanOutcome } from '../fleet/model.js';
 import { accountsPlanHash, planHash } from '../plan/plan-hash.js';
 import { assertSafe, hasRunnableActions } from '../plan/safety.js';
-import { renderAccountsPlan, type AccountPlanView } from '../render/accounts.js';
+import { accountError, renderAccountsPlan, type AccountPlanView } from '../render/accounts.js';
 import type { RenderFormat } from '../render/index.js';
 import { isSinkopsError, SinkopsError } from '../errors.js';
 import { EXIT, flag, stringOption, type CommandContext } from './command.js';
@@ -27,7 +26,7 @@ export function planViews(outcomes: readonly AccountPlanOutcome[]): AccountPlanV
   return outcomes.map((o) =>
     o.status === 'planned'
       ? { name: o.name, plan: o.plan }
-      : { name: o.name, error: { code: o.error.code, message: o.error.message, details: o.error.details } },
+      : { name: o.name, error: accountError(o.error) },
   );
 }
 
@@ -67,7 +66,7 @@ export async function planManyAccounts(ctx: CommandContext, config: RepoConfig, 
   let run: AccountsRun | undefined;
   try {
     run = await openAccounts(ctx, config, { signal: deadline.signal, purpose: 'plan' });
-    const outcomes = [...run.failed, ...(await planAccounts(run.targets, run.planning(options)))].sort(byName);
+    const outcomes = await run.plan(options);
     const views = planViews(outcomes);
     const hash = viewsHash(views);
     io.stdout.write(renderAccountsPlan({ accounts: views, hash }, format, render));
@@ -94,8 +93,4 @@ export async function planManyAccounts(ctx: CommandContext, config: RepoConfig, 
     await run?.close();
     deadline.stop();
   }
-}
-
-export function byName(a: { readonly name: string }, b: { readonly name: string }): number {
-  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }

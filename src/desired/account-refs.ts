@@ -10,7 +10,7 @@
  *   special there, and `$${account.` writes a literal `${account.`. Every other `$` stays as written.
  */
 import { didYouMean } from './did-you-mean.js';
-import { interpolate, type EnvLookup } from './env.js';
+import { interpolate, type EnvLookup, type Interpolation } from './env.js';
 import { ACCOUNT_VARS, type AccountText, type AccountVar } from './model.js';
 
 const OPEN = '${account.';
@@ -114,15 +114,8 @@ export function outsideFleetMessage(refs: readonly AccountVar[]): string {
   return `uses \${account.${first}}, which is only available in a fleet's sinks (sinkops.yaml fleets); write $\${account.${first}} for the literal text`;
 }
 
-export type OpenInterpolation =
-  | {
-      readonly ok: true;
-      /** The runs resolved, account references kept; undefined when a variable is not set. */
-      readonly value: AccountText | undefined;
-      readonly envRefs: readonly string[];
-      readonly missing: readonly string[];
-    }
-  | { readonly ok: false; readonly reserved: boolean; readonly message: string };
+/** An interpolation whose value keeps its account references: the runs between them resolved. */
+export type OpenInterpolation = Interpolation<AccountText>;
 
 /** Resolves the `${NAME}` references of each run of a split sink_configuration string (see splitConfigText). */
 export function interpolateRuns(parts: AccountText, env: EnvLookup): OpenInterpolation {

@@ -19,11 +19,11 @@ export function isReservedVariable(name: string): boolean {
   return RESERVED_PREFIXES.some((prefix) => upper.startsWith(prefix));
 }
 
-export type Interpolation =
+export type Interpolation<V = string> =
   | {
       readonly ok: true;
-      /** The resolved string; `undefined` when a referenced variable is not set (unknown). */
-      readonly value: string | undefined;
+      /** The resolved value; `undefined` when a referenced variable is not set (unknown). */
+      readonly value: V | undefined;
       /** Every variable referenced, in order of first use. */
       readonly envRefs: readonly string[];
       /** The referenced variables that are not set. */

@@ -13,7 +13,7 @@ import type { Logger } from '../log/logger.js';
 import { computePlan } from '../pipeline/compute-plan.js';
 import type { PlanOptions } from '../plan/model.js';
 import type { SinksApi } from '../remote/api.js';
-import { sharedCatalogue } from '../remote/read.js';
+import { sharedCatalogue, type CatalogueReads } from '../remote/read.js';
 import type { AccountPlanOutcome, AccountSession } from './model.js';
 
 export interface PlanAccountsOptions {
@@ -27,20 +27,14 @@ export interface PlanAccountsOptions {
   /** A client for one account's credentials, which calls `onRateLimited` on HTTP 429. */
   readonly open: (credentials: AccountCredentials, onRateLimited: () => void) => SinksApi & { close(): Promise<void> };
   readonly logger: Logger;
-  /** Called as each account's plan is known (progress on a long run). */
-  readonly onPlanned?: (outcome: AccountPlanOutcome) => void;
 }
 
 export async function planAccounts(targets: readonly AccountTarget[], o: PlanAccountsOptions): Promise<AccountPlanOutcome[]> {
   const catalogue = sharedCatalogue();
-  return boundedMap(targets, o.accountConcurrency, async (target) => {
-    const outcome = await planAccount(target, o, catalogue);
-    o.onPlanned?.(outcome);
-    return outcome;
-  });
+  return boundedMap(targets, o.accountConcurrency, (target) => planAccount(target, o, catalogue));
 }
 
-async function planAccount(target: AccountTarget, o: PlanAccountsOptions, catalogue: ReturnType<typeof sharedCatalogue>): Promise<AccountPlanOutcome> {
+async function planAccount(target: AccountTarget, o: PlanAccountsOptions, catalogue: CatalogueReads): Promise<AccountPlanOutcome> {
   let session: AccountSession | undefined;
   try {
     const limiter = new AdaptiveLimiter(o.parallelism);

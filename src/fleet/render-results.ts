@@ -6,6 +6,7 @@
 import { RESULT_STATUSES, type ResultStatus } from '../apply/model.js';
 import { APPLY_RESULT_FORMAT_VERSION, renderApplyResult, summaryLine } from '../apply/render-result.js';
 import type { RenderFormat } from '../render/options.js';
+import { accountError } from '../render/accounts.js';
 import { codeSpan, escapeMarkdown } from '../render/markdown-escape.js';
 import { terminalSafe } from '../terminal-safe.js';
 import type { AccountApplyOutcome } from './model.js';
@@ -44,7 +45,7 @@ export function renderAccountsResult(outcomes: readonly AccountApplyOutcome[], f
   if (format === 'json') {
     const accounts = outcomes.map((o) => {
       if (o.status === 'applied') return { name: o.name, status: o.status, ...JSON.parse(renderApplyResult(o.result, 'json')), ...(o.notes.length > 0 ? { notes: o.notes } : {}) };
-      if (o.status === 'failed') return { name: o.name, status: o.status, error: { code: o.error.code, message: o.error.message, details: o.error.details } };
+      if (o.status === 'failed') return { name: o.name, status: o.status, error: accountError(o.error) };
       return { name: o.name, status: o.status };
     });
     return `${JSON.stringify({ format_version: APPLY_RESULT_FORMAT_VERSION, dry_run: dryRun, summary: totals(outcomes), accounts }, null, 2)}\n`;

@@ -20,7 +20,7 @@ import { SinkopsError } from '../errors.js';
 import { canonicalJson, sha256 } from './canonical.js';
 import type { PlannedAction, SinkSpec, SubscriptionAction } from './model.js';
 import type { SavedAction, SavedSubscriptionAction } from './saved-plan.js';
-import { sortActions, sortSubscriptionActions } from './order.js';
+import { compareText, sortActions, sortSubscriptionActions } from './order.js';
 import { isHidden } from './sensitive.js';
 
 /** Stands for a sensitive value written literally in the repository (no `${VAR}` template). */
@@ -107,7 +107,7 @@ export interface AccountHash {
  * could not be read does not match one where it can (and would then change something unreviewed).
  */
 export function accountsPlanHash(accounts: readonly AccountHash[]): string {
-  const entries = [...accounts].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((a) => [a.name, a.hash ?? 'failed']);
+  const entries = [...accounts].sort((a, b) => compareText(a.name, b.name)).map((a) => [a.name, a.hash ?? 'failed']);
   return sha256(canonicalJson({ plan_hash_version: 1, accounts: entries }));
 }
 

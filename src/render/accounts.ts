@@ -8,12 +8,12 @@ import { ACTION_KINDS, LEGEND, symbolOf } from '../plan/action.js';
 import { encodePlan } from '../plan/codec.js';
 import type { Plan, PlanSummary, SubscriptionSummary } from '../plan/model.js';
 import { planHashComment } from '../plan/plan-hash.js';
+import { hasChanges } from '../plan/safety.js';
 import { PLAN_FORMAT_VERSION } from '../plan/plan-json.js';
 import { toSaved } from '../plan/saved-plan.js';
 import { terminalSafe } from '../terminal-safe.js';
 import { printableContext } from './context.js';
 import {
-  changesSubscriptions,
   destructiveWarning,
   isDestructive,
   isDestructiveSubscription,
@@ -32,6 +32,11 @@ export interface AccountError {
   readonly code: string;
   readonly message: string;
   readonly details: readonly string[];
+}
+
+/** An error as an account's entry shows it: its code, message and details (never a credential). */
+export function accountError(e: { readonly code: string; readonly message: string; readonly details: readonly string[] }): AccountError {
+  return { code: e.code, message: e.message, details: e.details };
 }
 
 export interface AccountPlanView {
@@ -54,7 +59,7 @@ export function renderAccountsPlan(view: AccountsPlanView, format: RenderFormat,
 
 /** Whether the plan does anything, or cannot be applied (errors): otherwise its account takes one line. */
 export function planSaysSomething(plan: Plan): boolean {
-  return plan.actions.some((a) => a.action !== 'noop') || changesSubscriptions(plan.subscriptions) || plan.errors.length > 0;
+  return hasChanges(plan) || plan.errors.length > 0;
 }
 
 function totals(view: AccountsPlanView): { summary: PlanSummary; subscriptions: SubscriptionSummary } {

@@ -132,6 +132,28 @@ describe('readyToApply and applyAccounts', () => {
     expect(outcomes.map((o) => o.status)).toEqual(['applied', 'skipped', 'skipped']);
   });
 
+  it('an account changed between its plan and its apply fails alone (STALE_PLAN); nothing is sent to it', async () => {
+    const accounts = await planned(['a', 'b']);
+    const a = accounts[0]!.session.api as FakeSinksApi;
+    // Someone edits account a in the Console after the plan was shown.
+    await a.createSink({ description: 'made in the Console', sinkType: 'webhook', sinkConfiguration: { destination: 'https://example.org/console', method: 'POST' } });
+    const before = a.calls.length;
+    const outcomes = await applyAccounts(accounts, {
+      accountConcurrency: 2,
+      parallelism: 2,
+      dryRun: false,
+      logger,
+      lease: { host: 'here', pid: 1, ttlMs: 60_000, now: () => new Date('2026-01-01T00:00:00Z'), isRunning: () => true },
+      signal: new AbortController().signal,
+      releaseLate: async () => undefined,
+    });
+    expect(outcomes[0]).toMatchObject({ status: 'failed', name: 'a', error: { code: 'STALE_PLAN' } });
+    expect(outcomes[1]).toMatchObject({ status: 'applied', name: 'b', result: { counts: { applied: 1 } } });
+    // Only the lease's own requests reached account a: no create of the planned sink, and the lease is gone.
+    expect(a.calls.slice(before).filter((c) => c.op === 'createSink' && !(c.input?.description ?? '').includes('sinkops-lease'))).toEqual([]);
+    expect([...a.sinks.values()].some((s) => s.description.includes('sinkops-lease'))).toBe(false);
+  });
+
   it('a lease that is held elsewhere fails that account (LOCKED), not the run', async () => {
     const accounts = await planned(['a', 'b']);
     const a = accounts[0]!.session.api as FakeSinksApi;

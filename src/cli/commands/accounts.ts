@@ -7,6 +7,7 @@ import { loadRepoConfig } from '../../accounts/config.js';
 import { REPO_CONFIG_FILE } from '../../accounts/file-name.js';
 import { parseShardCount, shardOf } from '../../accounts/shard.js';
 import { SinkopsError } from '../../errors.js';
+import { accountError } from '../../render/accounts.js';
 import { terminalSafe } from '../../terminal-safe.js';
 import { choiceOption, EXIT, stringOption, type Command } from '../command.js';
 import { startDeadline } from '../deadline.js';
@@ -53,7 +54,7 @@ export const accountsCommand: Command = {
         ...(shards === undefined ? {} : { shard: `${shardOf(t.name, shards)}/${shards}` }),
       }));
       if (format === 'json') {
-        const failures = run.failed.map((f) => ({ name: f.name, error: { code: f.error.code, message: f.error.message } }));
+        const failures = run.failed.map((f) => ({ name: f.name, error: accountError(f.error) }));
         io.stdout.write(`${JSON.stringify({ accounts, failures }, null, 2)}\n`);
       } else if (format === 'github-matrix') {
         const include =
